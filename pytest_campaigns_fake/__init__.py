@@ -1,0 +1,22 @@
+"""An in-process fake of AWS Amazon Connect Outbound Campaigns (boto3 ``connectcampaigns``)."""
+
+from __future__ import annotations
+
+from ._fake import CampaignsFake, FakeUsageError
+from ._intercept import current
+from ._journal import Call, Calls
+from ._mock import mock_campaigns
+from ._store import Campaign, DialRequest, Instance
+
+__all__ = [
+    "Call",
+    "Calls",
+    "Campaign",
+    "CampaignsFake",
+    "DialRequest",
+    "FakeUsageError",
+    "Instance",
+    "current",
+    "mock_campaigns",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,90 @@
+"""The fake's own time, and its identifiers: both under the test's control."""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+
+class Clock:
+    """The service's clock: real time, shifted by ``advance()``, or frozen.
+
+    Only the fake reads it (dial request windows, client token validity, rate limits); the
+    process's own ``time`` is never touched.
+    """
+
+    def __init__(self) -> None:
+        self._offset = 0.0
+        self._frozen: float | None = None
+        self._lock = threading.Lock()
+
+    def time(self) -> float:
+        """Seconds since the epoch, as the service sees them."""
+        frozen = self._frozen
+        return frozen if frozen is not None else time.time() + self._offset
+
+    def now(self) -> datetime:
+        """The service's current time, a timezone-aware UTC datetime."""
+        return datetime.fromtimestamp(self.time(), tz=timezone.utc)
+
+    def advance(self, seconds: float | timedelta) -> datetime:
+        """Move the service's time forward (negative values move it back)."""
+        delta = seconds.total_seconds() if isinstance(seconds, timedelta) else float(seconds)
+        with self._lock:
+            if self._frozen is not None:
+                self._frozen += delta
+            else:
+                self._offset += delta
+        return self.now()
+
+    def freeze(self, at: datetime | float | None = None) -> datetime:
+        """Stop the service's clock, at ``at`` or at the current time."""
+        with self._lock:
+            if at is None:
+                self._frozen = self.time()
+            elif isinstance(at, datetime):
+                if at.tzinfo is None:
+                    raise ValueError("freeze(at=...) needs a timezone-aware datetime")
+                self._frozen = at.timestamp()
+            else:
+                self._frozen = float(at)
+        return self.now()
+
+    def unfreeze(self) -> datetime:
+        """Let the clock run again from where it stands."""
+        with self._lock:
+            if self._frozen is not None:
+                self._offset = self._frozen - time.time()
+                self._frozen = None
+        return self.now()
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen is not None
+
+
+class Ids:
+    """UUID-shaped identifiers: random, or the same sequence on every run with a seed."""
+
+    def __init__(self, seed: int | str | None = None) -> None:
+        self._random: random.Random | None = None if seed is None else random.Random(seed)
+        self._lock = threading.Lock()
+
+    def uuid(self) -> str:
+        if self._random is None:
+            return str(uuid.uuid4())
+        with self._lock:
+            bits = self._random.getrandbits(128)
+        return str(uuid.UUID(int=bits, version=4))
+
+    def alphanumeric(self, length: int) -> str:
+        alphabet = string.ascii_uppercase + string.digits
+        if self._random is None:
+            rng: random.Random = random.SystemRandom()
+            return "".join(rng.choice(alphabet) for _ in range(length))
+        with self._lock:
+            return "".join(self._random.choice(alphabet) for _ in range(length))

@@ -1,0 +1,23 @@
+"""One exception for every service error; its HTTP status comes from the model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """A modelled error answer: ``code`` is the wire error name, ``members`` its extra fields."""
+
+    def __init__(self, code: str, message: str, **members: Any) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.members = members
+
+
+def not_found(kind: str, ident: str) -> ServiceError:
+    return ServiceError("ResourceNotFoundException", f"{kind} not found: {ident}")
+
+
+def validation(message: str) -> ServiceError:
+    return ServiceError("ValidationException", message)

@@ -1,0 +1,420 @@
+"""The public fake: ``CampaignsFake`` (state, seeding, faults, journal) and ``mock_campaigns``."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import _intercept, _wire
+from ._clock import Clock, Ids
+from ._errors import ServiceError
+from ._faults import DIAL_FAILURE_CODES, STATE_FAILURE_CODES, Faults, Match, Rule
+from ._journal import Call, Calls, Journal
+from ._model import load
+from ._service import Quotas, Service, Settings
+from ._store import Campaign, DialRequest, Instance, Partition, Store
+from ._validation import validate, violations
+
+if TYPE_CHECKING:
+    from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+CAMPAIGN_STATES = ("Initialized", "Running", "Paused", "Stopped", "Failed")
+ONBOARDING_FAILURE_CODES = (
+    "EVENT_BRIDGE_ACCESS_DENIED",
+    "EVENT_BRIDGE_MANAGED_RULE_LIMIT_EXCEEDED",
+    "IAM_ACCESS_DENIED",
+    "KMS_ACCESS_DENIED",
+    "KMS_KEY_NOT_FOUND",
+    "INTERNAL_FAILURE",
+)
+DEFAULT_DIALER_CONFIG: dict[str, Any] = {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}}
+DEFAULT_OUTBOUND_CALL_CONFIG: dict[str, Any] = {
+    "connectContactFlowId": "contact-flow-id",
+    "connectQueueId": "queue-id",
+}
+
+
+class FakeUsageError(AssertionError):
+    """The fake was set up in a way the test did not honour (a fault that never fired)."""
+
+
+class CampaignsFake:
+    """An in-memory Amazon Connect Outbound Campaigns service.
+
+    While active (``start()`` or ``with``), every botocore client in the process that calls
+    ``connectcampaigns`` is answered by this object instead of AWS.
+    """
+
+    def __init__(
+        self,
+        *,
+        require_onboarding: bool = True,
+        onboarding_polls: int | None = 1,
+        campaigns_per_instance: int = 25,
+        seed: int | str | None = None,
+        strict: bool = True,
+        default_account: str = DEFAULT_ACCOUNT,
+        default_region: str = DEFAULT_REGION,
+    ) -> None:
+        if onboarding_polls is not None and (
+            not isinstance(onboarding_polls, int) or onboarding_polls < 0
+        ):
+            raise ValueError(f"onboarding_polls must be None or an int >= 0, not {onboarding_polls!r}")
+        self._model = load()
+        self.clock = Clock()
+        self._ids = Ids(seed)
+        self.quotas = Quotas(campaigns_per_instance=campaigns_per_instance)
+        self.settings = Settings(require_onboarding, onboarding_polls)
+        self.strict = strict
+        self.default_account = default_account
+        self.default_region = default_region
+        self._store = Store()
+        self._faults = Faults(self.clock)
+        self._journal = Journal()
+        self._service = Service(
+            self._store, self.clock, self._ids, self.settings, self.quotas, self._faults
+        )
+        self._accounts: dict[str, str] = {}
+        self._lock = threading.RLock()
+        self._handlers = {name: self._service.handler(name) for name in self._model.operations}
+
+    def __repr__(self) -> str:
+        return f"<CampaignsFake active={self.active} calls={len(self._journal.view())}>"
+
+    # -- activation --------------------------------------------------------------------------
+
+    def start(self) -> CampaignsFake:
+        """Begin answering connectcampaigns requests of every client in the process."""
+        _intercept.activate(self)
+        return self
+
+    def stop(self) -> None:
+        """Stop answering; clients behave as without the fake (or as the outer fake says)."""
+        _intercept.deactivate(self)
+
+    @property
+    def active(self) -> bool:
+        return _intercept.current() is self
+
+    def __enter__(self) -> CampaignsFake:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        """Forget all state, faults and calls (settings and the clock stay)."""
+        with self._lock:
+            self._store.partitions.clear()
+            self._faults.clear()
+            self._journal.clear()
+
+    def register_account(self, access_key_id: str, account_id: str) -> None:
+        """Requests signed with ``access_key_id`` act in ``account_id`` (default 123456789012)."""
+        if not (isinstance(account_id, str) and account_id.isdigit() and len(account_id) == 12):
+            raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
+        self._accounts[access_key_id] = account_id
+
+    # -- the request path --------------------------------------------------------------------
+
+    def handle(self, request: AWSPreparedRequest) -> AWSResponse:
+        """Answer one HTTP request as the service would."""
+        envelope = _wire.envelope(request)
+        region = envelope.region or self.default_region
+        account = self._accounts.get(envelope.access_key or "", self.default_account)
+        request_id = self._ids.uuid()
+        operation = "Unknown"
+        params: dict[str, Any] = {}
+        injected = False
+        try:
+            op_model, params = _wire.decode(self._model, request)
+            operation = op_model.name
+            fault = self._faults.request_error(operation, params)
+            if fault is not None:
+                injected = True
+                raise fault
+            input_shape = op_model.input_shape
+            validate(input_shape, params)
+            _wire.convert_timestamps(input_shape, params)
+            handler = self._handlers[operation]
+            if handler is None:
+                raise ServiceError("UnknownOperationException", f"{operation} is not implemented")
+            with self._lock:
+                result = handler(self._partition(account, region), params)
+        except ServiceError as error:
+            status = self._model.status_of(error.code)
+            self._journal.record(
+                _call(operation, params, status, error, envelope.attempt, region, account,
+                      request_id, None, injected)
+            )
+            return _wire.failure(envelope.url, request_id, status, error)
+        self._journal.record(
+            _call(operation, params, 200, None, envelope.attempt, region, account, request_id,
+                  result, False)
+        )
+        return _wire.success(envelope.url, request_id, result)
+
+    def _partition(self, account: str | None, region: str | None) -> Partition:
+        return self._store.partition(account or self.default_account, region or self.default_region)
+
+    # -- seeding -----------------------------------------------------------------------------
+
+    def add_instance(
+        self,
+        connect_instance_id: str,
+        *,
+        status: str = "SUCCEEDED",
+        failure_code: str | None = None,
+        encryption_config: Mapping[str, Any] | None = None,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> Instance:
+        """Seed a Connect instance with an onboarding job in ``status``."""
+        encryption = dict(encryption_config or {"enabled": False})
+        _check_seed(
+            "StartInstanceOnboardingJobRequest",
+            {"connectInstanceId": connect_instance_id, "encryptionConfig": encryption},
+        )
+        _check_choice("status", status, ("IN_PROGRESS", "SUCCEEDED", "FAILED"))
+        if failure_code is not None:
+            _check_choice("failure_code", failure_code, ONBOARDING_FAILURE_CODES)
+            if status != "FAILED":
+                raise ValueError("failure_code is only meaningful with status='FAILED'")
+        with self._lock:
+            p = self._partition(account_id, region)
+            instance = p.instances[connect_instance_id] = Instance(
+                connect_instance_id, status="IN_PROGRESS", encryption_config=encryption
+            )
+            if status != "IN_PROGRESS":
+                self._service.finish_onboarding(p, instance, status, failure_code)
+        return instance
+
+    def add_campaign(
+        self,
+        *,
+        connect_instance_id: str,
+        name: str = "campaign",
+        state: str = "Initialized",
+        dialer_config: Mapping[str, Any] | None = None,
+        outbound_call_config: Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> Campaign:
+        """Seed a campaign in any state. Quota and onboarding are not checked; shapes are."""
+        request = {
+            "name": name,
+            "connectInstanceId": connect_instance_id,
+            "dialerConfig": dict(dialer_config or DEFAULT_DIALER_CONFIG),
+            "outboundCallConfig": dict(outbound_call_config or DEFAULT_OUTBOUND_CALL_CONFIG),
+            "tags": dict(tags or {}),
+        }
+        _check_seed("CreateCampaignRequest", request)
+        _check_choice("state", state, CAMPAIGN_STATES)
+        with self._lock:
+            try:
+                return self._service.new_campaign(
+                    self._partition(account_id, region),
+                    name=name,
+                    connect_instance_id=connect_instance_id,
+                    dialer_config=request["dialerConfig"],
+                    outbound_call_config=request["outboundCallConfig"],
+                    tags=request["tags"],
+                    state=state,
+                )
+            except ServiceError as error:
+                raise ValueError(error.message) from None
+
+    def set_campaign_state(self, campaign_id: str, state: str) -> Campaign:
+        """Put a campaign in any state at once, whatever the state machine says."""
+        _check_choice("state", state, CAMPAIGN_STATES)
+        with self._lock:
+            campaign = self.campaign(campaign_id)
+            campaign.state = state
+        return campaign
+
+    def campaign(self, campaign_id: str) -> Campaign:
+        """The stored campaign with this id, in any account or region."""
+        for p in list(self._store.partitions.values()):
+            found = p.campaigns.get(campaign_id)
+            if found is not None:
+                return found
+        raise KeyError(f"No campaign {campaign_id!r} in the fake")
+
+    def instance(
+        self, connect_instance_id: str, *, region: str | None = None, account_id: str | None = None
+    ) -> Instance:
+        found = self._partition(account_id, region).instances.get(connect_instance_id)
+        if found is None:
+            raise KeyError(f"No instance {connect_instance_id!r} in the fake")
+        return found
+
+    @property
+    def campaigns(self) -> list[Campaign]:
+        """Every campaign, in every account and region, in creation order."""
+        everything = [c for p in self._store.partitions.values() for c in p.campaigns.values()]
+        return sorted(everything, key=lambda c: c.seq)
+
+    # -- onboarding --------------------------------------------------------------------------
+
+    def advance_onboarding(
+        self,
+        connect_instance_id: str,
+        status: str = "SUCCEEDED",
+        failure_code: str | None = None,
+        *,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> Instance:
+        """Move an onboarding job to SUCCEEDED, or FAILED with a failure code, at once."""
+        _check_choice("status", status, ("SUCCEEDED", "FAILED"))
+        if status == "FAILED":
+            failure_code = failure_code or "INTERNAL_FAILURE"
+            _check_choice("failure_code", failure_code, ONBOARDING_FAILURE_CODES)
+        elif failure_code is not None:
+            raise ValueError("failure_code is only meaningful with status='FAILED'")
+        with self._lock:
+            p = self._partition(account_id, region)
+            instance = p.instances.get(connect_instance_id)
+            if instance is None or instance.status is None:
+                raise KeyError(f"No onboarding job for instance {connect_instance_id!r}")
+            self._service.finish_onboarding(p, instance, status, failure_code)
+        return instance
+
+    # -- faults ------------------------------------------------------------------------------
+
+    def inject_error(
+        self,
+        operation: str,
+        code: str,
+        *,
+        times: int | None = 1,
+        message: str | None = None,
+        match: Match = None,
+        members: Mapping[str, Any] | None = None,
+    ) -> Rule:
+        """Answer the next ``times`` matching requests of ``operation`` with error ``code``."""
+        return self._faults.add_error(
+            operation, code, times=times, message=message, match=match, members=members
+        )
+
+    def throttle(
+        self,
+        operation: str | None = None,
+        *,
+        times: int | None = 1,
+        rate: float | None = None,
+        burst: float | None = None,
+    ) -> Any:
+        """ThrottlingException (429) for the next ``times`` requests, or a rate limit."""
+        if rate is not None:
+            return self._faults.add_rate_limit(operation, rate, burst)
+        return self._faults.add_error(
+            operation, "ThrottlingException", times=times, message=None, match=None,
+            members=None, kind="throttle",
+        )
+
+    def fail_dial_requests(
+        self,
+        code: str,
+        *,
+        phone_number: str | None = None,
+        client_token: str | None = None,
+        campaign_id: str | None = None,
+        times: int | None = None,
+    ) -> Rule:
+        """Fail matching PutDialRequestBatch items with ``code`` (per-item failure)."""
+        match = {
+            key: value
+            for key, value in (
+                ("phoneNumber", phone_number),
+                ("clientToken", client_token),
+                ("campaignId", campaign_id),
+            )
+            if value is not None
+        }
+        return self._faults.add_item_failure("dial", code, DIAL_FAILURE_CODES, times, match or None)
+
+    def fail_campaign_state(
+        self, campaign_id: str, code: str = "UnknownError", *, times: int | None = None
+    ) -> Rule:
+        """Report ``campaign_id`` under failedRequests of GetCampaignStateBatch with ``code``."""
+        return self._faults.add_item_failure(
+            "state", code, STATE_FAILURE_CODES, times, {"campaignId": campaign_id}
+        )
+
+    @property
+    def unused_faults(self) -> list[Rule]:
+        return self._faults.unused()
+
+    def verify(self) -> None:
+        """Raise FakeUsageError naming every fault that was set up and never fired."""
+        unused = self._faults.unused()
+        if unused:
+            lines = "\n".join(f"  - {rule.describe()}" for rule in unused)
+            raise FakeUsageError(
+                f"{len(unused)} fault(s) set up on the connectcampaigns fake never fired:\n"
+                f"{lines}\n(pass strict=False to allow this)"
+            )
+
+    # -- the journal -------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> Calls:
+        """Every request answered, in order, one entry per attempt."""
+        return self._journal.view()
+
+    @property
+    def retry_delays(self) -> list[float]:
+        """Backoff delays botocore asked for on faked requests (recorded, never slept)."""
+        return list(self._journal.retry_delays)
+
+    def dial_requests(self, campaign_id: str) -> list[DialRequest]:
+        """The dial requests a campaign accepted, in order."""
+        with self._lock:
+            return list(self.campaign(campaign_id).dial_requests)
+
+
+def _check_seed(shape_name: str, value: dict[str, Any]) -> None:
+    shape = load().service.shape_for(shape_name)
+    errors = violations(shape, value)
+    if errors:
+        raise ValueError(
+            f"Seed breaks the connectcampaigns model ({shape_name}): " + "; ".join(errors)
+        )
+
+
+def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}")
+
+
+def _call(
+    operation: str,
+    params: dict[str, Any],
+    status: int,
+    error: ServiceError | None,
+    attempt: int,
+    region: str,
+    account: str,
+    request_id: str,
+    response: dict[str, Any] | None,
+    injected: bool,
+) -> Call:
+    return Call(
+        operation=operation,
+        params=params,
+        status_code=status,
+        error_code=error.code if error else None,
+        error_message=error.message if error else None,
+        attempt=attempt,
+        region=region,
+        account=account,
+        request_id=request_id,
+        response=response,
+        injected=injected,
+    )
+

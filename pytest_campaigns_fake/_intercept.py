@@ -1,0 +1,178 @@
+"""Answering connectcampaigns requests of every botocore client while a fake is active.
+
+Each client has its own event emitter, copied from its session when it was created, so a
+handler registered on a session misses clients created earlier or elsewhere. Instead, while a
+fake is active, the emitter class itself is wrapped: every client, whenever and on whatever
+thread it was made, delivers its ``connectcampaigns`` events to the active fake, and every other
+event passes through untouched. When the last fake deactivates, the class is restored.
+
+Three events are handled, all for ``connectcampaigns`` only:
+
+* ``before-sign``: a client with no credentials signs with dummy ones, for this request only;
+* ``before-send``: the fake answers with an HTTP response, so nothing reaches the network;
+* ``needs-retry``: the backoff botocore asks for is recorded, and not slept.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import TYPE_CHECKING, Any, Callable
+
+import wrapt
+from botocore.credentials import Credentials
+from botocore.hooks import HierarchicalEmitter
+from botocore.retries.bucket import TokenBucket
+
+if TYPE_CHECKING:
+    from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+
+    from ._fake import CampaignsFake
+
+DUMMY_ACCESS_KEY = "AKIAFAKECAMPAIGNS000"
+DUMMY_CREDENTIALS = Credentials(DUMMY_ACCESS_KEY, "fake-secret-key-for-tests")
+_SERVICE = "connectcampaigns"
+_SIGN = f"before-sign.{_SERVICE}."
+_SEND = f"before-send.{_SERVICE}."
+_RETRY = f"needs-retry.{_SERVICE}."
+_ALL = (_SIGN, _SEND, _RETRY)
+
+_lock = threading.RLock()
+_active: list[CampaignsFake] = []
+_original_emit: Callable[..., Any] | None = None
+_original_acquire: Callable[..., Any] | None = None
+_sending = threading.local()
+_saved_env: dict[str, str | None] = {}
+
+
+def current() -> CampaignsFake | None:
+    """The fake that answers requests now: the most recently activated one."""
+    return _active[-1] if _active else None
+
+
+def activate(fake: CampaignsFake) -> None:
+    with _lock:
+        if fake in _active:
+            raise RuntimeError(f"{fake!r} is already active")
+        if not _active:
+            _install()
+        _active.append(fake)
+
+
+def deactivate(fake: CampaignsFake) -> None:
+    with _lock:
+        if fake not in _active:
+            return
+        _active.remove(fake)
+        if not _active:
+            _uninstall()
+
+
+def _emit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
+    event_name = args[0] if args else kwargs["event_name"]
+    fake = current()
+    if fake is None or not event_name.startswith(_ALL):
+        return wrapped(*args, **kwargs)
+    event_kwargs = args[1] if len(args) > 1 else kwargs["kwargs"]
+    if event_name.startswith(_SIGN):
+        _sign_with_dummy_credentials(event_kwargs)
+        return wrapped(*args, **kwargs)
+    if event_name.startswith(_SEND):
+        _sending.active = True
+        try:
+            responses: list[tuple[Any, Any]] = wrapped(*args, **kwargs)
+        finally:
+            _sending.active = False
+        # A before-send handler of the user's own (a canned response) keeps precedence.
+        if any(response is not None for _, response in responses):
+            return responses
+        return [*responses, (fake.handle, fake.handle(event_kwargs["request"]))]
+    responses = wrapped(*args, **kwargs)
+    return [(h, _recorded_delay(fake, r)) for h, r in responses]
+
+
+def _recorded_delay(fake: CampaignsFake, response: Any) -> Any:
+    if isinstance(response, (int, float)) and not isinstance(response, bool):
+        fake._journal.record_delay(float(response))
+        return 0
+    return response
+
+
+def _sign_with_dummy_credentials(event_kwargs: dict[str, Any]) -> None:
+    signer = event_kwargs.get("request_signer")
+    request = event_kwargs.get("request")
+    if signer is None or request is None or getattr(signer, "_credentials", None) is not None:
+        return
+    signing = request.context.setdefault("signing", {})
+    signing.setdefault("request_credentials", DUMMY_CREDENTIALS)
+
+
+def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
+    # botocore's adaptive mode blocks in before-send while its token bucket refills; a faked
+    # request answers at once, so the wait it would have made is recorded, not slept.
+    fake = current()
+    if fake is None or not getattr(_sending, "active", False):
+        return wrapped(*args, **kwargs)
+    with instance._new_fill_rate_condition:
+        instance._refill()
+        amount = args[0] if args else kwargs.get("amount", 1)
+        if amount > instance._current_capacity:
+            fake._journal.record_delay(float(instance._sleep_amount(amount)))
+        instance._current_capacity = max(0.0, instance._current_capacity - amount)
+    return True
+
+
+def _install() -> None:
+    global _original_emit, _original_acquire
+    _original_emit = HierarchicalEmitter.__dict__["_emit"]
+    _original_acquire = TokenBucket.__dict__["acquire"]
+    wrapt.wrap_function_wrapper(HierarchicalEmitter, "_emit", _emit)
+    wrapt.wrap_function_wrapper(TokenBucket, "acquire", _acquire)
+    _supply_dummy_environment()
+
+
+def _uninstall() -> None:
+    HierarchicalEmitter._emit = _original_emit
+    TokenBucket.acquire = _original_acquire
+    for name, value in _saved_env.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    _saved_env.clear()
+
+
+def _nothing_configured() -> bool:
+    env = os.environ
+    if any(
+        name in env
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+    ):
+        return False
+    files = (
+        env.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+        env.get("AWS_CONFIG_FILE", "~/.aws/config"),
+    )
+    return not any(os.path.exists(os.path.expanduser(f)) for f in files)
+
+
+def _supply_dummy_environment() -> None:
+    """With no AWS configuration anywhere, give new clients dummy credentials and a region.
+
+    Without them, creating a client would walk botocore's credential chain up to the instance
+    metadata endpoint, a network call, and ``boto3.client("connectcampaigns")`` with no region
+    would fail. Real configuration, when present, is left alone: it is never sent anywhere,
+    because every connectcampaigns request is answered here.
+    """
+    if not _nothing_configured():
+        return
+    dummies = {
+        "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIALS.secret_key,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    if "AWS_DEFAULT_REGION" not in os.environ and "AWS_REGION" not in os.environ:
+        dummies["AWS_DEFAULT_REGION"] = "us-east-1"
+    for name, value in dummies.items():
+        _saved_env[name] = os.environ.get(name)
+        os.environ[name] = value

@@ -1,0 +1,106 @@
+"""``mock_campaigns``: one object that is a context manager and a decorator, like time-machine."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import unittest
+from typing import Any, Callable, TypeVar, overload
+
+import wrapt
+
+from ._fake import CampaignsFake
+
+T = TypeVar("T")
+
+
+class _MockCampaigns:
+    """Activates a fresh ``CampaignsFake`` per ``with`` block, decorated call or test method."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        CampaignsFake(**options)  # fail on unknown options now, not when the test runs
+        self._options = options
+        self._fakes: list[CampaignsFake] = []
+
+    def __repr__(self) -> str:
+        return f"mock_campaigns({', '.join(f'{k}={v!r}' for k, v in self._options.items())})"
+
+    def __enter__(self) -> CampaignsFake:
+        fake = CampaignsFake(**self._options).start()
+        self._fakes.append(fake)
+        return fake
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        fake = self._fakes.pop()
+        fake.stop()
+        if exc_type is None and fake.strict:
+            fake.verify()
+
+    @overload
+    def __call__(self, target: type[T]) -> type[T]: ...
+    @overload
+    def __call__(self, target: Callable[..., Any]) -> Callable[..., Any]: ...
+    def __call__(self, target: Any) -> Any:
+        if isinstance(target, type):
+            if not issubclass(target, unittest.TestCase):
+                raise TypeError("mock_campaigns can decorate unittest.TestCase classes only")
+            return self._decorate_testcase(target)
+        if inspect.iscoroutinefunction(target):
+
+            @wrapt.decorator
+            async def run_async(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+                with self:
+                    return await wrapped(*args, **kwargs)
+
+            return run_async(target)
+
+        @wrapt.decorator
+        def run(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+            with self:
+                return wrapped(*args, **kwargs)
+
+        return run(target)
+
+    def _decorate_testcase(self, cls: type[unittest.TestCase]) -> type[unittest.TestCase]:
+        original = cls.setUp
+        options = self._options
+
+        @functools.wraps(original)
+        def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+            fake = CampaignsFake(**options).start()
+            test.campaigns_fake = fake  # type: ignore[attr-defined]
+
+            def finish() -> None:
+                fake.stop()
+                outcome = getattr(test, "_outcome", None)
+                failed = outcome is not None and not getattr(outcome, "success", True)
+                if fake.strict and not failed:
+                    fake.verify()
+
+            test.addCleanup(finish)
+            original(test)
+
+        cls.setUp = setUp  # type: ignore[method-assign]
+        return cls
+
+
+@overload
+def mock_campaigns(target: type[T], /) -> type[T]: ...
+@overload
+def mock_campaigns(target: Callable[..., Any], /) -> Callable[..., Any]: ...
+@overload
+def mock_campaigns(target: None = None, /, **options: Any) -> _MockCampaigns: ...
+def mock_campaigns(target: Any = None, /, **options: Any) -> Any:
+    """Activate a fresh in-memory connectcampaigns service.
+
+    As a context manager it returns the active ``CampaignsFake``; as a decorator (with or
+    without arguments) it wraps functions, coroutine functions and ``unittest.TestCase``
+    classes, giving each call or test method a fresh fake (``self.campaigns_fake`` in a
+    TestCase, ``pytest_campaigns_fake.current()`` anywhere). Options are those of
+    ``CampaignsFake``; on a clean exit a strict fake fails on faults that never fired.
+    """
+    if target is not None:
+        if options:
+            raise TypeError("use mock_campaigns(**options)(target) to combine options and target")
+        return _MockCampaigns({})(target)
+    return _MockCampaigns(options)

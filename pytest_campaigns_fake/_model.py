@@ -1,0 +1,160 @@
+"""The botocore service model of connectcampaigns, loaded once: operations, routes, errors.
+
+Everything the fake knows about shapes, routes and error statuses is read from here, so a
+botocore upgrade that changes the model changes the fake without code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import botocore.session
+from botocore import xform_name
+from botocore.model import OperationModel, ServiceModel, Shape
+
+SERVICE_NAME = "connectcampaigns"
+
+# AWS "Common Errors" that every service may return although no service model lists them.
+# The model's own error shapes take precedence over this table.
+COMMON_ERRORS: dict[str, int] = {
+    "AccessDeniedException": 400,
+    "ExpiredTokenException": 403,
+    "IncompleteSignature": 400,
+    "InternalFailure": 500,
+    "InvalidAction": 400,
+    "InvalidClientTokenId": 403,
+    "InvalidParameterCombination": 400,
+    "InvalidParameterValue": 400,
+    "InvalidQueryParameter": 400,
+    "MalformedQueryString": 404,
+    "MissingAction": 400,
+    "MissingAuthenticationToken": 403,
+    "MissingParameter": 400,
+    "NotAuthorized": 400,
+    "OptInRequired": 403,
+    "RequestExpired": 400,
+    "RequestTimeout": 408,
+    "ServiceUnavailable": 503,
+    "ThrottlingException": 400,
+    "UnrecognizedClientException": 403,
+    "ValidationError": 400,
+    # What a rest-json front end answers before any operation runs.
+    "SerializationException": 400,
+    "UnknownOperationException": 404,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    operation: OperationModel
+    method: str
+    pattern: re.Pattern[str]
+    # URI label name -> input member name
+    labels: dict[str, str]
+    # query string key -> (input member name, is a list)
+    query: dict[str, tuple[str, bool]]
+    # input members that travel in the JSON body
+    body_members: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Model:
+    service: ServiceModel
+    operations: dict[str, OperationModel]
+    routes: tuple[Route, ...]
+    by_snake_name: dict[str, str]
+    error_status: dict[str, int] = field(default_factory=dict)
+
+    def operation(self, name: str) -> OperationModel:
+        """Accept ``DescribeCampaign`` or ``describe_campaign``; KeyError otherwise."""
+        if name in self.operations:
+            return self.operations[name]
+        return self.operations[self.by_snake_name[name]]
+
+    def status_of(self, code: str) -> int:
+        return self.error_status.get(code, COMMON_ERRORS.get(code, 400))
+
+    def errors_of(self, operation: str) -> tuple[str, ...]:
+        return tuple(s.name for s in self.operations[operation].error_shapes)
+
+    def error_shape(self, code: str) -> Shape | None:
+        try:
+            shape: Shape = self.service.shape_for(code)
+        except Exception:
+            return None
+        return shape if shape.metadata.get("exception") else None
+
+    def route(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        for route in self.routes:
+            if route.method != method:
+                continue
+            match = route.pattern.fullmatch(path)
+            if match is not None:
+                return route, match.groupdict()
+        return None
+
+
+def _compile_route(op: OperationModel) -> Route:
+    uri = op.http["requestUri"]
+    path, _, _ = uri.partition("?")
+    members = op.input_shape.members if op.input_shape is not None else {}
+    labels: dict[str, str] = {}
+    query: dict[str, tuple[str, bool]] = {}
+    body: set[str] = set()
+    for name, shape in members.items():
+        location = shape.serialization.get("location")
+        wire_name = shape.serialization.get("name", name)
+        if location == "uri":
+            labels[wire_name] = name
+        elif location == "querystring":
+            query[wire_name] = (name, shape.type_name == "list")
+        elif location is None:
+            body.add(name)
+
+    def label(match: re.Match[str]) -> str:
+        name = match.group(1)
+        greedy = name.endswith("+")
+        name = name.rstrip("+")
+        # Empty labels still route, so that the operation can answer with a modelled error.
+        return f"(?P<{name}>{'.*' if greedy else '[^/]*'})"
+
+    regex = re.sub(r"\\\{([^}]+)\\\}", label, re.escape(path))
+    return Route(op, op.http["method"], re.compile(regex), labels, query, frozenset(body))
+
+
+@lru_cache(maxsize=None)
+def load() -> Model:
+    service = botocore.session.Session().get_service_model(SERVICE_NAME)
+    operations = {name: service.operation_model(name) for name in service.operation_names}
+    # Literal routes before templated ones, so `/campaigns-state` never reads as a label.
+    routes = sorted(
+        (_compile_route(op) for op in operations.values()),
+        key=lambda r: (r.pattern.pattern.count("(?P<"), -len(r.pattern.pattern)),
+    )
+    status: dict[str, int] = {}
+    for op in operations.values():
+        for shape in op.error_shapes:
+            status[shape.name] = int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
+    return Model(
+        service=service,
+        operations=operations,
+        routes=tuple(routes),
+        by_snake_name={xform_name(name): name for name in operations},
+        error_status=status,
+    )
+
+
+def shape_is_sensitive(shape: Shape) -> bool:
+    return bool(shape.metadata.get("sensitive"))
+
+
+def jsonable(value: Any) -> Any:
+    """botocore model metadata uses OrderedDicts; tests and docs want plain data."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    return value
