@@ -1,0 +1,137 @@
+"""The pytest plugin: fixtures, the ``campaigns_fake`` marker, ini options, the report section.
+
+Registered through the ``pytest11`` entry point; nothing here knows how requests work.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ._fake import CampaignsFake
+
+_FAKE_KEY = pytest.StashKey[CampaignsFake]()
+_REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
+_CLIENT_OPTIONS = ("region",)
+_FAKE_OPTIONS = tuple(
+    name for name in inspect.signature(CampaignsFake.__init__).parameters if name != "self"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "campaigns_fake_region",
+        "Region of the campaigns_client fixture (default us-east-1)",
+        default="us-east-1",
+    )
+    parser.addini(
+        "campaigns_fake_strict",
+        "Fail a test whose campaigns_fake faults never fired (default true)",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
+        "campaigns_fake_require_onboarding",
+        "CreateCampaign needs an onboarded instance (default true)",
+        type="bool",
+        default=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "campaigns_fake(**options): options of the campaigns_fake fixture "
+        f"({', '.join((*_FAKE_OPTIONS, *_CLIENT_OPTIONS))})",
+    )
+
+
+def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "strict": request.config.getini("campaigns_fake_strict"),
+        "require_onboarding": request.config.getini("campaigns_fake_require_onboarding"),
+        "region": request.config.getini("campaigns_fake_region"),
+    }
+    marker = request.node.get_closest_marker("campaigns_fake")
+    if marker is not None:
+        if marker.args:
+            raise TypeError("@pytest.mark.campaigns_fake takes keyword options only")
+        unknown = sorted(set(marker.kwargs) - {*_FAKE_OPTIONS, *_CLIENT_OPTIONS})
+        if unknown:
+            raise TypeError(
+                f"@pytest.mark.campaigns_fake got unknown option(s) {', '.join(unknown)}; "
+                f"valid options: {', '.join((*_FAKE_OPTIONS, *_CLIENT_OPTIONS))}"
+            )
+        options.update(marker.kwargs)
+    return options
+
+
+@pytest.fixture
+def campaigns_fake(request: pytest.FixtureRequest) -> Iterator[CampaignsFake]:
+    """An active connectcampaigns fake with fresh state for this test."""
+    options = _options(request)
+    region = options.pop("region")
+    fake = CampaignsFake(default_region=region, **options)
+    request.node.stash[_FAKE_KEY] = fake
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+    call = request.node.stash.get(_REPORTS_KEY, {}).get("call")
+    if fake.strict and call is not None and call.passed:
+        fake.verify()
+    fake.reset()
+
+
+@pytest.fixture(scope="session")
+def _campaigns_clients() -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+def campaigns_client(
+    request: pytest.FixtureRequest,
+    campaigns_fake: CampaignsFake,
+    _campaigns_clients: dict[str, Any],
+) -> Any:
+    """A boto3 ``connectcampaigns`` client answered by ``campaigns_fake``.
+
+    Clients are made once per region and session: every fake answers every client, so a test
+    pays nothing for its client.
+    """
+    region = campaigns_fake.default_region
+    client = _campaigns_clients.get(region)
+    if client is None:
+        import boto3
+
+        client = boto3.session.Session().client(
+            "connectcampaigns",
+            region_name=region,
+            aws_access_key_id="AKIAFAKECAMPAIGNS000",
+            aws_secret_access_key="fake-secret-key-for-tests",
+        )
+        _campaigns_clients[region] = client
+    return client
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Iterator[None]:
+    report: pytest.TestReport = yield
+    item.stash.setdefault(_REPORTS_KEY, {})[report.when] = report
+    fake = item.stash.get(_FAKE_KEY, None)
+    if fake is not None and report.failed and report.when in ("call", "teardown"):
+        calls = fake.calls
+        text = calls.describe() if len(calls) else "  (no connectcampaigns calls)"
+        unused = fake.unused_faults
+        if unused:
+            text += "\nfaults set up and not fired:\n" + "\n".join(
+                f"  - {rule.describe()}" for rule in unused
+            )
+        report.sections.append((f"connectcampaigns calls {report.when}", text))
+    return report  # type: ignore[return-value]
