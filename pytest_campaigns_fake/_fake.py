@@ -6,7 +6,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import _intercept, _wire
+from . import _intercept, _snapshot, _wire
 from ._clock import Clock, Ids
 from ._errors import ServiceError
 from ._faults import DIAL_FAILURE_CODES, STATE_FAILURE_CODES, Faults, Match, Rule
@@ -174,10 +174,7 @@ class CampaignsFake:
     ) -> Instance:
         """Seed a Connect instance with an onboarding job in ``status``."""
         encryption = dict(encryption_config or {"enabled": False})
-        _check_seed(
-            "StartInstanceOnboardingJobRequest",
-            {"connectInstanceId": connect_instance_id, "encryptionConfig": encryption},
-        )
+        check_instance_seed(connect_instance_id, encryption)
         _check_choice("status", status, ("IN_PROGRESS", "SUCCEEDED", "FAILED"))
         if failure_code is not None:
             _check_choice("failure_code", failure_code, ONBOARDING_FAILURE_CODES)
@@ -205,15 +202,14 @@ class CampaignsFake:
         account_id: str | None = None,
     ) -> Campaign:
         """Seed a campaign in any state. Quota and onboarding are not checked; shapes are."""
-        request = {
+        request: dict[str, Any] = {
             "name": name,
             "connectInstanceId": connect_instance_id,
             "dialerConfig": dict(dialer_config or DEFAULT_DIALER_CONFIG),
             "outboundCallConfig": dict(outbound_call_config or DEFAULT_OUTBOUND_CALL_CONFIG),
             "tags": dict(tags or {}),
         }
-        _check_seed("CreateCampaignRequest", request)
-        _check_choice("state", state, CAMPAIGN_STATES)
+        check_campaign_seed(request, state)
         with self._lock:
             try:
                 return self._service.new_campaign(
@@ -360,6 +356,19 @@ class CampaignsFake:
                 f"{lines}\n(pass strict=False to allow this)"
             )
 
+    # -- snapshots ---------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole fake (all accounts and regions) as plain JSON-able data."""
+        with self._lock:
+            return _snapshot.dump(self._store, self.quotas, self.settings, self._accounts)
+
+    def load(self, source: _snapshot.Source) -> None:
+        """Replace the fake's state with a snapshot: its data, or a JSON/YAML file's path."""
+        data = _snapshot.read(source)
+        with self._lock:
+            self._accounts = _snapshot.restore(data, self._store, self.quotas, self.settings)
+
     # -- the journal -------------------------------------------------------------------------
 
     @property
@@ -376,6 +385,23 @@ class CampaignsFake:
         """The dial requests a campaign accepted, in order."""
         with self._lock:
             return list(self.campaign(campaign_id).dial_requests)
+
+
+def check_instance_seed(connect_instance_id: str, encryption_config: dict[str, Any]) -> None:
+    _check_seed(
+        "StartInstanceOnboardingJobRequest",
+        {"connectInstanceId": connect_instance_id, "encryptionConfig": encryption_config},
+    )
+
+
+def check_campaign_seed(campaign: Mapping[str, Any], state: str) -> None:
+    """A seeded campaign must be a valid CreateCampaign request, in a modelled state."""
+    request = {
+        key: campaign.get(key)
+        for key in ("name", "connectInstanceId", "dialerConfig", "outboundCallConfig", "tags")
+    }
+    _check_seed("CreateCampaignRequest", request)
+    _check_choice("state", state, CAMPAIGN_STATES)
 
 
 def _check_seed(shape_name: str, value: dict[str, Any]) -> None:

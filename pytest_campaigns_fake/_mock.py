@@ -80,7 +80,7 @@ class _MockCampaigns:
             test.addCleanup(finish)
             original(test)
 
-        cls.setUp = setUp  # type: ignore[method-assign]
+        cls.setUp = setUp  # type: ignore[method-assign,assignment]
         return cls
 
 

@@ -6,12 +6,13 @@ Registered through the ``pytest11`` entry point; nothing here knows how requests
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
 
 from ._fake import CampaignsFake
+from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
 
 _FAKE_KEY = pytest.StashKey[CampaignsFake]()
 _REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
@@ -106,23 +107,30 @@ def campaigns_client(
     region = campaigns_fake.default_region
     client = _campaigns_clients.get(region)
     if client is None:
-        import boto3
-
-        client = boto3.session.Session().client(
-            "connectcampaigns",
-            region_name=region,
-            aws_access_key_id="AKIAFAKECAMPAIGNS000",
-            aws_secret_access_key="fake-secret-key-for-tests",
-        )
-        _campaigns_clients[region] = client
+        client = _campaigns_clients[region] = _new_client(region)
     return client
+
+
+def _new_client(region: str) -> Any:
+    options = {
+        "region_name": region,
+        "aws_access_key_id": DUMMY_ACCESS_KEY,
+        "aws_secret_access_key": DUMMY_CREDENTIALS.secret_key,
+    }
+    try:
+        import boto3
+    except ImportError:  # botocore alone makes the same client
+        import botocore.session
+
+        return botocore.session.Session().create_client("connectcampaigns", **options)
+    return boto3.session.Session().client("connectcampaigns", **options)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
-) -> Iterator[None]:
-    report: pytest.TestReport = yield
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     item.stash.setdefault(_REPORTS_KEY, {})[report.when] = report
     fake = item.stash.get(_FAKE_KEY, None)
     if fake is not None and report.failed and report.when in ("call", "teardown"):
@@ -133,5 +141,6 @@ def pytest_runtest_makereport(
             text += "\nfaults set up and not fired:\n" + "\n".join(
                 f"  - {rule.describe()}" for rule in unused
             )
-        report.sections.append((f"connectcampaigns calls {report.when}", text))
-    return report  # type: ignore[return-value]
+        title = "connectcampaigns calls" + (" (teardown)" if report.when == "teardown" else "")
+        report.sections.append((title, text))
+    return report

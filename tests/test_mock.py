@@ -1,0 +1,163 @@
+"""``mock_campaigns`` as context manager and decorator, outside the pytest fixtures."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import io
+import unittest
+from typing import Any
+
+import boto3
+import pytest
+
+import pytest_campaigns_fake
+from pytest_campaigns_fake import CampaignsFake, FakeUsageError, mock_campaigns
+
+
+def make_client() -> Any:
+    return boto3.session.Session().client(
+        "connectcampaigns",
+        region_name="us-east-1",
+        aws_access_key_id="AKIAEXAMPLE",
+        aws_secret_access_key="secret",
+    )
+
+
+CLIENT = make_client()
+
+
+def test_context_manager_returns_an_active_fresh_fake() -> None:
+    with mock_campaigns(require_onboarding=False) as fake:
+        assert isinstance(fake, CampaignsFake)
+        assert fake.active and pytest_campaigns_fake.current() is fake
+        fake.add_campaign(connect_instance_id="i")
+        assert len(CLIENT.list_campaigns()["campaignSummaryList"]) == 1
+    assert not fake.active and pytest_campaigns_fake.current() is None
+    with mock_campaigns() as second:
+        assert second is not fake
+        assert CLIENT.list_campaigns()["campaignSummaryList"] == []
+
+
+def test_unknown_option_fails_at_once() -> None:
+    with pytest.raises(TypeError, match="onboarding_pols"):
+        mock_campaigns(onboarding_pols=1)
+
+
+def test_strict_exit_names_unfired_faults() -> None:
+    with pytest.raises(FakeUsageError, match=r"error AccessDeniedException on DescribeCampaign"):
+        with mock_campaigns() as fake:
+            fake.inject_error("describe_campaign", "AccessDeniedException")
+
+
+def test_non_strict_exit_allows_unfired_faults() -> None:
+    with mock_campaigns(strict=False) as fake:
+        fake.throttle()
+
+
+def test_an_exception_in_the_block_is_not_masked_by_strictness() -> None:
+    with pytest.raises(KeyError, match="original"):
+        with mock_campaigns() as fake:
+            fake.throttle()
+            raise KeyError("original")
+
+
+def test_nested_activation_innermost_answers_then_outer_again() -> None:
+    with mock_campaigns(require_onboarding=False) as outer:
+        outer.add_campaign(connect_instance_id="i", name="outer")
+        with mock_campaigns() as inner:
+            assert pytest_campaigns_fake.current() is inner
+            assert CLIENT.list_campaigns()["campaignSummaryList"] == []
+        names = [c["name"] for c in CLIENT.list_campaigns()["campaignSummaryList"]]
+        assert names == ["outer"]
+        assert len(inner.calls) == 1 and len(outer.calls) == 1
+
+
+def test_same_fake_cannot_be_activated_twice() -> None:
+    fake = CampaignsFake()
+    with fake, pytest.raises(RuntimeError, match="already active"):
+        fake.start()
+
+
+@mock_campaigns
+def _bare(x: int, *, y: str = "a") -> CampaignsFake | None:
+    return pytest_campaigns_fake.current()
+
+
+@mock_campaigns(seed=3, require_onboarding=False)
+def _with_options(x: int) -> tuple[str, ...]:
+    fake = pytest_campaigns_fake.current()
+    assert fake is not None
+    return tuple(fake.add_campaign(connect_instance_id="i").id for _ in range(x))
+
+
+def test_decorator_without_arguments_activates_per_call() -> None:
+    first, second = _bare(1), _bare(2, y="b")
+    assert isinstance(first, CampaignsFake) and isinstance(second, CampaignsFake)
+    assert first is not second
+    assert pytest_campaigns_fake.current() is None
+
+
+def test_decorator_preserves_the_signature() -> None:
+    assert str(inspect.signature(_bare)) == "(x: 'int', *, y: 'str' = 'a') -> 'CampaignsFake | None'"
+    assert _bare.__name__ == "_bare"
+
+
+def test_decorator_with_options_and_seed_is_deterministic() -> None:
+    assert _with_options(3) == _with_options(3)
+    assert len(set(_with_options(3))) == 3
+
+
+def test_decorates_coroutine_functions() -> None:
+    @mock_campaigns(require_onboarding=False)
+    async def run() -> int:
+        fake = pytest_campaigns_fake.current()
+        assert fake is not None
+        fake.add_campaign(connect_instance_id="i")
+        await asyncio.sleep(0)
+        return len(CLIENT.list_campaigns()["campaignSummaryList"])
+
+    assert inspect.iscoroutinefunction(run)
+    assert asyncio.run(run()) == 1
+    assert pytest_campaigns_fake.current() is None
+
+
+def test_decorating_a_non_testcase_class_is_refused() -> None:
+    with pytest.raises(TypeError, match="unittest.TestCase"):
+        mock_campaigns(type("Plain", (), {}))
+
+
+@mock_campaigns(require_onboarding=False)
+class _Reminders(unittest.TestCase):
+    __test__ = False  # run by unittest's own runner below, not collected by pytest
+    seen: list[CampaignsFake] = []
+
+    def setUp(self) -> None:
+        self.client = CLIENT
+        self.campaign = self.campaigns_fake.add_campaign(connect_instance_id="i")
+
+    def test_start(self) -> None:
+        self.seen.append(self.campaigns_fake)
+        self.client.start_campaign(id=self.campaign.id)
+        self.assertEqual(self.campaigns_fake.campaign(self.campaign.id).state, "Running")
+
+    def test_fresh_state(self) -> None:
+        self.seen.append(self.campaigns_fake)
+        listed = self.client.list_campaigns()["campaignSummaryList"]
+        self.assertEqual([c["id"] for c in listed], [self.campaign.id])
+
+    def test_unfired_fault(self) -> None:
+        self.campaigns_fake.throttle("StopCampaign")
+
+
+def test_testcase_classes_get_a_fresh_fake_per_test_under_unittest() -> None:
+    _Reminders.seen.clear()
+    suite = unittest.TestLoader().loadTestsFromTestCase(_Reminders)
+    result = unittest.TextTestRunner(stream=io.StringIO(), verbosity=0).run(suite)
+    assert result.testsRun == 3
+    assert result.errors == []
+    # The strict check runs as a cleanup: the unfired throttle fails that test only.
+    assert [test.id().rsplit(".", 1)[-1] for test, _ in result.failures] == ["test_unfired_fault"]
+    assert "ThrottlingException on StopCampaign" in result.failures[0][1]
+    assert len(_Reminders.seen) == 2 and _Reminders.seen[0] is not _Reminders.seen[1]
+    assert pytest_campaigns_fake.current() is None

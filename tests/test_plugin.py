@@ -1,0 +1,254 @@
+"""The pytest plugin itself, run in isolated pytest sessions through ``pytester``."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+SEED = """
+import pytest
+
+@pytest.fixture
+def campaign(campaigns_fake):
+    campaigns_fake.add_instance("instance-1")
+    return campaigns_fake.add_campaign(connect_instance_id="instance-1", name="renewals")
+"""
+
+
+def test_fixtures_are_registered_without_import(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_it(campaigns_fake, campaigns_client):
+            campaigns_fake.add_instance("instance-1")
+            created = campaigns_client.create_campaign(
+                name="n",
+                connectInstanceId="instance-1",
+                dialerConfig={"agentlessDialerConfig": {"dialingCapacity": 0.5}},
+                outboundCallConfig={"connectContactFlowId": "flow"},
+            )
+            assert campaigns_fake.campaign(created["id"]).name == "n"
+            assert campaigns_client.meta.region_name == "us-east-1"
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_each_test_gets_fresh_state(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(SEED)
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.parametrize("round", [1, 2, 3])
+        def test_state_does_not_leak(campaigns_fake, campaigns_client, campaign, round):
+            listed = campaigns_client.list_campaigns()["campaignSummaryList"]
+            assert [c["id"] for c in listed] == [campaign.id]
+            assert len(campaigns_fake.calls) == 1
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
+
+
+def test_client_is_reused_across_tests(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        seen = []
+
+        def test_one(campaigns_client):
+            seen.append(campaigns_client)
+
+        def test_two(campaigns_client):
+            assert seen == [campaigns_client]
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_closest_marker_wins(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        pytestmark = pytest.mark.campaigns_fake(onboarding_polls=5, region="eu-west-1")
+
+        def test_module_level(campaigns_fake, campaigns_client):
+            assert campaigns_fake.settings.onboarding_polls == 5
+            assert campaigns_client.meta.region_name == "eu-west-1"
+
+        @pytest.mark.campaigns_fake(onboarding_polls=3)
+        class TestClass:
+            def test_class_level(self, campaigns_fake):
+                assert campaigns_fake.settings.onboarding_polls == 3
+
+            @pytest.mark.campaigns_fake(onboarding_polls=None)
+            def test_function_level(self, campaigns_fake):
+                assert campaigns_fake.settings.onboarding_polls is None
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
+
+
+def test_marker_options_reach_the_service(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.campaigns_fake(require_onboarding=False, campaigns_per_instance=1)
+        def test_it(campaigns_client):
+            request = dict(
+                name="n",
+                connectInstanceId="never-onboarded",
+                dialerConfig={"agentlessDialerConfig": {"dialingCapacity": 0.5}},
+                outboundCallConfig={"connectContactFlowId": "flow"},
+            )
+            campaigns_client.create_campaign(**request)
+            with pytest.raises(campaigns_client.exceptions.ServiceQuotaExceededException):
+                campaigns_client.create_campaign(**request)
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_unknown_marker_option_is_a_clear_type_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.campaigns_fake(onboarding_pols=2)
+        def test_it(campaigns_fake):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*TypeError: @pytest.mark.campaigns_fake got unknown option(s) onboarding_pols;*"]
+    )
+
+
+def test_ini_options_set_suite_defaults(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        """
+        [pytest]
+        campaigns_fake_region = ap-southeast-2
+        campaigns_fake_strict = false
+        campaigns_fake_require_onboarding = false
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_it(campaigns_fake, campaigns_client):
+            assert campaigns_client.meta.region_name == "ap-southeast-2"
+            assert campaigns_fake.strict is False
+            assert campaigns_fake.settings.require_onboarding is False
+            campaigns_fake.throttle("DescribeCampaign")  # never fires: allowed, not strict
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_unfired_fault_fails_the_test_at_teardown(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_it(campaigns_fake):
+            campaigns_fake.inject_error("DescribeCampaign", "AccessDeniedException", times=2)
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_it*",
+            "*1 fault(s) set up on the connectcampaigns fake never fired:*",
+            "*error AccessDeniedException on DescribeCampaign (times=2, fired 0)*",
+            "*- connectcampaigns calls (teardown) -*",
+            "*(no connectcampaigns calls)*",
+        ]
+    )
+
+
+def test_strictness_can_be_turned_off_by_marker(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.campaigns_fake(strict=False)
+        def test_it(campaigns_fake):
+            campaigns_fake.throttle()
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_failing_test_is_not_blamed_twice_for_unfired_faults(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_it(campaigns_fake):
+            campaigns_fake.throttle("DescribeCampaign")
+            assert False, "the real failure"
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.no_fnmatch_line("*ERROR at teardown*")
+
+
+def test_failure_report_lists_the_tests_calls(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(SEED)
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def test_it(campaigns_fake, campaigns_client, campaign):
+            campaigns_client.start_campaign(id=campaign.id)
+            with pytest.raises(campaigns_client.exceptions.InvalidCampaignStateException):
+                campaigns_client.resume_campaign(id=campaign.id)
+            campaigns_fake.throttle("GetCampaignState", times=1)
+            campaigns_client.get_campaign_state(id=campaign.id)
+            assert False, "boom"
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*- connectcampaigns calls -*",
+            "*1. StartCampaign(id='*') -> 200 OK",
+            "*2. ResumeCampaign(id='*') -> 409 InvalidCampaignStateException",
+            "*3. GetCampaignState(id='*') -> 429 ThrottlingException (injected)",
+            "*4. GetCampaignState(id='*') -> 200 OK [[]attempt 2[]]",
+        ]
+    )
+
+
+def test_passing_test_has_no_report_section(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_it(campaigns_client):
+            campaigns_client.list_campaigns()
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rA")
+    result.assert_outcomes(passed=1)
+    result.stdout.no_fnmatch_line("*connectcampaigns calls*")
+
+
+def test_fake_is_inactive_after_the_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest_campaigns_fake
+
+        kept = []
+
+        def test_one(campaigns_fake):
+            assert pytest_campaigns_fake.current() is campaigns_fake
+            kept.append(campaigns_fake)
+
+        def test_two():
+            assert pytest_campaigns_fake.current() is None
+            assert not kept[0].active
+            assert len(kept[0].calls) == 0
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
