@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, overload
 
 from ._model import load
@@ -110,7 +110,7 @@ class Calls(Sequence[Call]):
             ]
         )
 
-    def count(self, operation: str | None = None, **params: Any) -> int:  # type: ignore[override]
+    def count(self, operation: str | None = None, **params: Any) -> int:
         return len(self.filter(operation, **params))
 
     def assert_called(self, operation: str, **params: Any) -> Call:
@@ -153,6 +153,9 @@ class Journal:
         self.retry_delays: list[float] = []
 
     def record(self, call: Call) -> None:
+        # The service's answers share dicts with the store (a campaign's tags, its configs), and
+        # later requests change those: keep each call as it was when it was answered.
+        call = replace(call, params=_detach(call.params), response=_detach(call.response))
         with self._lock:
             self._calls.append(call)
 
@@ -167,3 +170,12 @@ class Journal:
         with self._lock:
             self._calls.clear()
             self.retry_delays.clear()
+
+
+def _detach(value: Any) -> Any:
+    """A copy of JSON-like data (dicts and lists of immutable scalars or datetimes)."""
+    if isinstance(value, dict):
+        return {key: _detach(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_detach(item) for item in value]
+    return value

@@ -7,6 +7,7 @@ page tokens point into, quotas and settings), so a fake loaded from it answers l
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
@@ -20,7 +21,9 @@ FORMAT = "pytest-campaigns-fake/1"
 Source = Union[dict[str, Any], str, "os.PathLike[str]"]
 
 
-def dump(store: Store, quotas: Quotas, settings: Settings, accounts: dict[str, str]) -> dict[str, Any]:
+def dump(
+    store: Store, quotas: Quotas, settings: Settings, accounts: dict[str, str]
+) -> dict[str, Any]:
     partitions = []
     for p in store.partitions.values():
         partitions.append(
@@ -101,41 +104,113 @@ def read(source: Source) -> dict[str, Any]:
             import yaml
         except ImportError:
             raise ImportError(f"Loading {path} needs PyYAML: pip install PyYAML") from None
-        data = yaml.safe_load(text)
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path} is not valid YAML: {exc}") from None
     else:
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ValueError(f"{path} is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path} does not hold a pytest-campaigns-fake snapshot")
     return data
 
 
-def restore(data: dict[str, Any], store: Store, quotas: Quotas, settings: Settings) -> dict[str, str]:
-    """Replace the store's contents with the snapshot's; returns the account mapping."""
-    if data.get("format") != FORMAT:
-        raise ValueError(f"Not a pytest-campaigns-fake snapshot (format {data.get('format')!r})")
-    from ._fake import check_campaign_seed, check_instance_seed
+def restore(
+    data: dict[str, Any], store: Store, quotas: Quotas, settings: Settings
+) -> dict[str, str]:
+    """Replace the store's contents with the snapshot's; returns the account mapping.
 
+    All or nothing: a corrupted snapshot is a ValueError and leaves the store, quotas and
+    settings as they were. The store keeps its own copies, so later requests never change
+    ``data`` (the same snapshot can be loaded again, or into another fake).
+    """
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise ValueError(f"Not a pytest-campaigns-fake snapshot (format {found!r})")
+    try:
+        loaded = _build(copy.deepcopy(data))
+    except ValueError as exc:
+        raise ValueError(f"Corrupted pytest-campaigns-fake snapshot: {exc}") from None
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise ValueError(
+            f"Corrupted pytest-campaigns-fake snapshot: {type(exc).__name__}: {exc}"
+        ) from None
+    fresh, per_instance, require_onboarding, onboarding_polls, accounts = loaded
     store.partitions.clear()
-    store.last_seq = int(data["lastSeq"])
-    quotas.campaigns_per_instance = int(data["quotas"]["campaignsPerInstance"])
-    settings.require_onboarding = bool(data["settings"]["requireOnboarding"])
-    settings.onboarding_polls = data["settings"]["onboardingPolls"]
+    store.partitions.update(fresh.partitions)
+    store.last_seq = fresh.last_seq
+    quotas.campaigns_per_instance = per_instance
+    settings.require_onboarding = require_onboarding
+    settings.onboarding_polls = onboarding_polls
+    return accounts
+
+
+def _build(data: dict[str, Any]) -> tuple[Store, int, bool, int | None, dict[str, str]]:
+    from ._fake import (
+        ONBOARDING_FAILURE_CODES,
+        check_campaign_seed,
+        check_instance_seed,
+    )
+
+    store = Store()
+    store.last_seq = _count(data["lastSeq"], "lastSeq")
+    per_instance = _count(data["quotas"]["campaignsPerInstance"], "quotas.campaignsPerInstance")
+    require_onboarding = data["settings"]["requireOnboarding"]
+    if not isinstance(require_onboarding, bool):
+        raise ValueError(f"settings.requireOnboarding must be a boolean: {require_onboarding!r}")
+    polls = data["settings"]["onboardingPolls"]
+    if polls is not None:
+        polls = _count(polls, "settings.onboardingPolls")
+    accounts = data.get("accounts", {})
+    if not isinstance(accounts, dict) or not all(
+        isinstance(k, str) and _is_account(v) for k, v in accounts.items()
+    ):
+        raise ValueError(f"accounts must map access key ids to accounts: {accounts!r}")
+    if not isinstance(data["partitions"], list):
+        raise ValueError("partitions must be a list")
+    seqs: set[int] = set()
     for part in data["partitions"]:
+        if not _is_account(part["account"]) or not isinstance(part["region"], str):
+            raise ValueError(f"bad partition {part['account']!r}/{part['region']!r}")
         p = store.partition(part["account"], part["region"])
         for raw in part["instances"]:
             check_instance_seed(raw["connectInstanceId"], raw["encryptionConfig"])
+            status, failure = raw["status"], raw["failureCode"]
+            if status not in (None, "IN_PROGRESS", "SUCCEEDED", "FAILED"):
+                raise ValueError(f"instance {raw['connectInstanceId']}: bad status {status!r}")
+            if failure is not None and (
+                status != "FAILED" or failure not in ONBOARDING_FAILURE_CODES
+            ):
+                raise ValueError(
+                    f"instance {raw['connectInstanceId']}: bad failureCode {failure!r} "
+                    f"for status {status!r}"
+                )
+            role = raw["serviceLinkedRoleArn"]
+            if role is not None and not isinstance(role, str):
+                raise ValueError(f"instance {raw['connectInstanceId']}: bad role {role!r}")
             p.instances[raw["connectInstanceId"]] = Instance(
                 raw["connectInstanceId"],
-                status=raw["status"],
-                failure_code=raw["failureCode"],
+                status=status,
+                failure_code=failure,
                 encryption_config=raw["encryptionConfig"],
-                service_linked_role_arn=raw["serviceLinkedRoleArn"],
-                polls=int(raw["polls"]),
+                service_linked_role_arn=role,
+                polls=_count(raw["polls"], "polls"),
             )
-        for raw in part["campaigns"]:
+        for raw in sorted(part["campaigns"], key=lambda c: _count(c["seq"], "seq")):
             check_campaign_seed(raw, raw["state"])
+            campaign_id, seq = raw["id"], raw["seq"]
+            if not isinstance(campaign_id, str) or not campaign_id or campaign_id in p.campaigns:
+                raise ValueError(f"missing or repeated campaign id {campaign_id!r}")
+            if raw["arn"] != p.campaign_arn(campaign_id):
+                raise ValueError(f"campaign {campaign_id}: arn {raw['arn']!r} is not its ARN")
+            if seq in seqs or not 0 < seq <= store.last_seq:
+                raise ValueError(f"campaign {campaign_id}: seq {seq} repeated or above lastSeq")
+            seqs.add(seq)
             campaign = Campaign(
-                id=raw["id"],
+                id=campaign_id,
                 arn=raw["arn"],
                 name=raw["name"],
                 connect_instance_id=raw["connectInstanceId"],
@@ -143,9 +218,13 @@ def restore(data: dict[str, Any], store: Store, quotas: Quotas, settings: Settin
                 outbound_call_config=raw["outboundCallConfig"],
                 tags=raw["tags"],
                 state=raw["state"],
-                seq=int(raw["seq"]),
+                seq=seq,
             )
             for d in raw["dialRequests"]:
+                if not all(isinstance(d[k], str) for k in ("id", "clientToken", "phoneNumber")):
+                    raise ValueError(f"campaign {campaign_id}: bad dial request {d!r}")
+                if not isinstance(d["attributes"], dict):
+                    raise ValueError(f"campaign {campaign_id}: bad dial request attributes")
                 accepted = DialRequest(
                     id=d["id"],
                     client_token=d["clientToken"],
@@ -157,11 +236,23 @@ def restore(data: dict[str, Any], store: Store, quotas: Quotas, settings: Settin
                 campaign.dial_requests.append(accepted)
                 campaign.tokens[accepted.client_token] = accepted
             p.add(campaign)
-    return {str(k): str(v) for k, v in data.get("accounts", {}).items()}
+    return store, per_instance, require_onboarding, polls, {k: str(v) for k, v in accounts.items()}
+
+
+def _count(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be an integer >= 0, not {value!r}")
+    return value
+
+
+def _is_account(value: Any) -> bool:
+    # Seeds may name any account (add_campaign(account_id=...) does not insist on 12 digits),
+    # and a snapshot of such a fake must load again.
+    return isinstance(value, str) and bool(value)
 
 
 def _when(text: str) -> Any:
-    parsed = parse_timestamp(text)
+    parsed = parse_timestamp(text) if isinstance(text, str) else None
     if parsed is None:
         raise ValueError(f"Not an ISO-8601 timestamp: {text!r}")
     return parsed

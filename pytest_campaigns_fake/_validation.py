@@ -104,31 +104,44 @@ def _type_error(type_name: str) -> str:
     return f"Member must be of type {_JSON_TYPE.get(type_name, type_name)}"
 
 
-def _scalar_constraints(shape: Shape) -> list[Callable[[Any], str | None]]:
-    """Length/value/pattern/enum constraints of a scalar shape, as predicates returning a phrase."""
+Rule = tuple[str, Callable[[Any], bool]]
+
+
+def _predicate(predicate: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """Identity: gives a lambda its type, so that it can close over the bound it tests."""
+    return predicate
+
+
+def _scalar_constraints(shape: Shape) -> list[Rule]:
+    """Length/value/pattern/enum constraints of a shape: (phrase, predicate "violated")."""
+    if shape.type_name in ("structure", "boolean"):
+        return []
     meta = shape.metadata
-    rules: list[Callable[[Any], str | None]] = []
+    rules: list[Rule] = []
     measure: Callable[[Any], float]
     if shape.type_name in ("string", "list", "map"):
         measure, word = len, "length"
     else:
         measure, word = float, "value"
-    if "min" in meta:
-        low = meta["min"]
-        phrase = f"Member must have {word} greater than or equal to {render(low)}"
-        rules.append(lambda v, low=low, p=phrase: p if measure(v) < low else None)
+    # In the order AWS lists them in "Map value must satisfy constraint: [...]": max, min, pattern.
     if "max" in meta:
         high = meta["max"]
         phrase = f"Member must have {word} less than or equal to {render(high)}"
-        rules.append(lambda v, high=high, p=phrase: p if measure(v) > high else None)
+        rules.append((phrase, _predicate(lambda v: measure(v) > high)))
+    if "min" in meta:
+        low = meta["min"]
+        phrase = f"Member must have {word} greater than or equal to {render(low)}"
+        rules.append((phrase, _predicate(lambda v: measure(v) < low)))
     if "pattern" in meta:
-        regex = re.compile(meta["pattern"], re.DOTALL)
+        # ASCII: the service's (Java) \d, \s and \w are ASCII-only, so '[\d\-+]*' takes no
+        # non-ASCII digits.
+        regex = re.compile(meta["pattern"], re.DOTALL | re.ASCII)
         phrase = f"Member must satisfy regular expression pattern: {meta['pattern']}"
-        rules.append(lambda v, r=regex, p=phrase: p if r.fullmatch(v) is None else None)
+        rules.append((phrase, _predicate(lambda v: regex.fullmatch(v) is None)))
     if getattr(shape, "enum", None):
         allowed = frozenset(shape.enum)
         phrase = f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
-        rules.append(lambda v, a=allowed, p=phrase: p if v not in a else None)
+        rules.append((phrase, _predicate(lambda v: v not in allowed)))
     return rules
 
 
@@ -139,9 +152,7 @@ def _type_ok(type_name: str, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if type_name in ("double", "float"):
         return (
-            isinstance(value, (int, float))
-            and not isinstance(value, bool)
-            and math.isfinite(value)
+            isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         )
     if type_name == "boolean":
         return isinstance(value, bool)
@@ -154,19 +165,34 @@ def _type_ok(type_name: str, value: Any) -> bool:
     return True
 
 
+def _hides(shape: Shape, seen: frozenset[str] = frozenset()) -> bool:
+    """Sensitive, or holding a sensitive member: such a value is never printed in a message."""
+    if shape.metadata.get("sensitive"):
+        return True
+    if shape.name in seen:
+        return False
+    seen = seen | {shape.name}
+    if shape.type_name == "structure":
+        return any(_hides(member, seen) for member in shape.members.values())
+    if shape.type_name == "list":
+        return _hides(shape.member, seen)
+    if shape.type_name == "map":
+        return _hides(shape.key, seen) or _hides(shape.value, seen)
+    return False
+
+
 def _compile(shape: Shape) -> Checker:
     type_name = shape.type_name
-    sensitive = bool(shape.metadata.get("sensitive"))
-    rules = _scalar_constraints(shape) if type_name not in ("structure", "boolean") else []
+    sensitive = _hides(shape)
+    rules = _scalar_constraints(shape)
     type_phrase = _type_error(type_name)
 
     def check_scalar(value: Any, path: str, errors: list[str]) -> bool:
         if not _type_ok(type_name, value):
             _fail(errors, path, value, sensitive, type_phrase)
             return False
-        for rule in rules:
-            phrase = rule(value)
-            if phrase is not None:
+        for phrase, violated in rules:
+            if violated(value):
                 _fail(errors, path, value, sensitive, phrase)
         return True
 
@@ -179,14 +205,14 @@ def _compile(shape: Shape) -> Checker:
         def check_structure(value: Any, path: str, errors: list[str]) -> None:
             if not check_scalar(value, path or "input", errors):
                 return
-            for name in required:
-                if value.get(name) is None:
-                    _fail(errors, _join(path, name), None, False, "Member must not be null")
             set_members = 0
-            for name, member_value in value.items():
-                member_shape = members.get(name)
-                # Unknown members are ignored, as AWS's JSON deserializers do.
-                if member_shape is None or member_value is None:
+            # Model order, required or not; unknown members are ignored, as AWS's JSON
+            # deserializers do.
+            for name, member_shape in members.items():
+                member_value = value.get(name)
+                if member_value is None:
+                    if name in required:
+                        _fail(errors, _join(path, name), None, False, "Member must not be null")
                     continue
                 set_members += 1
                 checker = member_checkers.get(name)
@@ -222,6 +248,8 @@ def _compile(shape: Shape) -> Checker:
 
     if type_name == "map":
         key_shape, value_shape = shape.key, shape.value
+        key_rules = [phrase for phrase, _ in _scalar_constraints(key_shape)]
+        value_rules = [phrase for phrase, _ in _scalar_constraints(value_shape)]
 
         def check_map(value: Any, path: str, errors: list[str]) -> None:
             if not check_scalar(value, path, errors):
@@ -239,8 +267,15 @@ def _compile(shape: Shape) -> Checker:
                 else:
                     value_checker(v, path, found)
                 value_phrases.extend(_phrase(e) for e in found)
-            for kind, phrases in (("keys", key_phrases), ("value", value_phrases)):
+            for kind, phrases, listed in (
+                ("keys", key_phrases, key_rules),
+                ("value", value_phrases, value_rules),
+            ):
                 unique = list(dict.fromkeys(phrases))
+                if any(p in listed for p in unique):
+                    # As AWS: "[Member must have length less than or equal to 256, Member
+                    # must have length greater than or equal to 0]", whichever one failed.
+                    unique = [p for p in unique if p not in listed] + listed
                 if unique:
                     _fail(
                         errors,

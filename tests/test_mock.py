@@ -6,7 +6,7 @@ import asyncio
 import inspect
 import io
 import unittest
-from typing import Any
+from typing import Any, ClassVar
 
 import boto3
 import pytest
@@ -45,9 +45,9 @@ def test_unknown_option_fails_at_once() -> None:
 
 
 def test_strict_exit_names_unfired_faults() -> None:
-    with pytest.raises(FakeUsageError, match=r"error AccessDeniedException on DescribeCampaign"):
-        with mock_campaigns() as fake:
-            fake.inject_error("describe_campaign", "AccessDeniedException")
+    expected = pytest.raises(FakeUsageError, match="AccessDeniedException on DescribeCampaign")
+    with expected, mock_campaigns() as fake:
+        fake.inject_error("describe_campaign", "AccessDeniedException")
 
 
 def test_non_strict_exit_allows_unfired_faults() -> None:
@@ -56,10 +56,9 @@ def test_non_strict_exit_allows_unfired_faults() -> None:
 
 
 def test_an_exception_in_the_block_is_not_masked_by_strictness() -> None:
-    with pytest.raises(KeyError, match="original"):
-        with mock_campaigns() as fake:
-            fake.throttle()
-            raise KeyError("original")
+    with pytest.raises(KeyError, match="original"), mock_campaigns() as fake:
+        fake.throttle()
+        raise KeyError("original")
 
 
 def test_nested_activation_innermost_answers_then_outer_again() -> None:
@@ -99,7 +98,8 @@ def test_decorator_without_arguments_activates_per_call() -> None:
 
 
 def test_decorator_preserves_the_signature() -> None:
-    assert str(inspect.signature(_bare)) == "(x: 'int', *, y: 'str' = 'a') -> 'CampaignsFake | None'"
+    expected = "(x: 'int', *, y: 'str' = 'a') -> 'CampaignsFake | None'"
+    assert str(inspect.signature(_bare)) == expected
     assert _bare.__name__ == "_bare"
 
 
@@ -123,14 +123,14 @@ def test_decorates_coroutine_functions() -> None:
 
 
 def test_decorating_a_non_testcase_class_is_refused() -> None:
-    with pytest.raises(TypeError, match="unittest.TestCase"):
+    with pytest.raises(TypeError, match=r"unittest\.TestCase"):
         mock_campaigns(type("Plain", (), {}))
 
 
 @mock_campaigns(require_onboarding=False)
 class _Reminders(unittest.TestCase):
     __test__ = False  # run by unittest's own runner below, not collected by pytest
-    seen: list[CampaignsFake] = []
+    seen: ClassVar[list[CampaignsFake]] = []
 
     def setUp(self) -> None:
         self.client = CLIENT
