@@ -62,13 +62,16 @@ class CampaignsFake:
         if onboarding_polls is not None and (
             not isinstance(onboarding_polls, int) or onboarding_polls < 0
         ):
-            raise ValueError(f"onboarding_polls must be None or an int >= 0, not {onboarding_polls!r}")
+            raise ValueError(
+                f"onboarding_polls must be None or an int >= 0, not {onboarding_polls!r}"
+            )
         self._model = load()
         self.clock = Clock()
         self._ids = Ids(seed)
         self.quotas = Quotas(campaigns_per_instance=campaigns_per_instance)
         self.settings = Settings(require_onboarding, onboarding_polls)
         self.strict = strict
+        _check_account(default_account)
         self.default_account = default_account
         self.default_region = default_region
         self._store = Store()
@@ -114,8 +117,7 @@ class CampaignsFake:
 
     def register_account(self, access_key_id: str, account_id: str) -> None:
         """Requests signed with ``access_key_id`` act in ``account_id`` (default 123456789012)."""
-        if not (isinstance(account_id, str) and account_id.isdigit() and len(account_id) == 12):
-            raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
+        _check_account(account_id)
         self._accounts[access_key_id] = account_id
 
     # -- the request path --------------------------------------------------------------------
@@ -132,12 +134,15 @@ class CampaignsFake:
         try:
             op_model, params = _wire.decode(self._model, request)
             operation = op_model.name
-            fault = self._faults.request_error(operation, params)
+            input_shape = op_model.input_shape
+            # An invalid request is rejected before any fault can fire, so it never uses one up.
+            validate(input_shape, params)
+            fault = self._faults.request_error(
+                operation, params, lambda member: self._guess(member, account, region, params)
+            )
             if fault is not None:
                 injected = True
                 raise fault
-            input_shape = op_model.input_shape
-            validate(input_shape, params)
             _wire.convert_timestamps(input_shape, params)
             handler = self._handlers[operation]
             if handler is None:
@@ -147,17 +152,47 @@ class CampaignsFake:
         except ServiceError as error:
             status = self._model.status_of(error.code)
             self._journal.record(
-                _call(operation, params, status, error, envelope.attempt, region, account,
-                      request_id, None, injected)
+                _call(
+                    operation,
+                    params,
+                    status,
+                    error,
+                    envelope.attempt,
+                    region,
+                    account,
+                    request_id,
+                    None,
+                    injected,
+                )
             )
             return _wire.failure(envelope.url, request_id, status, error)
+        body = _wire.encode(result)
         self._journal.record(
-            _call(operation, params, 200, None, envelope.attempt, region, account, request_id,
-                  result, False)
+            _call(
+                operation,
+                params,
+                200,
+                None,
+                envelope.attempt,
+                region,
+                account,
+                request_id,
+                body,
+                False,
+            )
         )
-        return _wire.success(envelope.url, request_id, result)
+        return _wire.success(envelope.url, request_id, body)
+
+    def _guess(self, member: str, account: str, region: str, params: dict[str, Any]) -> Any:
+        if member == "state":
+            with self._lock:
+                campaign = self._partition(account, region).campaigns.get(params.get("id", ""))
+            return campaign.state if campaign is not None else None
+        return None
 
     def _partition(self, account: str | None, region: str | None) -> Partition:
+        if account is not None:
+            _check_account(account)
         return self._store.partition(account or self.default_account, region or self.default_region)
 
     # -- seeding -----------------------------------------------------------------------------
@@ -309,8 +344,13 @@ class CampaignsFake:
         if rate is not None:
             return self._faults.add_rate_limit(operation, rate, burst)
         return self._faults.add_error(
-            operation, "ThrottlingException", times=times, message=None, match=None,
-            members=None, kind="throttle",
+            operation,
+            "ThrottlingException",
+            times=times,
+            message=None,
+            match=None,
+            members=None,
+            kind="throttle",
         )
 
     def fail_dial_requests(
@@ -413,6 +453,11 @@ def _check_seed(shape_name: str, value: dict[str, Any]) -> None:
         )
 
 
+def _check_account(account_id: Any) -> None:
+    if not (isinstance(account_id, str) and account_id.isdigit() and len(account_id) == 12):
+        raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
+
+
 def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}")
@@ -427,7 +472,7 @@ def _call(
     region: str,
     account: str,
     request_id: str,
-    response: dict[str, Any] | None,
+    body: bytes | None,
     injected: bool,
 ) -> Call:
     return Call(
@@ -440,7 +485,6 @@ def _call(
         region=region,
         account=account,
         request_id=request_id,
-        response=response,
+        body=body,
         injected=injected,
     )
-

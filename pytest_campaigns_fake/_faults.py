@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Union
+from typing import Any, Callable, Optional, Union
 
 from ._clock import Clock
 from ._errors import ServiceError
@@ -19,6 +19,8 @@ from ._service import Hooks
 from ._store import Campaign, Partition
 
 Match = Union[Mapping[str, Any], Callable[[dict[str, Any]], bool], None]
+# Supplies the value of an error member the test did not set, from the service's state.
+Guess = Optional[Callable[[str], Any]]
 
 
 @dataclass
@@ -148,7 +150,9 @@ class Faults(Hooks):
 
     # -- consumption -------------------------------------------------------------------------
 
-    def request_error(self, operation: str, params: dict[str, Any]) -> ServiceError | None:
+    def request_error(
+        self, operation: str, params: dict[str, Any], guess: Guess = None
+    ) -> ServiceError | None:
         with self._lock:
             for rule in self.rules:
                 if (
@@ -161,7 +165,7 @@ class Faults(Hooks):
                     return ServiceError(
                         rule.code,
                         rule.message or _default_message(rule.code, operation),
-                        **rule.members,
+                        **_required_members(rule.code, rule.members, guess),
                     )
             now = self._clock.time()
             for limit in self.limits:
@@ -222,8 +226,21 @@ def _error_members(code: str, members: dict[str, Any]) -> dict[str, Any]:
     unknown = set(members) - known
     if unknown:
         raise ValueError(f"{code} has no member(s) {sorted(unknown)}; it has {sorted(known)}")
-    for name in shape.required_members:
-        if name != "message" and name not in members:
-            enum = getattr(shape.members[name], "enum", None)
-            members[name] = enum[0] if enum else ""
     return members
+
+
+def _required_members(code: str, members: dict[str, Any], guess: Guess) -> dict[str, Any]:
+    """The error's required members (InvalidCampaignStateException.state) the test left out:
+    the service's own answer when ``guess`` knows it, else the shape's first enum value."""
+    shape = load().error_shape(code)
+    if shape is None:
+        return members
+    filled = dict(members)
+    for name in shape.required_members:
+        if name != "message" and name not in filled:
+            value = guess(name) if guess is not None else None
+            if value is None:
+                enum = getattr(shape.members[name], "enum", None)
+                value = enum[0] if enum else ""
+            filled[name] = value
+    return filled

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any, overload
 
 from ._model import load
@@ -13,21 +13,64 @@ from ._model import load
 _KEY_PARAMS = ("id", "name", "connectInstanceId", "arn", "campaignIds", "maxResults", "nextToken")
 
 
-@dataclass(frozen=True)
 class Call:
     """One request as the service received it, and how it was answered."""
 
-    operation: str
-    params: dict[str, Any]
-    status_code: int
-    error_code: str | None
-    error_message: str | None
-    attempt: int
-    region: str
-    account: str
-    request_id: str
-    response: dict[str, Any] | None = field(default=None, repr=False)
-    injected: bool = False
+    __slots__ = (
+        "_body",
+        "_response",
+        "account",
+        "attempt",
+        "error_code",
+        "error_message",
+        "injected",
+        "operation",
+        "params",
+        "region",
+        "request_id",
+        "status_code",
+    )
+
+    def __init__(
+        self,
+        *,
+        operation: str,
+        params: dict[str, Any],
+        status_code: int,
+        error_code: str | None,
+        error_message: str | None,
+        attempt: int,
+        region: str,
+        account: str,
+        request_id: str,
+        body: bytes | None = None,
+        injected: bool = False,
+    ) -> None:
+        self.operation = operation
+        #: The parameters as the service decoded them (timestamps as aware datetimes).
+        self.params = params
+        self.status_code = status_code
+        self.error_code = error_code
+        self.error_message = error_message
+        self.attempt = attempt
+        self.region = region
+        self.account = account
+        self.request_id = request_id
+        self.injected = injected
+        # The answer is kept as the bytes sent, so later changes to the store cannot alter it,
+        # and it is decoded only if a test reads it.
+        self._body = body
+        self._response: dict[str, Any] | None = None
+
+    @property
+    def response(self) -> dict[str, Any] | None:
+        """The successful answer's members as sent; None for errors and empty answers."""
+        if self._response is None and self._body:
+            self._response = json.loads(self._body)
+        return self._response
+
+    def __repr__(self) -> str:
+        return f"<Call {self.summary()}>"
 
     @property
     def ok(self) -> bool:
@@ -153,9 +196,6 @@ class Journal:
         self.retry_delays: list[float] = []
 
     def record(self, call: Call) -> None:
-        # The service's answers share dicts with the store (a campaign's tags, its configs), and
-        # later requests change those: keep each call as it was when it was answered.
-        call = replace(call, params=_detach(call.params), response=_detach(call.response))
         with self._lock:
             self._calls.append(call)
 
@@ -171,11 +211,3 @@ class Journal:
             self._calls.clear()
             self.retry_delays.clear()
 
-
-def _detach(value: Any) -> Any:
-    """A copy of JSON-like data (dicts and lists of immutable scalars or datetimes)."""
-    if isinstance(value, dict):
-        return {key: _detach(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_detach(item) for item in value]
-    return value

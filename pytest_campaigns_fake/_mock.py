@@ -66,7 +66,7 @@ class _MockCampaigns:
         options = self._options
 
         @functools.wraps(original)
-        def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+        def setUp(test: unittest.TestCase) -> None:
             fake = CampaignsFake(**options).start()
             test.campaigns_fake = fake  # type: ignore[attr-defined]
 

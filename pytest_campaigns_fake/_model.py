@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import botocore.session
@@ -125,7 +125,7 @@ def _compile_route(op: OperationModel) -> Route:
     return Route(op, op.http["method"], re.compile(regex), labels, query, frozenset(body))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load() -> Model:
     service = botocore.session.Session().get_service_model(SERVICE_NAME)
     operations = {name: service.operation_model(name) for name in service.operation_names}

@@ -338,22 +338,20 @@ def test_match_of_wrong_type_is_rejected(campaigns_fake: CampaignsFake) -> None:
         campaigns_fake.inject_error("DescribeCampaign", "ValidationException", match=["id"])  # type: ignore[arg-type]
 
 
-def test_invalid_campaign_state_carries_required_state(
+def test_invalid_campaign_state_carries_the_campaigns_state(
     campaigns_fake: CampaignsFake, no_retry_client: Any
 ) -> None:
-    campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE)
-    campaigns_fake.inject_error("StartCampaign", "InvalidCampaignStateException")
+    campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE, state="Stopped")
+    campaigns_fake.inject_error("PauseCampaign", "InvalidCampaignStateException", times=2)
     with pytest.raises(no_retry_client.exceptions.InvalidCampaignStateException) as caught:
-        no_retry_client.start_campaign(id=campaign.id)
+        no_retry_client.pause_campaign(id=campaign.id)
     # botocore puts modelled members of an error at the top of the response.
-    assert caught.value.response["state"] in (
-        "Initialized",
-        "Running",
-        "Paused",
-        "Stopped",
-        "Failed",
-    )
+    assert caught.value.response["state"] == "Stopped"
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    # Without a campaign to read, the required member still has a modelled value.
+    with pytest.raises(no_retry_client.exceptions.InvalidCampaignStateException) as caught:
+        no_retry_client.pause_campaign(id="unknown")
+    assert caught.value.response["state"] == "Initialized"
 
 
 def test_invalid_campaign_state_members_override(
@@ -669,19 +667,21 @@ def test_faults_are_forgotten_on_reset(unstarted_fake: CampaignsFake) -> None:
 # -- order of checks -------------------------------------------------------------------------
 
 
-def test_injected_fault_answers_before_validation(
+def test_invalid_request_is_rejected_before_a_fault_fires(
     campaigns_fake: CampaignsFake, raw_client: Any
 ) -> None:
-    # docs/fidelity.md: "injected faults run before validation" (a chosen rule).
+    # docs/fidelity.md: validation runs before injected faults (a chosen rule), so an invalid
+    # request never uses up a fault meant for a valid one.
     rule = campaigns_fake.inject_error("UpdateCampaignName", "ConflictException")
-    with pytest.raises(raw_client.exceptions.ConflictException):
-        raw_client.update_campaign_name(id="c1")  # `name` missing
-    assert rule.fired == 1
     with pytest.raises(raw_client.exceptions.ValidationException):
-        raw_client.update_campaign_name(id="c1")
+        raw_client.update_campaign_name(id="c1")  # `name` missing
+    assert rule.fired == 0
+    with pytest.raises(raw_client.exceptions.ConflictException):
+        raw_client.update_campaign_name(id="c1", name="valid")
+    assert rule.fired == 1
     assert [(c.error_code, c.injected) for c in campaigns_fake.calls] == [
-        ("ConflictException", True),
         ("ValidationException", False),
+        ("ConflictException", True),
     ]
 
 
