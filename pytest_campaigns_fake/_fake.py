@@ -105,8 +105,11 @@ class CampaignsFake:
     def __enter__(self) -> CampaignsFake:
         return self.start()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        """Stop; on a clean exit a strict fake then fails on faults that never fired."""
         self.stop()
+        if exc_type is None and self.strict:
+            self.verify()
 
     def reset(self) -> None:
         """Forget all state, faults and calls (settings and the clock stay)."""
@@ -240,8 +243,12 @@ class CampaignsFake:
         request: dict[str, Any] = {
             "name": name,
             "connectInstanceId": connect_instance_id,
-            "dialerConfig": dict(dialer_config or DEFAULT_DIALER_CONFIG),
-            "outboundCallConfig": dict(outbound_call_config or DEFAULT_OUTBOUND_CALL_CONFIG),
+            "dialerConfig": dict(DEFAULT_DIALER_CONFIG if dialer_config is None else dialer_config),
+            "outboundCallConfig": dict(
+                DEFAULT_OUTBOUND_CALL_CONFIG
+                if outbound_call_config is None
+                else outbound_call_config
+            ),
             "tags": dict(tags or {}),
         }
         check_campaign_seed(request, state)
@@ -340,7 +347,15 @@ class CampaignsFake:
         rate: float | None = None,
         burst: float | None = None,
     ) -> Any:
-        """ThrottlingException (429) for the next ``times`` requests, or a rate limit."""
+        """ThrottlingException (429) for the next ``times`` requests, or a rate limit.
+
+        With ``rate`` (requests per second on the fake's clock, ``burst`` at once), requests
+        beyond the limit are throttled for as long as the fake runs; ``times`` does not apply.
+        """
+        if rate is None and burst is not None:
+            raise TypeError("burst applies to a rate limit: pass rate= too")
+        if rate is not None and times != 1:
+            raise TypeError("times does not apply to a rate limit (rate=...)")
         if rate is not None:
             return self._faults.add_rate_limit(operation, rate, burst)
         return self._faults.add_error(

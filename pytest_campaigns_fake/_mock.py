@@ -30,11 +30,8 @@ class _MockCampaigns:
         self._fakes.append(fake)
         return fake
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        fake = self._fakes.pop()
-        fake.stop()
-        if exc_type is None and fake.strict:
-            fake.verify()
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._fakes.pop().__exit__(exc_type, exc, tb)
 
     @overload
     def __call__(self, target: type[T]) -> type[T]: ...
@@ -49,14 +46,16 @@ class _MockCampaigns:
 
             @wrapt.decorator
             async def run_async(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-                with self:
+                # A fake per call, not a stack on self: calls of one decorated function may
+                # overlap (asyncio.gather, threads).
+                with CampaignsFake(**self._options):
                     return await wrapped(*args, **kwargs)
 
             return run_async(target)
 
         @wrapt.decorator
         def run(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-            with self:
+            with CampaignsFake(**self._options):
                 return wrapped(*args, **kwargs)
 
         return run(target)

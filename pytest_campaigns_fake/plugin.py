@@ -17,8 +17,11 @@ from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
 _FAKE_KEY = pytest.StashKey[CampaignsFake]()
 _REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
 _CLIENT_OPTIONS = ("region",)
+# The marker's `region` is the fixture's default region; `default_region` is not offered twice.
 _FAKE_OPTIONS = tuple(
-    name for name in inspect.signature(CampaignsFake.__init__).parameters if name != "self"
+    name
+    for name in inspect.signature(CampaignsFake.__init__).parameters
+    if name not in ("self", "default_region")
 )
 
 

@@ -161,3 +161,42 @@ def test_testcase_classes_get_a_fresh_fake_per_test_under_unittest() -> None:
     assert "ThrottlingException on StopCampaign" in result.failures[0][1]
     assert len(_Reminders.seen) == 2 and _Reminders.seen[0] is not _Reminders.seen[1]
     assert pytest_campaigns_fake.current() is None
+
+
+def test_overlapping_calls_of_one_decorated_coroutine_each_get_their_own_fake() -> None:
+    @mock_campaigns
+    async def run(pause: float) -> CampaignsFake:
+        fake = pytest_campaigns_fake.current()
+        assert fake is not None
+        await asyncio.sleep(pause)
+        return fake
+
+    async def both() -> list[CampaignsFake]:
+        return list(await asyncio.gather(run(0.01), run(0)))
+
+    first, second = asyncio.run(both())
+    assert first is not second
+    assert not first.active and not second.active
+    assert pytest_campaigns_fake.current() is None
+
+
+def test_campaigns_fake_as_context_manager_is_strict_too() -> None:
+    unfired = pytest.raises(FakeUsageError, match="ThrottlingException on any operation")
+    with unfired, CampaignsFake() as fake:
+        fake.throttle()
+    with CampaignsFake(strict=False) as lenient:
+        lenient.throttle()
+    assert not lenient.active
+
+
+def test_throttle_refuses_arguments_it_would_ignore() -> None:
+    fake = CampaignsFake()
+    with pytest.raises(TypeError, match="burst applies to a rate limit"):
+        fake.throttle("DescribeCampaign", burst=3)
+    with pytest.raises(TypeError, match="times does not apply"):
+        fake.throttle("DescribeCampaign", rate=2, times=3)
+
+
+def test_empty_dialer_config_seed_breaks_the_union() -> None:
+    with pytest.raises(ValueError, match="Member must have exactly one of"):
+        CampaignsFake().add_campaign(connect_instance_id="i", dialer_config={})

@@ -252,3 +252,18 @@ def test_fake_is_inactive_after_the_test(pytester: pytest.Pytester) -> None:
         """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_marker_region_is_the_only_region_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.campaigns_fake(default_region="eu-west-1")
+        def test_it(campaigns_fake):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*unknown option(s) default_region; valid options:*region*"])
