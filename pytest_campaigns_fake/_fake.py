@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from . import _intercept, _snapshot, _wire
 from ._clock import Clock, Ids
 from ._errors import ServiceError
-from ._faults import DIAL_FAILURE_CODES, STATE_FAILURE_CODES, Faults, Match, Rule
+from ._faults import DIAL_FAILURE_CODES, STATE_FAILURE_CODES, Faults, Match, RateLimit, Rule
 from ._journal import Call, Calls, Journal
 from ._model import load
 from ._service import Quotas, Service, Settings
@@ -56,8 +57,8 @@ class CampaignsFake:
         campaigns_per_instance: int = 25,
         seed: int | str | None = None,
         strict: bool = True,
-        default_account: str = DEFAULT_ACCOUNT,
-        default_region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT,
+        region: str = DEFAULT_REGION,
     ) -> None:
         if onboarding_polls is not None and (
             not isinstance(onboarding_polls, int) or onboarding_polls < 0
@@ -71,9 +72,9 @@ class CampaignsFake:
         self.quotas = Quotas(campaigns_per_instance=campaigns_per_instance)
         self.settings = Settings(require_onboarding, onboarding_polls)
         self.strict = strict
-        _check_account(default_account)
-        self.default_account = default_account
-        self.default_region = default_region
+        _check_account(account_id)
+        self.account_id = account_id
+        self.region = region
         self._store = Store()
         self._faults = Faults(self.clock)
         self._journal = Journal()
@@ -128,8 +129,8 @@ class CampaignsFake:
     def handle(self, request: AWSPreparedRequest) -> AWSResponse:
         """Answer one HTTP request as the service would."""
         envelope = _wire.envelope(request)
-        region = envelope.region or self.default_region
-        account = self._accounts.get(envelope.access_key or "", self.default_account)
+        region = envelope.region or self.region
+        account = self._accounts.get(envelope.access_key or "", self.account_id)
         request_id = self._ids.uuid()
         operation = "Unknown"
         params: dict[str, Any] = {}
@@ -196,7 +197,7 @@ class CampaignsFake:
     def _partition(self, account: str | None, region: str | None) -> Partition:
         if account is not None:
             _check_account(account)
-        return self._store.partition(account or self.default_account, region or self.default_region)
+        return self._store.partition(account or self.account_id, region or self.region)
 
     # -- seeding -----------------------------------------------------------------------------
 
@@ -346,7 +347,7 @@ class CampaignsFake:
         times: int | None = 1,
         rate: float | None = None,
         burst: float | None = None,
-    ) -> Any:
+    ) -> Rule | RateLimit:
         """ThrottlingException (429) for the next ``times`` requests, or a rate limit.
 
         With ``rate`` (requests per second on the fake's clock, ``burst`` at once), requests
@@ -417,6 +418,10 @@ class CampaignsFake:
         """The whole fake (all accounts and regions) as plain JSON-able data."""
         with self._lock:
             return _snapshot.dump(self._store, self.quotas, self.settings, self._accounts)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write ``snapshot()`` to a JSON file (YAML for .yaml/.yml, with PyYAML)."""
+        _snapshot.write(self.snapshot(), path)
 
     def load(self, source: _snapshot.Source) -> None:
         """Replace the fake's state with a snapshot: its data, or a JSON/YAML file's path."""

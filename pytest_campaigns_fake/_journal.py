@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any, Callable, overload
 
 from ._model import load
 
@@ -141,8 +141,15 @@ class Calls(Sequence[Call]):
     def called(self) -> bool:
         return bool(self._calls)
 
-    def filter(self, operation: str | None = None, **params: Any) -> Calls:
-        """Calls of one operation (either spelling) whose params include ``params``."""
+    def filter(
+        self,
+        operation: str | None = None,
+        *,
+        where: Callable[[Call], bool] | None = None,
+        **params: Any,
+    ) -> Calls:
+        """Calls of one operation (either spelling) whose params include ``params`` and, with
+        ``where``, for which ``where(call)`` is true (to look inside nested parameters)."""
         name = canonical_operation(operation) if operation is not None else None
         return Calls(
             [
@@ -150,11 +157,19 @@ class Calls(Sequence[Call]):
                 for c in self._calls
                 if (name is None or c.operation == name)
                 and all(k in c.params and c.params[k] == v for k, v in params.items())
+                and (where is None or where(c))
             ]
         )
 
-    def count(self, operation: str | None = None, **params: Any) -> int:
-        return len(self.filter(operation, **params))
+    def count(
+        self,
+        operation: str | None = None,
+        *,
+        where: Callable[[Call], bool] | None = None,
+        **params: Any,
+    ) -> int:
+        """How many calls ``filter`` would return."""
+        return len(self.filter(operation, where=where, **params))
 
     def assert_called(self, operation: str, **params: Any) -> Call:
         """The last matching call; AssertionError listing the calls made if there is none."""
@@ -210,4 +225,3 @@ class Journal:
         with self._lock:
             self._calls.clear()
             self.retry_delays.clear()
-

@@ -93,6 +93,19 @@ def _iso(value: Any) -> str:
     return str(value.isoformat()).replace("+00:00", "Z")
 
 
+def write(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
+    target = Path(path)
+    if target.suffix.lower() in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError:
+            raise ImportError(f"Writing {target} needs PyYAML: pip install PyYAML") from None
+        text = yaml.safe_dump(data, sort_keys=False)
+    else:
+        text = json.dumps(data, indent=2)
+    target.write_text(text, encoding="utf-8")
+
+
 def read(source: Source) -> dict[str, Any]:
     """Snapshot data from a dict, or from a JSON (or, with PyYAML, YAML) file."""
     if isinstance(source, dict):

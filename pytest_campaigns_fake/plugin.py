@@ -16,12 +16,8 @@ from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
 
 _FAKE_KEY = pytest.StashKey[CampaignsFake]()
 _REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
-_CLIENT_OPTIONS = ("region",)
-# The marker's `region` is the fixture's default region; `default_region` is not offered twice.
-_FAKE_OPTIONS = tuple(
-    name
-    for name in inspect.signature(CampaignsFake.__init__).parameters
-    if name not in ("self", "default_region")
+_OPTIONS = tuple(
+    name for name in inspect.signature(CampaignsFake.__init__).parameters if name != "self"
 )
 
 
@@ -48,8 +44,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "campaigns_fake(**options): options of the campaigns_fake fixture "
-        f"({', '.join((*_FAKE_OPTIONS, *_CLIENT_OPTIONS))})",
+        f"campaigns_fake(**options): options of the campaigns_fake fixture ({', '.join(_OPTIONS)})",
     )
 
 
@@ -63,11 +58,11 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     if marker is not None:
         if marker.args:
             raise TypeError("@pytest.mark.campaigns_fake takes keyword options only")
-        unknown = sorted(set(marker.kwargs) - {*_FAKE_OPTIONS, *_CLIENT_OPTIONS})
+        unknown = sorted(set(marker.kwargs) - set(_OPTIONS))
         if unknown:
             raise TypeError(
                 f"@pytest.mark.campaigns_fake got unknown option(s) {', '.join(unknown)}; "
-                f"valid options: {', '.join((*_FAKE_OPTIONS, *_CLIENT_OPTIONS))}"
+                f"valid options: {', '.join(_OPTIONS)}"
             )
         options.update(marker.kwargs)
     return options
@@ -76,9 +71,7 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 @pytest.fixture
 def campaigns_fake(request: pytest.FixtureRequest) -> Iterator[CampaignsFake]:
     """An active connectcampaigns fake with fresh state for this test."""
-    options = _options(request)
-    region = options.pop("region")
-    fake = CampaignsFake(default_region=region, **options)
+    fake = CampaignsFake(**_options(request))
     request.node.stash[_FAKE_KEY] = fake
     fake.start()
     try:
@@ -107,7 +100,7 @@ def campaigns_client(
     Clients are made once per region and session: every fake answers every client, so a test
     pays nothing for its client.
     """
-    region = campaigns_fake.default_region
+    region = campaigns_fake.region
     client = _campaigns_clients.get(region)
     if client is None:
         client = _campaigns_clients[region] = _new_client(region)

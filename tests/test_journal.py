@@ -310,3 +310,42 @@ def test_recorded_answers_do_not_change_afterwards(
     assert described.response is not None
     assert described.response["campaign"]["tags"] == {"team": "blue", "env": "test"}
     assert campaigns_client.list_tags_for_resource(arn=campaign.arn)["tags"] == {"env": "prod"}
+
+
+def test_filter_where_looks_inside_nested_params(
+    campaigns_fake: CampaignsFake, campaigns_client: Any
+) -> None:
+    campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE, state="Running")
+    soon = campaigns_fake.clock.now() + timedelta(seconds=60)
+    for number in ("+15550001", "+15550002"):
+        campaigns_client.put_dial_request_batch(
+            id=campaign.id,
+            dialRequests=[
+                {
+                    "clientToken": number[1:],
+                    "phoneNumber": number,
+                    "expirationTime": soon,
+                    "attributes": {},
+                }
+            ],
+        )
+
+    def dials(number: str) -> Any:
+        return lambda call: any(r["phoneNumber"] == number for r in call.params["dialRequests"])
+
+    found = campaigns_fake.calls.filter("PutDialRequestBatch", where=dials("+15550002"))
+    assert len(found) == 1
+    assert found.last.params["dialRequests"][0]["clientToken"] == "15550002"
+    assert campaigns_fake.calls.count("put_dial_request_batch", where=dials("+1999")) == 0
+
+
+def test_save_and_load_a_snapshot_file(
+    campaigns_fake: CampaignsFake, campaigns_client: Any, tmp_path: Any
+) -> None:
+    campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE, name="saved")
+    path = tmp_path / "state.json"
+    campaigns_fake.save(path)
+    other = CampaignsFake()
+    other.load(path)
+    assert other.campaign(campaign.id).name == "saved"
+    assert other.snapshot() == campaigns_fake.snapshot()

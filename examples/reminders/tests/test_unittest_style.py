@@ -18,7 +18,7 @@ from reminders import CallingHours, CampaignSpec, OnboardingFailed, ReminderDial
 
 # mock_campaigns knows nothing of pytest's ini options: its default region (where seeds go) must
 # be the region the app's client uses, or seeds land where the app never looks.
-@mock_campaigns(onboarding_polls=2, default_region=REGION)
+@mock_campaigns(onboarding_polls=2, region=REGION)
 class ReminderDayTest(unittest.TestCase):
     campaigns_fake: CampaignsFake  # set by mock_campaigns before setUp runs
 
