@@ -203,9 +203,7 @@ class Service:
         campaign.dialer_config = new
         return None
 
-    def update_campaign_outbound_call_config(
-        self, p: Partition, params: dict[str, Any]
-    ) -> Result:
+    def update_campaign_outbound_call_config(self, p: Partition, params: dict[str, Any]) -> Result:
         campaign = campaign_of(p, params["id"])
         changes = {k: v for k, v in params.items() if k != "id" and v is not None}
         campaign.outbound_call_config = {**campaign.outbound_call_config, **changes}
@@ -361,7 +359,9 @@ MAX_TAGS = 50
 
 def check_tag_count(tags: dict[str, str]) -> None:
     if len(tags) > MAX_TAGS:
-        raise validation(f"A resource can have at most {MAX_TAGS} tags; this one would have {len(tags)}")
+        raise validation(
+            f"A resource can have at most {MAX_TAGS} tags; this one would have {len(tags)}"
+        )
 
 
 def campaign_of(p: Partition, campaign_id: str) -> Campaign:

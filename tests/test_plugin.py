@@ -31,7 +31,7 @@ def test_fixtures_are_registered_without_import(pytester: pytest.Pytester) -> No
             assert campaigns_client.meta.region_name == "us-east-1"
         """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=1)
 
 
 def test_each_test_gets_fresh_state(pytester: pytest.Pytester) -> None:
@@ -47,7 +47,7 @@ def test_each_test_gets_fresh_state(pytester: pytest.Pytester) -> None:
             assert len(campaigns_fake.calls) == 1
         """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=3)
 
 
 def test_client_is_reused_across_tests(pytester: pytest.Pytester) -> None:
@@ -62,7 +62,7 @@ def test_client_is_reused_across_tests(pytester: pytest.Pytester) -> None:
             assert seen == [campaigns_client]
         """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=2)
 
 
 def test_closest_marker_wins(pytester: pytest.Pytester) -> None:
@@ -86,7 +86,7 @@ def test_closest_marker_wins(pytester: pytest.Pytester) -> None:
                 assert campaigns_fake.settings.onboarding_polls is None
         """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=3)
 
 
 def test_marker_options_reach_the_service(pytester: pytest.Pytester) -> None:
@@ -107,7 +107,7 @@ def test_marker_options_reach_the_service(pytester: pytest.Pytester) -> None:
                 campaigns_client.create_campaign(**request)
         """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=1)
 
 
 def test_unknown_marker_option_is_a_clear_type_error(pytester: pytest.Pytester) -> None:
@@ -120,7 +120,7 @@ def test_unknown_marker_option_is_a_clear_type_error(pytester: pytest.Pytester) 
             pass
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         ["*TypeError: @pytest.mark.campaigns_fake got unknown option(s) onboarding_pols;*"]
@@ -145,7 +145,7 @@ def test_ini_options_set_suite_defaults(pytester: pytest.Pytester) -> None:
             campaigns_fake.throttle("DescribeCampaign")  # never fires: allowed, not strict
         """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=1)
 
 
 def test_unfired_fault_fails_the_test_at_teardown(pytester: pytest.Pytester) -> None:
@@ -155,7 +155,7 @@ def test_unfired_fault_fails_the_test_at_teardown(pytester: pytest.Pytester) -> 
             campaigns_fake.inject_error("DescribeCampaign", "AccessDeniedException", times=2)
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(
         [
@@ -178,7 +178,7 @@ def test_strictness_can_be_turned_off_by_marker(pytester: pytest.Pytester) -> No
             campaigns_fake.throttle()
         """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=1)
 
 
 def test_failing_test_is_not_blamed_twice_for_unfired_faults(pytester: pytest.Pytester) -> None:
@@ -189,7 +189,7 @@ def test_failing_test_is_not_blamed_twice_for_unfired_faults(pytester: pytest.Py
             assert False, "the real failure"
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
     result.assert_outcomes(failed=1)
     result.stdout.no_fnmatch_line("*ERROR at teardown*")
 
@@ -209,7 +209,7 @@ def test_failure_report_lists_the_tests_calls(pytester: pytest.Pytester) -> None
             assert False, "boom"
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -229,7 +229,7 @@ def test_passing_test_has_no_report_section(pytester: pytest.Pytester) -> None:
             campaigns_client.list_campaigns()
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider", "-rA")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly", "-rA")
     result.assert_outcomes(passed=1)
     result.stdout.no_fnmatch_line("*connectcampaigns calls*")
 
@@ -251,7 +251,7 @@ def test_fake_is_inactive_after_the_test(pytester: pytest.Pytester) -> None:
             assert len(kept[0].calls) == 0
         """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=2)
 
 
 def test_marker_region_is_the_only_region_option(pytester: pytest.Pytester) -> None:
@@ -264,6 +264,6 @@ def test_marker_region_is_the_only_region_option(pytester: pytest.Pytester) -> N
             pass
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*unknown option(s) default_region; valid options:*region*"])

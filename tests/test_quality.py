@@ -1,0 +1,126 @@
+"""Quality gates run with the suite: lint, format, strict typing, and a wheel that works.
+
+Each gate runs the real tool in a subprocess; a gate whose tool is not installed is skipped
+(the README's test command installs them all through the `test` extra).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def needs(module: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not installed")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("ruff", "check", "."),
+        ("ruff", "format", "--check", "."),
+    ],
+    ids=["ruff-check", "ruff-format"],
+)
+def test_ruff(command: tuple[str, ...]) -> None:
+    needs("ruff")
+    result = run(sys.executable, "-m", *command)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_on_the_package() -> None:
+    needs("mypy")
+    result = run(sys.executable, "-m", "mypy")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    needs("build")
+    out = tmp_path_factory.mktemp("dist")
+    result = run(sys.executable, "-m", "build", "--outdir", str(out), str(ROOT))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def test_wheel_and_sdist_pass_twine_check(dist: Path) -> None:
+    needs("twine")
+    files = sorted(str(p) for p in dist.iterdir())
+    assert any(f.endswith(".whl") for f in files) and any(f.endswith(".tar.gz") for f in files)
+    result = run(sys.executable, "-m", "twine", "check", "--strict", *files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_wheel_ships_the_typing_marker_and_the_entry_point(dist: Path) -> None:
+    wheel = next(dist.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        assert "pytest_campaigns_fake/py.typed" in names
+        entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+        text = archive.read(entry_points).decode()
+    assert "[pytest11]" in text
+    assert "campaigns_fake = pytest_campaigns_fake.plugin" in text
+
+
+SMOKE = """
+def test_installed_plugin(campaigns_fake, campaigns_client):
+    import pytest_campaigns_fake
+    assert "site-packages" in pytest_campaigns_fake.__file__
+    campaigns_fake.add_instance("instance-1")
+    created = campaigns_client.create_campaign(
+        name="smoke",
+        connectInstanceId="instance-1",
+        dialerConfig={"agentlessDialerConfig": {"dialingCapacity": 1.0}},
+        outboundCallConfig={"connectContactFlowId": "flow"},
+    )
+    campaigns_client.start_campaign(id=created["id"])
+    assert campaigns_client.get_campaign_state(id=created["id"])["state"] == "Running"
+"""
+
+
+def test_wheel_installs_and_works_in_a_fresh_venv(dist: Path, tmp_path: Path) -> None:
+    env = tmp_path / "venv"
+    # The venv sees this interpreter's packages (botocore, boto3, pytest are installed here,
+    # and the network may be absent), but the project itself only from the wheel.
+    venv.create(env, with_pip=True, system_site_packages=True)
+    python = env / "bin" / "python"
+    wheel = next(dist.glob("*.whl"))
+    install = run(
+        str(python),
+        "-m",
+        "pip",
+        "install",
+        "--no-deps",
+        "--no-index",
+        "--force-reinstall",
+        str(wheel),
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "test_smoke.py").write_text(SMOKE)
+    result = run(
+        str(python),
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "test_smoke.py",
+        cwd=tmp_path / "work",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
