@@ -442,9 +442,13 @@ class CampaignsFake:
         return list(self._journal.retry_delays)
 
     def dial_requests(self, campaign_id: str) -> list[DialRequest]:
-        """The dial requests a campaign accepted, in order."""
+        """The dial requests a campaign accepted, in order, even after it was deleted."""
         with self._lock:
-            return list(self.campaign(campaign_id).dial_requests)
+            for p in list(self._store.partitions.values()):
+                found = p.campaigns.get(campaign_id) or p.deleted.get(campaign_id)
+                if found is not None:
+                    return list(found.dial_requests)
+        raise KeyError(f"No campaign {campaign_id!r} in the fake")
 
 
 def check_instance_seed(connect_instance_id: str, encryption_config: dict[str, Any]) -> None:

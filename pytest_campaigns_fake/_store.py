@@ -126,6 +126,8 @@ class Partition:
         self.campaigns: dict[str, Campaign] = {}
         self.instances: dict[str, Instance] = {}
         self.campaigns_per_instance: dict[str, int] = {}
+        # Deleted campaigns stay readable to the test (what did it dial?), never to the API.
+        self.deleted: dict[str, Campaign] = {}
         # Creation order as sorted sequence numbers, so a page can be found by bisection.
         self._seqs: list[int] = []
         self._by_seq: dict[int, Campaign] = {}
@@ -139,6 +141,7 @@ class Partition:
 
     def remove(self, campaign: Campaign) -> None:
         del self.campaigns[campaign.id]
+        self.deleted[campaign.id] = campaign
         del self._seqs[bisect_left(self._seqs, campaign.seq)]
         del self._by_seq[campaign.seq]
         counts = self.campaigns_per_instance

@@ -349,3 +349,22 @@ def test_save_and_load_a_snapshot_file(
     other.load(path)
     assert other.campaign(campaign.id).name == "saved"
     assert other.snapshot() == campaigns_fake.snapshot()
+
+
+def test_dial_requests_stay_readable_after_the_campaign_is_deleted(
+    campaigns_fake: CampaignsFake, campaigns_client: Any
+) -> None:
+    campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE, state="Running")
+    soon = campaigns_fake.clock.now() + timedelta(seconds=60)
+    campaigns_client.put_dial_request_batch(
+        id=campaign.id,
+        dialRequests=[
+            {"clientToken": "t1", "phoneNumber": "+1555", "expirationTime": soon, "attributes": {}}
+        ],
+    )
+    campaigns_client.delete_campaign(id=campaign.id)
+    assert [d.phone_number for d in campaigns_fake.dial_requests(campaign.id)] == ["+1555"]
+    with pytest.raises(KeyError):
+        campaigns_fake.campaign(campaign.id)
+    with pytest.raises(campaigns_client.exceptions.ResourceNotFoundException):
+        campaigns_client.describe_campaign(id=campaign.id)
