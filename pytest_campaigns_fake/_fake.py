@@ -438,7 +438,9 @@ class CampaignsFake:
 
     @property
     def retry_delays(self) -> list[float]:
-        """Backoff delays botocore asked for on faked requests (recorded, never slept)."""
+        """Waits botocore asked for on faked requests, recorded and never slept: retry backoff,
+        and in adaptive retry mode the client-side rate limiter's waits (which, since no real
+        time passes, follow every request after a throttle)."""
         return list(self._journal.retry_delays)
 
     def dial_requests(self, campaign_id: str) -> list[DialRequest]:

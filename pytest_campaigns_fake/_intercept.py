@@ -8,7 +8,9 @@ event passes through untouched. When the last fake deactivates, the class is res
 
 Three events are handled, all for ``connectcampaigns`` only:
 
-* ``before-sign``: a client with no credentials signs with dummy ones, for this request only;
+* ``before-sign``: a client with no credentials, or with credentials botocore would first have
+  to fetch or refresh (SSO, assume-role, web identity, ...: a network call, or an error for an
+  expired login), signs with dummy ones, for this request only; static keys are used as given;
 * ``before-send``: the fake answers with an HTTP response, so nothing reaches the network;
 * ``needs-retry``: the backoff botocore asks for is recorded, and not slept.
 """
@@ -20,13 +22,11 @@ import threading
 from typing import TYPE_CHECKING, Any, Callable
 
 import wrapt
-from botocore.credentials import Credentials
+from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
 
 if TYPE_CHECKING:
-    from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-
     from ._fake import CampaignsFake
 
 DUMMY_ACCESS_KEY = "AKIAFAKECAMPAIGNS000"
@@ -47,7 +47,10 @@ _saved_env: dict[str, str | None] = {}
 
 def current() -> CampaignsFake | None:
     """The fake that answers requests now: the most recently activated one."""
-    return _active[-1] if _active else None
+    try:
+        return _active[-1]
+    except IndexError:  # no fake, or the last one stopped on another thread meanwhile
+        return None
 
 
 def activate(fake: CampaignsFake) -> None:
@@ -101,7 +104,12 @@ def _recorded_delay(fake: CampaignsFake, response: Any) -> Any:
 def _sign_with_dummy_credentials(event_kwargs: dict[str, Any]) -> None:
     signer = event_kwargs.get("request_signer")
     request = event_kwargs.get("request")
-    if signer is None or request is None or getattr(signer, "_credentials", None) is not None:
+    if signer is None or request is None:
+        return
+    credentials = getattr(signer, "_credentials", None)
+    # Static keys sign as they are (their access key picks the account); refreshable ones are
+    # never touched: reading them may call STS/SSO or fail on an expired login.
+    if credentials is not None and not isinstance(credentials, RefreshableCredentials):
         return
     signing = request.context.setdefault("signing", {})
     signing.setdefault("request_credentials", DUMMY_CREDENTIALS)
@@ -144,10 +152,15 @@ def _uninstall() -> None:
 
 def _nothing_configured() -> bool:
     env = os.environ
-    if any(
-        name in env
-        for name in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
-    ):
+    configured = (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    )
+    if any(name in env for name in configured):
         return False
     files = (
         env.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),

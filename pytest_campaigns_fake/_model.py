@@ -58,6 +58,8 @@ class Route:
     query: dict[str, tuple[str, bool]]
     # input members that travel in the JSON body
     body_members: frozenset[str]
+    # required list members of the query string (absent on the wire when empty)
+    required_query_lists: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,9 @@ def _compile_route(op: OperationModel) -> Route:
         return f"(?P<{name}>{'.*' if greedy else '[^/]*'})"
 
     regex = re.sub(r"\\\{([^}]+)\\\}", label, re.escape(path))
-    return Route(op, op.http["method"], re.compile(regex), labels, query, frozenset(body))
+    required = set(op.input_shape.required_members) if op.input_shape is not None else set()
+    lists = tuple(m for m, is_list in query.values() if is_list and m in required)
+    return Route(op, op.http["method"], re.compile(regex), labels, query, frozenset(body), lists)
 
 
 @cache

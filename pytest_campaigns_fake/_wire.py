@@ -17,7 +17,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import OperationModel, Shape
 
 from ._errors import ServiceError
-from ._model import Model, Route
+from ._model import Model
 from ._validation import parse_timestamp
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
@@ -78,6 +78,9 @@ def decode(model: Model, request: AWSPreparedRequest) -> tuple[OperationModel, d
                 params.setdefault(member, []).append(value)
             else:
                 params[member] = value
+    # An empty list cannot travel in a query string: botocore sends nothing for `tagKeys=[]`.
+    for member in route.required_query_lists:
+        params.setdefault(member, [])
     return route.operation, params
 
 
@@ -156,12 +159,18 @@ class _Body:
         return self._data
 
 
-def success(url: str, request_id: str, result: dict[str, Any] | None) -> AWSResponse:
-    headers = {"x-amzn-RequestId": request_id}
+def encode(result: dict[str, Any] | None) -> bytes | None:
+    """A successful answer's JSON body; None for operations without output."""
     if result is None:
+        return None
+    return json.dumps(result, default=_json_default, separators=(",", ":")).encode()
+
+
+def success(url: str, request_id: str, body: bytes | None) -> AWSResponse:
+    headers = {"x-amzn-RequestId": request_id}
+    if body is None:
         body = b""
     else:
-        body = json.dumps(result, default=_json_default, separators=(",", ":")).encode()
         headers["Content-Type"] = "application/json"
     headers["Content-Length"] = str(len(body))
     return AWSResponse(url, 200, headers, _Body(body))

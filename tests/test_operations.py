@@ -1266,14 +1266,6 @@ def test_tag_list_untag(campaigns_fake: CampaignsFake, client: Any) -> None:
     assert client.describe_campaign(id=campaign_id)["campaign"]["tags"] == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "UntagResource takes 0..50 keys, but botocore sends an empty tagKeys list as no "
-        "query parameter and the fake then reports tagKeys as null (ValidationException); "
-        "the fix belongs in _wire.decode / _validation, not in _service"
-    ),
-)
 def test_untag_resource_with_no_keys(campaigns_fake: CampaignsFake, client: Any) -> None:
     campaigns_fake.add_instance(INSTANCE)
     arn = create(client, tags={"a": "1"})["arn"]

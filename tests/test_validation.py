@@ -402,8 +402,9 @@ def _violations(site: Site) -> Iterator[Case]:
     shape, meta = site.shape, site.shape.metadata
     body = site.location is None
     # Missing required member. botocore cannot build the URL without a URI label (KeyError in
-    # its serializer), so a missing label never reaches any server.
-    if site.last == "member" and site.required and site.location != "uri":
+    # its serializer), so a missing label never reaches any server; a missing query-string list
+    # looks on the wire exactly like an empty one, which the service accepts.
+    if site.last == "member" and site.required and site.location not in ("uri", "querystring"):
         yield _violation(site, "null", ABSENT, ["Member must not be null"])
     # A null list item or map value. Only in the body: query-string lists travel as text. And
     # not for structures: botocore's serializer iterates the item (AttributeError on None).
