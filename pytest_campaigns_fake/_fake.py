@@ -128,6 +128,12 @@ class CampaignsFake:
 
     def handle(self, request: AWSPreparedRequest) -> AWSResponse:
         """Answer one HTTP request as the service would."""
+        # One request at a time, journal included: the journal's order is the order in which
+        # the service acted, whatever the threads.
+        with self._lock:
+            return self._handle(request)
+
+    def _handle(self, request: AWSPreparedRequest) -> AWSResponse:
         envelope = _wire.envelope(request)
         region = envelope.region or self.region
         account = self._accounts.get(envelope.access_key or "", self.account_id)
@@ -151,8 +157,7 @@ class CampaignsFake:
             handler = self._handlers[operation]
             if handler is None:
                 raise ServiceError("UnknownOperationException", f"{operation} is not implemented")
-            with self._lock:
-                result = handler(self._partition(account, region), params)
+            result = handler(self._partition(account, region), params)
         except ServiceError as error:
             status = self._model.status_of(error.code)
             self._journal.record(

@@ -401,7 +401,8 @@ def page_token(after: int) -> str:
 
 def read_page_token(token: str) -> int:
     payload, _, mac = token.partition(".")
-    if not hmac.compare_digest(mac, _mac(payload)):
+    # As bytes: compare_digest refuses str with non-ASCII characters.
+    if not hmac.compare_digest(mac.encode(), _mac(payload).encode()):
         raise validation(f"Invalid nextToken: {token}")
     try:
         after = json.loads(base64.urlsafe_b64decode(payload.encode()))["after"]

@@ -118,11 +118,12 @@ def _scalar_constraints(shape: Shape) -> list[Rule]:
         return []
     meta = shape.metadata
     rules: list[Rule] = []
-    measure: Callable[[Any], float]
+    measure: Callable[[Any], Any]
     if shape.type_name in ("string", "list", "map"):
         measure, word = len, "length"
     else:
-        measure, word = float, "value"
+        # Numbers compare as they are: float() of a 400-digit integer overflows.
+        measure, word = _identity, "value"
     # In the order AWS lists them in "Map value must satisfy constraint: [...]": max, min, pattern.
     if "max" in meta:
         high = meta["max"]
@@ -133,9 +134,9 @@ def _scalar_constraints(shape: Shape) -> list[Rule]:
         phrase = f"Member must have {word} greater than or equal to {render(low)}"
         rules.append((phrase, _predicate(lambda v: measure(v) < low)))
     if "pattern" in meta:
-        # ASCII: the service's (Java) \d, \s and \w are ASCII-only, so '[\d\-+]*' takes no
-        # non-ASCII digits.
-        regex = re.compile(meta["pattern"], re.DOTALL | re.ASCII)
+        # As the service's Java regexes match: \d, \s and \w are ASCII-only (so '[\d\-+]*'
+        # takes no non-ASCII digits) and '.' does not match a line break.
+        regex = re.compile(meta["pattern"], re.ASCII)
         phrase = f"Member must satisfy regular expression pattern: {meta['pattern']}"
         rules.append((phrase, _predicate(lambda v: regex.fullmatch(v) is None)))
     if getattr(shape, "enum", None):
@@ -145,15 +146,20 @@ def _scalar_constraints(shape: Shape) -> list[Rule]:
     return rules
 
 
+def _identity(value: Any) -> Any:
+    return value
+
+
 def _type_ok(type_name: str, value: Any) -> bool:
     if type_name == "string":
         return isinstance(value, str)
     if type_name in ("integer", "long"):
         return isinstance(value, int) and not isinstance(value, bool)
     if type_name in ("double", "float"):
-        return (
-            isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        )
+        if isinstance(value, bool):
+            return False
+        # Any int is finite; math.isfinite() of a huge one would overflow.
+        return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
     if type_name == "boolean":
         return isinstance(value, bool)
     if type_name == "timestamp":
@@ -316,7 +322,13 @@ def parse_timestamp(value: Any) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:
+        # A valid instant just outside what datetime holds in UTC (year 1 or 9999 with an
+        # offset): as far out of any window as the nearest datetime that exists.
+        extreme = datetime.min if parsed.year == 1 else datetime.max
+        return extreme.replace(tzinfo=timezone.utc)
 
 
 def _trim_fraction(text: str) -> str:

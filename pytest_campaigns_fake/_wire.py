@@ -91,7 +91,7 @@ def _json_body(body: Any) -> dict[str, Any]:
         body = body.read()
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ServiceError(
             "SerializationException", f"Could not parse request body into json: {exc}"
         ) from None
