@@ -101,6 +101,12 @@ def raw_client() -> Any:
 
 
 @pytest.fixture(scope="module")
+def legacy_client() -> Any:
+    """botocore's legacy retry mode (5 attempts), named: newer botocore defaults to standard."""
+    return _client(retries={"mode": "legacy"})
+
+
+@pytest.fixture(scope="module")
 def standard_client() -> Any:
     return _client(retries={"mode": "standard", "total_max_attempts": 1})
 
@@ -435,10 +441,10 @@ def test_throttle_surfaces_with_standard_mode_single_attempt(
     assert campaigns_fake.calls.call_count == 1
 
 
-def test_retries_absorb_throttling(campaigns_fake: CampaignsFake, campaigns_client: Any) -> None:
+def test_retries_absorb_throttling(campaigns_fake: CampaignsFake, legacy_client: Any) -> None:
     campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE, name="absorbed")
     campaigns_fake.throttle("DescribeCampaign", times=3)
-    answer = campaigns_client.describe_campaign(id=campaign.id)
+    answer = legacy_client.describe_campaign(id=campaign.id)
     assert answer["campaign"]["name"] == "absorbed"
     assert answer["ResponseMetadata"]["RetryAttempts"] == 3
     assert [(c.attempt, c.status_code) for c in campaigns_fake.calls] == [
@@ -450,11 +456,11 @@ def test_retries_absorb_throttling(campaigns_fake: CampaignsFake, campaigns_clie
 
 
 def test_retries_give_up_after_legacy_attempts(
-    campaigns_fake: CampaignsFake, campaigns_client: Any
+    campaigns_fake: CampaignsFake, legacy_client: Any
 ) -> None:
     campaigns_fake.throttle("DescribeCampaign", times=None)
-    with pytest.raises(campaigns_client.exceptions.ThrottlingException) as caught:
-        campaigns_client.describe_campaign(id="c1")
+    with pytest.raises(legacy_client.exceptions.ThrottlingException) as caught:
+        legacy_client.describe_campaign(id="c1")
     assert caught.value.response["ResponseMetadata"]["RetryAttempts"] == 4
     assert campaigns_fake.calls.count("DescribeCampaign") == 5
 
