@@ -18,6 +18,7 @@ from ._errors import ServiceError
 
 Checker = Callable[[Any, str, list[str]], None]
 
+# Shape names are unique within the one service model the fake loads.
 _cache: dict[str, Checker] = {}
 
 
@@ -43,11 +44,9 @@ def format_errors(errors: list[str]) -> str:
 
 
 def checker_for(shape: Shape) -> Checker:
-    key = f"{id(shape.__class__)}:{shape.name}"
-    checker = _cache.get(key)
+    checker = _cache.get(shape.name)
     if checker is None:
-        checker = _compile(shape)
-        _cache[key] = checker
+        checker = _cache[shape.name] = _compile(shape)
     return checker
 
 
@@ -57,8 +56,6 @@ def render(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return value
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return str(value)
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, dict):
