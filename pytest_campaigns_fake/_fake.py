@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Mapping
@@ -217,7 +218,7 @@ class CampaignsFake:
         account_id: str | None = None,
     ) -> Instance:
         """Seed a Connect instance with an onboarding job in ``status``."""
-        encryption = dict(encryption_config or {"enabled": False})
+        encryption = copy.deepcopy(dict(encryption_config or {"enabled": False}))
         check_instance_seed(connect_instance_id, encryption)
         _check_choice("status", status, ("IN_PROGRESS", "SUCCEEDED", "FAILED"))
         if failure_code is not None:
@@ -246,17 +247,20 @@ class CampaignsFake:
         account_id: str | None = None,
     ) -> Campaign:
         """Seed a campaign in any state. Quota and onboarding are not checked; shapes are."""
-        request: dict[str, Any] = {
-            "name": name,
-            "connectInstanceId": connect_instance_id,
-            "dialerConfig": dict(DEFAULT_DIALER_CONFIG if dialer_config is None else dialer_config),
-            "outboundCallConfig": dict(
-                DEFAULT_OUTBOUND_CALL_CONFIG
-                if outbound_call_config is None
-                else outbound_call_config
-            ),
-            "tags": dict(tags or {}),
-        }
+        # Deep copies: the caller's dicts stay theirs to change after seeding.
+        request: dict[str, Any] = copy.deepcopy(
+            {
+                "name": name,
+                "connectInstanceId": connect_instance_id,
+                "dialerConfig": DEFAULT_DIALER_CONFIG if dialer_config is None else dialer_config,
+                "outboundCallConfig": (
+                    DEFAULT_OUTBOUND_CALL_CONFIG
+                    if outbound_call_config is None
+                    else outbound_call_config
+                ),
+                "tags": tags or {},
+            }
+        )
         check_campaign_seed(request, state)
         with self._lock:
             try:

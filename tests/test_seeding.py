@@ -721,3 +721,14 @@ def test_seed_via_marker(campaigns_fake: CampaignsFake, client: Any) -> None:
     with mock_campaigns(seed="reproducible") as twin:
         assert twin.add_campaign(connect_instance_id="inst-a").id == mine
     _assert_uuid4(mine)
+
+
+def test_seeded_campaign_keeps_its_own_copy_of_the_callers_dicts() -> None:
+    fake = CampaignsFake()
+    dialer = {"progressiveDialerConfig": {"bandwidthAllocation": 0.5}}
+    tags = {"team": "blue"}
+    campaign = fake.add_campaign(connect_instance_id="i", dialer_config=dialer, tags=tags)
+    dialer["progressiveDialerConfig"]["bandwidthAllocation"] = 0.9
+    tags["team"] = "red"
+    assert campaign.dialer_config == {"progressiveDialerConfig": {"bandwidthAllocation": 0.5}}
+    assert campaign.tags == {"team": "blue"}
