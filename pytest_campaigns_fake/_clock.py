@@ -68,17 +68,31 @@ class Clock:
 
 
 class Ids:
-    """UUID-shaped identifiers: random, or the same sequence on every run with a seed."""
+    """UUID-shaped identifiers: random, or the same sequence on every run with a seed.
+
+    Request ids come from a stream of their own, so that a test which makes one more call
+    (or is retried once more) does not shift the ids of the resources it creates.
+    """
 
     def __init__(self, seed: int | str | None = None) -> None:
         self._random: random.Random | None = None if seed is None else random.Random(seed)
+        self._requests: random.Random | None = (
+            None if seed is None else random.Random(f"{seed}/requests")
+        )
         self._lock = threading.Lock()
 
     def uuid(self) -> str:
-        if self._random is None:
+        """A resource id (campaign, dial request)."""
+        return self._uuid(self._random)
+
+    def request_id(self) -> str:
+        return self._uuid(self._requests)
+
+    def _uuid(self, source: random.Random | None) -> str:
+        if source is None:
             return str(uuid.uuid4())
         with self._lock:
-            bits = self._random.getrandbits(128)
+            bits = source.getrandbits(128)
         return str(uuid.UUID(int=bits, version=4))
 
     def alphanumeric(self, length: int) -> str:

@@ -138,7 +138,7 @@ class CampaignsFake:
         envelope = _wire.envelope(request)
         region = envelope.region or self.region
         account = self._accounts.get(envelope.access_key or "", self.account_id)
-        request_id = self._ids.uuid()
+        request_id = self._ids.request_id()
         operation = "Unknown"
         params: dict[str, Any] = {}
         injected = False

@@ -732,3 +732,23 @@ def test_seeded_campaign_keeps_its_own_copy_of_the_callers_dicts() -> None:
     tags["team"] = "red"
     assert campaign.dialer_config == {"progressiveDialerConfig": {"bandwidthAllocation": 0.5}}
     assert campaign.tags == {"team": "blue"}
+
+
+def test_extra_calls_do_not_shift_seeded_resource_ids(client: Any) -> None:
+    def campaign_ids(extra_calls: int) -> list[str]:
+        with mock_campaigns(seed=7, require_onboarding=False) as fake:
+            created = []
+            for n in range(2):
+                for _ in range(extra_calls):
+                    client.list_campaigns()
+                answer = client.create_campaign(
+                    name=f"c{n}",
+                    connectInstanceId="i",
+                    dialerConfig={"agentlessDialerConfig": {"dialingCapacity": 1.0}},
+                    outboundCallConfig={"connectContactFlowId": "flow"},
+                )
+                created.append(answer["id"])
+            assert len(fake.calls) == 2 + 2 * extra_calls
+            return created
+
+    assert campaign_ids(0) == campaign_ids(3)
