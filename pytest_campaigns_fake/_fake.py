@@ -11,27 +11,19 @@ from typing import TYPE_CHECKING, Any
 from . import _intercept, _snapshot, _wire
 from ._clock import Clock, Ids
 from ._errors import ServiceError
-from ._faults import DIAL_FAILURE_CODES, STATE_FAILURE_CODES, Faults, Match, RateLimit, Rule
+from ._faults import Faults, Match, RateLimit, Rule
 from ._journal import Call, Calls, Journal
 from ._model import load
+from ._seeds import check_account, check_campaign, check_choice, check_instance, enum
 from ._service import Quotas, Service, Settings
 from ._store import Campaign, DialRequest, Instance, Partition, Store
-from ._validation import validate, violations
+from ._validation import validate
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
-CAMPAIGN_STATES = ("Initialized", "Running", "Paused", "Stopped", "Failed")
-ONBOARDING_FAILURE_CODES = (
-    "EVENT_BRIDGE_ACCESS_DENIED",
-    "EVENT_BRIDGE_MANAGED_RULE_LIMIT_EXCEEDED",
-    "IAM_ACCESS_DENIED",
-    "KMS_ACCESS_DENIED",
-    "KMS_KEY_NOT_FOUND",
-    "INTERNAL_FAILURE",
-)
 DEFAULT_DIALER_CONFIG: dict[str, Any] = {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}}
 DEFAULT_OUTBOUND_CALL_CONFIG: dict[str, Any] = {
     "connectContactFlowId": "contact-flow-id",
@@ -73,7 +65,7 @@ class CampaignsFake:
         self.quotas = Quotas(campaigns_per_instance=campaigns_per_instance)
         self.settings = Settings(require_onboarding, onboarding_polls)
         self.strict = strict
-        _check_account(account_id)
+        check_account(account_id)
         self.account_id = account_id
         self.region = region
         self._store = Store()
@@ -122,7 +114,7 @@ class CampaignsFake:
 
     def register_account(self, access_key_id: str, account_id: str) -> None:
         """Requests signed with ``access_key_id`` act in ``account_id`` (default 123456789012)."""
-        _check_account(account_id)
+        check_account(account_id)
         self._accounts[access_key_id] = account_id
 
     # -- the request path --------------------------------------------------------------------
@@ -202,7 +194,7 @@ class CampaignsFake:
 
     def _partition(self, account: str | None, region: str | None) -> Partition:
         if account is not None:
-            _check_account(account)
+            check_account(account)
         return self._store.partition(account or self.account_id, region or self.region)
 
     # -- seeding -----------------------------------------------------------------------------
@@ -219,10 +211,10 @@ class CampaignsFake:
     ) -> Instance:
         """Seed a Connect instance with an onboarding job in ``status``."""
         encryption = copy.deepcopy(dict(encryption_config or {"enabled": False}))
-        check_instance_seed(connect_instance_id, encryption)
-        _check_choice("status", status, ("IN_PROGRESS", "SUCCEEDED", "FAILED"))
+        check_instance(connect_instance_id, encryption)
+        check_choice("status", status, "InstanceOnboardingJobStatusCode")
         if failure_code is not None:
-            _check_choice("failure_code", failure_code, ONBOARDING_FAILURE_CODES)
+            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode")
             if status != "FAILED":
                 raise ValueError("failure_code is only meaningful with status='FAILED'")
         with self._lock:
@@ -261,7 +253,7 @@ class CampaignsFake:
                 "tags": tags or {},
             }
         )
-        check_campaign_seed(request, state)
+        check_campaign(request, state)
         with self._lock:
             try:
                 return self._service.new_campaign(
@@ -278,7 +270,7 @@ class CampaignsFake:
 
     def set_campaign_state(self, campaign_id: str, state: str) -> Campaign:
         """Put a campaign in any state at once, whatever the state machine says."""
-        _check_choice("state", state, CAMPAIGN_STATES)
+        check_choice("state", state, "CampaignState")
         with self._lock:
             campaign = self.campaign(campaign_id)
             campaign.state = state
@@ -318,10 +310,11 @@ class CampaignsFake:
         account_id: str | None = None,
     ) -> Instance:
         """Move an onboarding job to SUCCEEDED, or FAILED with a failure code, at once."""
-        _check_choice("status", status, ("SUCCEEDED", "FAILED"))
+        if status not in ("SUCCEEDED", "FAILED"):
+            raise ValueError(f"status={status!r} is not one of SUCCEEDED, FAILED")
         if status == "FAILED":
             failure_code = failure_code or "INTERNAL_FAILURE"
-            _check_choice("failure_code", failure_code, ONBOARDING_FAILURE_CODES)
+            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode")
         elif failure_code is not None:
             raise ValueError("failure_code is only meaningful with status='FAILED'")
         with self._lock:
@@ -397,14 +390,20 @@ class CampaignsFake:
             )
             if value is not None
         }
-        return self._faults.add_item_failure("dial", code, DIAL_FAILURE_CODES, times, match or None)
+        return self._faults.add_item_failure(
+            "dial", code, enum("FailureCode"), times, match or None
+        )
 
     def fail_campaign_state(
         self, campaign_id: str, code: str = "UnknownError", *, times: int | None = None
     ) -> Rule:
         """Report ``campaign_id`` under failedRequests of GetCampaignStateBatch with ``code``."""
         return self._faults.add_item_failure(
-            "state", code, STATE_FAILURE_CODES, times, {"campaignId": campaign_id}
+            "state",
+            code,
+            enum("GetCampaignStateBatchFailureCode"),
+            times,
+            {"campaignId": campaign_id},
         )
 
     @property
@@ -460,42 +459,6 @@ class CampaignsFake:
                 if found is not None:
                     return list(found.dial_requests)
         raise KeyError(f"No campaign {campaign_id!r} in the fake")
-
-
-def check_instance_seed(connect_instance_id: str, encryption_config: dict[str, Any]) -> None:
-    _check_seed(
-        "StartInstanceOnboardingJobRequest",
-        {"connectInstanceId": connect_instance_id, "encryptionConfig": encryption_config},
-    )
-
-
-def check_campaign_seed(campaign: Mapping[str, Any], state: str) -> None:
-    """A seeded campaign must be a valid CreateCampaign request, in a modelled state."""
-    request = {
-        key: campaign.get(key)
-        for key in ("name", "connectInstanceId", "dialerConfig", "outboundCallConfig", "tags")
-    }
-    _check_seed("CreateCampaignRequest", request)
-    _check_choice("state", state, CAMPAIGN_STATES)
-
-
-def _check_seed(shape_name: str, value: dict[str, Any]) -> None:
-    shape = load().service.shape_for(shape_name)
-    errors = violations(shape, value)
-    if errors:
-        raise ValueError(
-            f"Seed breaks the connectcampaigns model ({shape_name}): " + "; ".join(errors)
-        )
-
-
-def _check_account(account_id: Any) -> None:
-    if not (isinstance(account_id, str) and account_id.isdigit() and len(account_id) == 12):
-        raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
-
-
-def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}")
 
 
 def _call(

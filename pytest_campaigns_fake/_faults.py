@@ -76,8 +76,6 @@ class RateLimit:
         return False
 
 
-DIAL_FAILURE_CODES = ("InvalidInput", "RequestThrottled", "UnknownError")
-STATE_FAILURE_CODES = ("ResourceNotFound", "UnknownError")
 _ITEMS_OF = {"dial": "PutDialRequestBatch items", "state": "GetCampaignStateBatch items"}
 
 

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Union
 
+from ._seeds import check_account, check_campaign, check_instance, enum
 from ._service import Quotas, Settings
 from ._store import Campaign, DialRequest, Instance, Store
 from ._validation import parse_timestamp
@@ -162,12 +163,6 @@ def restore(
 
 
 def _build(data: dict[str, Any]) -> tuple[Store, int, bool, int | None, dict[str, str]]:
-    from ._fake import (
-        ONBOARDING_FAILURE_CODES,
-        check_campaign_seed,
-        check_instance_seed,
-    )
-
     store = Store()
     store.last_seq = _count(data["lastSeq"], "lastSeq")
     per_instance = _count(data["quotas"]["campaignsPerInstance"], "quotas.campaignsPerInstance")
@@ -190,12 +185,12 @@ def _build(data: dict[str, Any]) -> tuple[Store, int, bool, int | None, dict[str
             raise ValueError(f"bad partition {part['account']!r}/{part['region']!r}")
         p = store.partition(part["account"], part["region"])
         for raw in part["instances"]:
-            check_instance_seed(raw["connectInstanceId"], raw["encryptionConfig"])
+            check_instance(raw["connectInstanceId"], raw["encryptionConfig"])
             status, failure = raw["status"], raw["failureCode"]
-            if status not in (None, "IN_PROGRESS", "SUCCEEDED", "FAILED"):
+            if status is not None and status not in enum("InstanceOnboardingJobStatusCode"):
                 raise ValueError(f"instance {raw['connectInstanceId']}: bad status {status!r}")
             if failure is not None and (
-                status != "FAILED" or failure not in ONBOARDING_FAILURE_CODES
+                status != "FAILED" or failure not in enum("InstanceOnboardingJobFailureCode")
             ):
                 raise ValueError(
                     f"instance {raw['connectInstanceId']}: bad failureCode {failure!r} "
@@ -213,7 +208,7 @@ def _build(data: dict[str, Any]) -> tuple[Store, int, bool, int | None, dict[str
                 polls=_count(raw["polls"], "polls"),
             )
         for raw in sorted(part["campaigns"], key=lambda c: _count(c["seq"], "seq")):
-            check_campaign_seed(raw, raw["state"])
+            check_campaign(raw, raw["state"])
             campaign_id, seq = raw["id"], raw["seq"]
             if not isinstance(campaign_id, str) or not campaign_id or campaign_id in p.campaigns:
                 raise ValueError(f"missing or repeated campaign id {campaign_id!r}")
@@ -259,9 +254,11 @@ def _count(value: Any, name: str) -> int:
 
 
 def _is_account(value: Any) -> bool:
-    # Seeds may name any account (add_campaign(account_id=...) does not insist on 12 digits),
-    # and a snapshot of such a fake must load again.
-    return isinstance(value, str) and bool(value)
+    try:
+        check_account(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _when(text: str) -> Any:
