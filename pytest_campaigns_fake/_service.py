@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable, Optional
 
+from botocore import xform_name
+
 from ._clock import Clock, Ids
 from ._errors import ServiceError, not_found, validation
 from ._store import Campaign, DialRequest, Instance, Partition, Store
@@ -80,8 +82,7 @@ class Service:
         self.hooks = hooks or Hooks()
 
     def handler(self, operation: str) -> Callable[[Partition, dict[str, Any]], Result] | None:
-        from botocore import xform_name
-
+        """The method that implements ``operation`` (the model's name, in snake case)."""
         method = getattr(self, xform_name(operation), None)
         return method if callable(method) else None
 
