@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._fake import CampaignsFake, FakeUsageError
-from ._intercept import current
+from ._intercept import FakeBypassedWarning, current
 from ._journal import Call, Calls
 from ._mock import mock_campaigns
 from ._store import Campaign, DialRequest, Instance
@@ -14,6 +14,7 @@ __all__ = [
     "Campaign",
     "CampaignsFake",
     "DialRequest",
+    "FakeBypassedWarning",
     "FakeUsageError",
     "Instance",
     "current",

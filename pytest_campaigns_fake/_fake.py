@@ -75,6 +75,7 @@ class CampaignsFake:
             self._store, self.clock, self._ids, self.settings, self.quotas, self._faults
         )
         self._accounts: dict[str, str] = {}
+        self._bypass_warned = False
         self._lock = threading.RLock()
         self._handlers = {name: self._service.handler(name) for name in self._model.operations}
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from typing import TYPE_CHECKING, Any, Callable
 
 import wrapt
@@ -91,11 +92,34 @@ def _emit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) ->
         finally:
             _sending.active = False
         # A before-send handler of the user's own (a canned response) keeps precedence.
-        if any(response is not None for _, response in responses):
+        answered = [handler for handler, response in responses if response is not None]
+        if answered:
+            _warn_bypassed(fake, event_name, answered[0])
             return responses
         return [*responses, (fake.handle, fake.handle(event_kwargs["request"]))]
     responses = wrapped(*args, **kwargs)
     return [(h, _recorded_delay(fake, r)) for h, r in responses]
+
+
+class FakeBypassedWarning(UserWarning):
+    """Another before-send handler answered a connectcampaigns request the fake never saw."""
+
+
+def _warn_bypassed(fake: CampaignsFake, event_name: str, handler: Any) -> None:
+    # Once per fake: a test that stubs on purpose gets one line, not one per call; the usual
+    # cause is moto's mock_aws, active at the same time and answering first.
+    if fake._bypass_warned:
+        return
+    fake._bypass_warned = True
+    name = getattr(handler, "__qualname__", None) or repr(handler)
+    module = getattr(handler, "__module__", "") or ""
+    warnings.warn(
+        f"{module + '.' if module else ''}{name} answered {event_name.split('.', 1)[1]} before "
+        "pytest-campaigns-fake: the fake did not see this request and its journal does not "
+        "record it (is moto's mock_aws active too?)",
+        FakeBypassedWarning,
+        stacklevel=2,
+    )
 
 
 def _recorded_delay(fake: CampaignsFake, response: Any) -> Any:

@@ -13,6 +13,7 @@ import os
 import random
 import socket
 import threading
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -29,7 +30,13 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
 
-from pytest_campaigns_fake import CampaignsFake, _intercept, current, mock_campaigns
+from pytest_campaigns_fake import (
+    CampaignsFake,
+    FakeBypassedWarning,
+    _intercept,
+    current,
+    mock_campaigns,
+)
 
 ACCESS_KEY = "AKIAINTERCEPTTEST001"
 SECRET_KEY = "intercept-test-secret"
@@ -281,7 +288,13 @@ def test_a_before_send_handler_of_the_test_keeps_precedence(fake: CampaignsFake)
         return AWSResponse(request.url, 200, {"Content-Type": "application/json"}, _Raw(body))
 
     c.meta.events.register("before-send.connectcampaigns.ListCampaigns", answer)
-    assert c.list_campaigns()["campaignSummaryList"] == [canned]
+    with pytest.warns(
+        FakeBypassedWarning, match=r"answer answered connectcampaigns\.ListCampaigns"
+    ):
+        assert c.list_campaigns()["campaignSummaryList"] == [canned]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once per fake, not once per call
+        assert c.list_campaigns()["campaignSummaryList"] == [canned]
     assert len(fake.calls) == 0
     assert client().list_campaigns()["campaignSummaryList"] == []
     assert len(fake.calls) == 1
