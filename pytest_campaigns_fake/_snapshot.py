@@ -250,7 +250,7 @@ def _build(data: dict[str, Any]) -> tuple[Store, int, bool, int | None, dict[str
 def _count(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"{name} must be an integer >= 0, not {value!r}")
-    return value
+    return int(value)
 
 
 def _is_account(value: Any) -> bool:

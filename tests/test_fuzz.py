@@ -387,7 +387,8 @@ def check_value(shape: Shape, value: Any, path: str, out: list[Problem]) -> None
             out.append(Problem(path, "not a timestamp"))
         elif _STRICT_ISO.fullmatch(value):
             try:
-                datetime.fromisoformat(value)
+                # Python < 3.11's fromisoformat does not read a trailing Z.
+                datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
             except ValueError:
                 out.append(Problem(path, "impossible date"))
         elif _LOOSE_ISO.fullmatch(value):
