@@ -13,7 +13,6 @@ from typing import Any, Callable, Optional, Union
 
 from ._clock import Clock
 from ._errors import ServiceError
-from ._journal import canonical_operation
 from ._model import COMMON_ERRORS, load
 from ._service import Hooks
 from ._store import Campaign, Partition
@@ -99,7 +98,7 @@ class Faults(Hooks):
         members: Mapping[str, Any] | None,
         kind: str = "error",
     ) -> Rule:
-        name = canonical_operation(operation) if operation is not None else None
+        name = load().operation_name(operation) if operation is not None else None
         _check_times(times)
         model = load()
         if name is not None:
@@ -125,7 +124,7 @@ class Faults(Hooks):
             raise ValueError("rate must be a positive number of requests per second")
         size = float(burst if burst is not None else max(1.0, rate))
         limit = RateLimit(
-            canonical_operation(operation) if operation else None,
+            load().operation_name(operation) if operation else None,
             float(rate),
             size,
             size,

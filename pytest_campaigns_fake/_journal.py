@@ -91,18 +91,6 @@ class Call:
         return f"{self.operation}({', '.join(shown)}) -> {outcome}{retry}"
 
 
-def canonical_operation(name: str) -> str:
-    """``describe_campaign`` or ``DescribeCampaign`` -> ``DescribeCampaign``; ValueError else."""
-    model = load()
-    try:
-        return model.operation(name).name  # type: ignore[no-any-return]
-    except KeyError:
-        raise ValueError(
-            f"Unknown connectcampaigns operation {name!r}; "
-            f"known: {', '.join(sorted(model.operations))}"
-        ) from None
-
-
 class Calls(Sequence[Call]):
     """A read-only, ordered view of calls, with respx/unittest.mock-style helpers."""
 
@@ -150,7 +138,7 @@ class Calls(Sequence[Call]):
     ) -> Calls:
         """Calls of one operation (either spelling) whose params include ``params`` and, with
         ``where``, for which ``where(call)`` is true (to look inside nested parameters)."""
-        name = canonical_operation(operation) if operation is not None else None
+        name = load().operation_name(operation) if operation is not None else None
         return Calls(
             [
                 c
@@ -175,7 +163,7 @@ class Calls(Sequence[Call]):
         """The last matching call; AssertionError listing the calls made if there is none."""
         found = self.filter(operation, **params)
         if not found:
-            wanted = canonical_operation(operation)
+            wanted = load().operation_name(operation)
             if params:
                 wanted += "(" + ", ".join(f"{k}={v!r}" for k, v in params.items()) + ")"
             raise AssertionError(
@@ -187,7 +175,7 @@ class Calls(Sequence[Call]):
         found = self.filter(operation, **params)
         if len(found) != 1:
             raise AssertionError(
-                f"Expected exactly one call to {canonical_operation(operation)}, "
+                f"Expected exactly one call to {load().operation_name(operation)}, "
                 f"got {len(found)}; calls made:\n{self.describe() or '  (none)'}"
             )
         return found.last
@@ -196,7 +184,7 @@ class Calls(Sequence[Call]):
         found = self.filter(operation, **params)
         if found:
             raise AssertionError(
-                f"Expected no call to {canonical_operation(operation)}; "
+                f"Expected no call to {load().operation_name(operation)}; "
                 f"got {len(found)}:\n{found.describe()}"
             )
 

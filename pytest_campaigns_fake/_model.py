@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Callable
 
 import botocore.session
 from botocore import xform_name
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 
 SERVICE_NAME = "connectcampaigns"
 
@@ -70,11 +70,18 @@ class Model:
     by_snake_name: dict[str, str]
     error_status: dict[str, int] = field(default_factory=dict)
 
-    def operation(self, name: str) -> OperationModel:
-        """Accept ``DescribeCampaign`` or ``describe_campaign``; KeyError otherwise."""
+    def operation_name(self, name: str) -> str:
+        """``describe_campaign`` or ``DescribeCampaign`` -> ``DescribeCampaign``; ValueError
+        naming the known operations otherwise."""
         if name in self.operations:
-            return self.operations[name]
-        return self.operations[self.by_snake_name[name]]
+            return name
+        try:
+            return self.by_snake_name[name]
+        except KeyError:
+            raise ValueError(
+                f"Unknown connectcampaigns operation {name!r}; "
+                f"known: {', '.join(sorted(self.operations))}"
+            ) from None
 
     def status_of(self, code: str) -> int:
         return self.error_status.get(code, COMMON_ERRORS.get(code, 400))
@@ -85,7 +92,7 @@ class Model:
     def error_shape(self, code: str) -> Shape | None:
         try:
             shape: Shape = self.service.shape_for(code)
-        except Exception:
+        except NoShapeFoundError:
             return None
         return shape if shape.metadata.get("exception") else None
 
@@ -151,14 +158,32 @@ def load() -> Model:
     )
 
 
-def shape_is_sensitive(shape: Shape) -> bool:
-    return bool(shape.metadata.get("sensitive"))
+def contains(shape: Shape, test: Callable[[Shape], bool]) -> bool:
+    """Whether ``test`` holds for the shape or any shape nested in it (members, items, keys,
+    values); used for "holds a timestamp" and "holds a sensitive member"."""
+    key = (shape.name, test)
+    found = _contains.get(key)
+    if found is None:
+        found = _contains[key] = _walk(shape, test, frozenset())
+    return found
 
 
-def jsonable(value: Any) -> Any:
-    """botocore model metadata uses OrderedDicts; tests and docs want plain data."""
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [jsonable(v) for v in value]
-    return value
+_contains: dict[tuple[str, Callable[[Shape], bool]], bool] = {}
+
+
+def _walk(shape: Shape, test: Callable[[Shape], bool], seen: frozenset[str]) -> bool:
+    if test(shape):
+        return True
+    if shape.name in seen:
+        return False
+    seen = seen | {shape.name}
+    kind = shape.type_name
+    if kind == "structure":
+        nested = list(shape.members.values())
+    elif kind == "list":
+        nested = [shape.member]
+    elif kind == "map":
+        nested = [shape.key, shape.value]
+    else:
+        nested = []
+    return any(_walk(inner, test, seen) for inner in nested)

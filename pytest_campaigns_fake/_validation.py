@@ -15,6 +15,7 @@ from typing import Any, Callable
 from botocore.model import Shape
 
 from ._errors import ServiceError
+from ._model import contains
 
 Checker = Callable[[Any, str, list[str]], None]
 
@@ -168,25 +169,14 @@ def _type_ok(type_name: str, value: Any) -> bool:
     return True
 
 
-def _hides(shape: Shape, seen: frozenset[str] = frozenset()) -> bool:
-    """Sensitive, or holding a sensitive member: such a value is never printed in a message."""
-    if shape.metadata.get("sensitive"):
-        return True
-    if shape.name in seen:
-        return False
-    seen = seen | {shape.name}
-    if shape.type_name == "structure":
-        return any(_hides(member, seen) for member in shape.members.values())
-    if shape.type_name == "list":
-        return _hides(shape.member, seen)
-    if shape.type_name == "map":
-        return _hides(shape.key, seen) or _hides(shape.value, seen)
-    return False
+def _is_sensitive(shape: Shape) -> bool:
+    return bool(shape.metadata.get("sensitive"))
 
 
 def _compile(shape: Shape) -> Checker:
     type_name = shape.type_name
-    sensitive = _hides(shape)
+    # Sensitive, or holding a sensitive member: such a value is never printed in a message.
+    sensitive = contains(shape, _is_sensitive)
     rules = _scalar_constraints(shape)
     type_phrase = _type_error(type_name)
 

@@ -17,7 +17,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import OperationModel, Shape
 
 from ._errors import ServiceError
-from ._model import Model
+from ._model import Model, contains
 from ._validation import parse_timestamp
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
@@ -102,7 +102,7 @@ def _json_body(body: Any) -> dict[str, Any]:
 
 def convert_timestamps(shape: Shape | None, value: Any) -> Any:
     """Turn the timestamp members of validated params into aware datetimes, in place."""
-    if shape is None or not _has_timestamp(shape):
+    if shape is None or not contains(shape, _is_timestamp):
         return value
     kind = shape.type_name
     if kind == "timestamp":
@@ -119,29 +119,8 @@ def convert_timestamps(shape: Shape | None, value: Any) -> Any:
     return value
 
 
-_timestamp_cache: dict[str, bool] = {}
-
-
-def _has_timestamp(shape: Shape, seen: frozenset[str] = frozenset()) -> bool:
-    cached = _timestamp_cache.get(shape.name)
-    if cached is not None:
-        return cached
-    if shape.name in seen:
-        return False
-    seen = seen | {shape.name}
-    kind = shape.type_name
-    if kind == "timestamp":
-        result = True
-    elif kind == "structure":
-        result = any(_has_timestamp(m, seen) for m in shape.members.values())
-    elif kind == "list":
-        result = _has_timestamp(shape.member, seen)
-    elif kind == "map":
-        result = _has_timestamp(shape.value, seen)
-    else:
-        result = False
-    _timestamp_cache[shape.name] = result
-    return result
+def _is_timestamp(shape: Shape) -> bool:
+    return bool(shape.type_name == "timestamp")
 
 
 class _Body:
