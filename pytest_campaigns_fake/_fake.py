@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from . import _intercept, _snapshot, _wire
 from ._clock import Clock, Ids
 from ._errors import ServiceError
-from ._faults import Faults, Match, RateLimit, Rule
+from ._faults import Faults, Match, RateLimit, Rule, describe_rules
 from ._journal import Call, Calls, Journal
 from ._model import load
 from ._seeds import check_account, check_campaign, check_choice, check_instance, enum
@@ -75,7 +75,6 @@ class CampaignsFake:
             self._store, self.clock, self._ids, self.settings, self.quotas, self._faults
         )
         self._accounts: dict[str, str] = {}
-        self._bypass_warned = False
         self._lock = threading.RLock()
         self._handlers = {name: self._service.handler(name) for name in self._model.operations}
 
@@ -89,9 +88,15 @@ class CampaignsFake:
         _intercept.activate(self)
         return self
 
-    def stop(self) -> None:
-        """Stop answering; clients behave as without the fake (or as the outer fake says)."""
+    def stop(self, *, verify: bool = False) -> None:
+        """Stop answering; clients behave as without the fake (or as the outer fake says).
+
+        With ``verify=True`` (what the fixture and ``mock_campaigns`` pass when the test
+        passed), a strict fake then fails on faults that never fired.
+        """
         _intercept.deactivate(self)
+        if verify and self.strict:
+            self.verify()
 
     @property
     def active(self) -> bool:
@@ -102,9 +107,7 @@ class CampaignsFake:
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         """Stop; on a clean exit a strict fake then fails on faults that never fired."""
-        self.stop()
-        if exc_type is None and self.strict:
-            self.verify()
+        self.stop(verify=exc_type is None)
 
     def reset(self) -> None:
         """Forget all state, faults and calls (settings and the clock stay)."""
@@ -134,7 +137,9 @@ class CampaignsFake:
         request_id = self._ids.request_id()
         operation = "Unknown"
         params: dict[str, Any] = {}
+        error: ServiceError | None = None
         injected = False
+        body: bytes | None = None
         try:
             op_model, params = _wire.decode(self._model, request)
             operation = op_model.name
@@ -151,49 +156,37 @@ class CampaignsFake:
             handler = self._handlers[operation]
             if handler is None:
                 raise ServiceError("UnknownOperationException", f"{operation} is not implemented")
-            result = handler(self._partition(account, region), params)
-        except ServiceError as error:
-            status = self._model.status_of(error.code)
-            self._journal.record(
-                _call(
-                    operation,
-                    params,
-                    status,
-                    error,
-                    envelope.attempt,
-                    region,
-                    account,
-                    request_id,
-                    None,
-                    injected,
-                )
-            )
-            return _wire.failure(envelope.url, request_id, status, error)
-        body = _wire.encode(result)
+            body = _wire.encode(handler(self._store.partition(account, region), params))
+        except ServiceError as raised:
+            error = raised
+        status = 200 if error is None else self._model.status_of(error.code)
         self._journal.record(
-            _call(
-                operation,
-                params,
-                200,
-                None,
-                envelope.attempt,
-                region,
-                account,
-                request_id,
-                body,
-                False,
+            Call(
+                operation=operation,
+                params=params,
+                status_code=status,
+                error_code=error.code if error else None,
+                error_message=error.message if error else None,
+                attempt=envelope.attempt,
+                region=region,
+                account=account,
+                request_id=request_id,
+                body=body,
+                injected=injected,
             )
         )
+        if error is not None:
+            return _wire.failure(envelope.url, request_id, status, error)
         return _wire.success(envelope.url, request_id, body)
 
     def _guess(self, member: str, account: str, region: str, params: dict[str, Any]) -> Any:
         if member == "state":
-            with self._lock:
-                campaign = self._partition(account, region).campaigns.get(params.get("id", ""))
+            campaign = self._store.partition(account, region).campaigns.get(params.get("id", ""))
             return campaign.state if campaign is not None else None
         return None
 
     def _partition(self, account: str | None, region: str | None) -> Partition:
+        """The partition a seed or lookup names, the fake's own account and region by default."""
         if account is not None:
             check_account(account)
         return self._store.partition(account or self.account_id, region or self.region)
@@ -279,8 +272,13 @@ class CampaignsFake:
 
     def campaign(self, campaign_id: str) -> Campaign:
         """The stored campaign with this id, in any account or region."""
+        return self._find(campaign_id, deleted=False)
+
+    def _find(self, campaign_id: str, *, deleted: bool) -> Campaign:
         for p in list(self._store.partitions.values()):
-            found = p.campaigns.get(campaign_id)
+            found = p.campaigns.get(campaign_id) or (
+                p.deleted.get(campaign_id) if deleted else None
+            )
             if found is not None:
                 return found
         raise KeyError(f"No campaign {campaign_id!r} in the fake")
@@ -415,10 +413,9 @@ class CampaignsFake:
         """Raise FakeUsageError naming every fault that was set up and never fired."""
         unused = self._faults.unused()
         if unused:
-            lines = "\n".join(f"  - {rule.describe()}" for rule in unused)
             raise FakeUsageError(
                 f"{len(unused)} fault(s) set up on the connectcampaigns fake never fired:\n"
-                f"{lines}\n(pass strict=False to allow this)"
+                f"{describe_rules(unused)}\n(pass strict=False to allow this)"
             )
 
     # -- snapshots ---------------------------------------------------------------------------
@@ -455,35 +452,4 @@ class CampaignsFake:
     def dial_requests(self, campaign_id: str) -> list[DialRequest]:
         """The dial requests a campaign accepted, in order, even after it was deleted."""
         with self._lock:
-            for p in list(self._store.partitions.values()):
-                found = p.campaigns.get(campaign_id) or p.deleted.get(campaign_id)
-                if found is not None:
-                    return list(found.dial_requests)
-        raise KeyError(f"No campaign {campaign_id!r} in the fake")
-
-
-def _call(
-    operation: str,
-    params: dict[str, Any],
-    status: int,
-    error: ServiceError | None,
-    attempt: int,
-    region: str,
-    account: str,
-    request_id: str,
-    body: bytes | None,
-    injected: bool,
-) -> Call:
-    return Call(
-        operation=operation,
-        params=params,
-        status_code=status,
-        error_code=error.code if error else None,
-        error_message=error.message if error else None,
-        attempt=attempt,
-        region=region,
-        account=account,
-        request_id=request_id,
-        body=body,
-        injected=injected,
-    )
+            return list(self._find(campaign_id, deleted=True).dial_requests)

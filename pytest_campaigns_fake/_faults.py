@@ -196,6 +196,10 @@ class Faults(Hooks):
             self.limits.clear()
 
 
+def describe_rules(rules: list[Rule]) -> str:
+    return "\n".join(f"  - {rule.describe()}" for rule in rules)
+
+
 def _check_times(times: int | None) -> None:
     if times is not None and (not isinstance(times, int) or times < 1):
         raise ValueError(f"times must be a positive integer or None (always), not {times!r}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import threading
 import warnings
+import weakref
 from typing import TYPE_CHECKING, Any, Callable
 
 import wrapt
@@ -43,6 +44,7 @@ _active: list[CampaignsFake] = []
 _original_emit: Callable[..., Any] | None = None
 _original_acquire: Callable[..., Any] | None = None
 _sending = threading.local()
+_warned: weakref.WeakSet[CampaignsFake] = weakref.WeakSet()
 _saved_env: dict[str, str | None] = {}
 
 
@@ -108,9 +110,9 @@ class FakeBypassedWarning(UserWarning):
 def _warn_bypassed(fake: CampaignsFake, event_name: str, handler: Any) -> None:
     # Once per fake: a test that stubs on purpose gets one line, not one per call; the usual
     # cause is moto's mock_aws, active at the same time and answering first.
-    if fake._bypass_warned:
+    if fake in _warned:
         return
-    fake._bypass_warned = True
+    _warned.add(fake)
     name = getattr(handler, "__qualname__", None) or repr(handler)
     module = getattr(handler, "__module__", "") or ""
     warnings.warn(

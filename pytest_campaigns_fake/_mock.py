@@ -70,11 +70,8 @@ class _MockCampaigns:
             test.campaigns_fake = fake  # type: ignore[attr-defined]
 
             def finish() -> None:
-                fake.stop()
                 outcome = getattr(test, "_outcome", None)
-                failed = outcome is not None and not getattr(outcome, "success", True)
-                if fake.strict and not failed:
-                    fake.verify()
+                fake.stop(verify=outcome is None or getattr(outcome, "success", True))
 
             test.addCleanup(finish)
             original(test)

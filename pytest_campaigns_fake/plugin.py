@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from ._fake import CampaignsFake
+from ._faults import describe_rules
 from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
 
 _FAKE_KEY = pytest.StashKey[CampaignsFake]()
@@ -76,11 +77,11 @@ def campaigns_fake(request: pytest.FixtureRequest) -> Iterator[CampaignsFake]:
     fake.start()
     try:
         yield fake
-    finally:
+    except BaseException:
         fake.stop()
+        raise
     call = request.node.stash.get(_REPORTS_KEY, {}).get("call")
-    if fake.strict and call is not None and call.passed:
-        fake.verify()
+    fake.stop(verify=call is not None and call.passed)
     fake.reset()
 
 
@@ -134,9 +135,7 @@ def pytest_runtest_makereport(
         text = calls.describe() if len(calls) else "  (no connectcampaigns calls)"
         unused = fake.unused_faults
         if unused:
-            text += "\nfaults set up and not fired:\n" + "\n".join(
-                f"  - {rule.describe()}" for rule in unused
-            )
+            text += "\nfaults set up and not fired:\n" + describe_rules(unused)
         title = "connectcampaigns calls" + (" (teardown)" if report.when == "teardown" else "")
         report.sections.append((title, text))
     return report

@@ -200,3 +200,16 @@ def test_throttle_refuses_arguments_it_would_ignore() -> None:
 def test_empty_dialer_config_seed_breaks_the_union() -> None:
     with pytest.raises(ValueError, match="Member must have exactly one of"):
         CampaignsFake().add_campaign(connect_instance_id="i", dialer_config={})
+
+
+def test_stop_verifies_only_when_asked() -> None:
+    quiet = CampaignsFake().start()
+    quiet.throttle()
+    quiet.stop()
+    assert not quiet.active
+    checked = CampaignsFake().start()
+    checked.throttle("StopCampaign")
+    with pytest.raises(FakeUsageError, match="ThrottlingException on StopCampaign"):
+        checked.stop(verify=True)
+    assert not checked.active
+    CampaignsFake(strict=False).start().stop(verify=True)  # not strict: nothing to fail
