@@ -16,6 +16,7 @@ from ._errors import ServiceError
 from ._model import COMMON_ERRORS, load
 from ._service import Hooks
 from ._store import Campaign, Partition
+from ._validation import violations
 
 Match = Union[Mapping[str, Any], Callable[[dict[str, Any]], bool], None]
 # Supplies the value of an error member the test did not set, from the service's state.
@@ -113,7 +114,7 @@ class Faults(Hooks):
         if match is not None and not callable(match) and not isinstance(match, Mapping):
             raise TypeError("match must be a mapping of request parameters or a callable")
         rule = Rule(
-            kind, name, code, times, message, match, _error_members(code, dict(members or {}))
+            kind, name, code, times, message, match, _check_members(code, dict(members or {}))
         )
         with self._lock:
             self.rules.append(rule)
@@ -151,19 +152,13 @@ class Faults(Hooks):
         self, operation: str, params: dict[str, Any], guess: Guess = None
     ) -> ServiceError | None:
         with self._lock:
-            for rule in self.rules:
-                if (
-                    rule.kind in ("error", "throttle")
-                    and not rule.exhausted
-                    and rule.operation in (None, operation)
-                    and rule.matches(params)
-                ):
-                    rule.fired += 1
-                    return ServiceError(
-                        rule.code,
-                        rule.message or _default_message(rule.code, operation),
-                        **_required_members(rule.code, rule.members, guess),
-                    )
+            rule = self._take(("error", "throttle"), operation, params)
+            if rule is not None:
+                return ServiceError(
+                    rule.code,
+                    rule.message or _default_message(rule.code, operation),
+                    **_required_members(rule.code, rule.members, guess),
+                )
             now = self._clock.time()
             for limit in self.limits:
                 if limit.operation in (None, operation) and not limit.take(now):
@@ -172,10 +167,22 @@ class Faults(Hooks):
 
     def _item(self, kind: str, item: dict[str, Any]) -> str | None:
         with self._lock:
-            for rule in self.rules:
-                if rule.kind == kind and not rule.exhausted and rule.matches(item):
-                    rule.fired += 1
-                    return rule.code
+            rule = self._take((kind,), None, item)
+        return rule.code if rule is not None else None
+
+    def _take(
+        self, kinds: tuple[str, ...], operation: str | None, params: dict[str, Any]
+    ) -> Rule | None:
+        """The first live rule of these kinds that matches, counted as fired."""
+        for rule in self.rules:
+            if (
+                rule.kind in kinds
+                and not rule.exhausted
+                and rule.operation in (None, operation)
+                and rule.matches(params)
+            ):
+                rule.fired += 1
+                return rule
         return None
 
     def dial_request_failure(self, campaign: Campaign, item: dict[str, Any]) -> str | None:
@@ -211,8 +218,9 @@ def _default_message(code: str, operation: str) -> str:
     return f"{code} injected into {operation} by pytest-campaigns-fake"
 
 
-def _error_members(code: str, members: dict[str, Any]) -> dict[str, Any]:
-    """Fill the error shape's required members (InvalidCampaignStateException.state)."""
+def _check_members(code: str, members: dict[str, Any]) -> dict[str, Any]:
+    """The members a test gives an injected error must be members of its shape, with values
+    the shape allows (InvalidCampaignStateException.state is a CampaignState)."""
     shape = load().error_shape(code)
     if shape is None:
         if members:
@@ -227,6 +235,9 @@ def _error_members(code: str, members: dict[str, Any]) -> dict[str, Any]:
     unknown = set(members) - known
     if unknown:
         raise ValueError(f"{code} has no member(s) {sorted(unknown)}; it has {sorted(known)}")
+    broken = [e for name, v in members.items() for e in violations(shape.members[name], v, name)]
+    if broken:
+        raise ValueError(f"members of {code} break the model: " + "; ".join(broken))
     return members
 
 

@@ -702,3 +702,11 @@ def test_rate_limit_survives_a_clock_moved_back(
     no_retry_client.list_campaigns()
     with pytest.raises(no_retry_client.exceptions.ThrottlingException):
         no_retry_client.list_campaigns()
+
+
+def test_injected_member_values_must_fit_the_model(campaigns_fake: CampaignsFake) -> None:
+    with pytest.raises(ValueError, match=r"Value 'Sleeping' at 'state' failed .* enum value set"):
+        campaigns_fake.inject_error(
+            "PauseCampaign", "InvalidCampaignStateException", members={"state": "Sleeping"}
+        )
+    assert campaigns_fake.unused_faults == []
