@@ -388,9 +388,11 @@ def onboarded(p: Partition, instance_id: str) -> Instance:
 
 
 def tagged(p: Partition, arn: str) -> Campaign:
+    # An ARN of another partition, account, region, service or resource type never has this
+    # partition's prefix.
     prefix = p.campaign_arn("")
     campaign = p.campaigns.get(arn[len(prefix) :]) if arn.startswith(prefix) else None
-    if campaign is None or campaign.arn != arn:
+    if campaign is None:
         raise not_found("Resource", arn)
     return campaign
 

@@ -16,7 +16,7 @@ from typing import Any, Union
 from ._seeds import check_account, check_campaign, check_instance, enum
 from ._service import Quotas, Settings
 from ._store import Campaign, DialRequest, Instance, Store
-from ._validation import parse_timestamp
+from ._validation import iso8601, parse_timestamp
 
 FORMAT = "pytest-campaigns-fake/1"
 Source = Union[dict[str, Any], str, "os.PathLike[str]"]
@@ -67,13 +67,7 @@ def _seq(campaign: Campaign) -> int:
 
 def _campaign(c: Campaign) -> dict[str, Any]:
     return {
-        "id": c.id,
-        "arn": c.arn,
-        "name": c.name,
-        "connectInstanceId": c.connect_instance_id,
-        "dialerConfig": c.dialer_config,
-        "outboundCallConfig": c.outbound_call_config,
-        "tags": c.tags,
+        **c.describe(),
         "state": c.state,
         "seq": c.seq,
         "dialRequests": [
@@ -81,27 +75,27 @@ def _campaign(c: Campaign) -> dict[str, Any]:
                 "id": d.id,
                 "clientToken": d.client_token,
                 "phoneNumber": d.phone_number,
-                "expirationTime": _iso(d.expiration_time),
+                "expirationTime": iso8601(d.expiration_time),
                 "attributes": d.attributes,
-                "acceptedAt": _iso(d.accepted_at),
+                "acceptedAt": iso8601(d.accepted_at),
             }
             for d in c.dial_requests
         ],
     }
 
 
-def _iso(value: Any) -> str:
-    return str(value.isoformat()).replace("+00:00", "Z")
+def _yaml(path: Path, verb: str) -> Any:
+    try:
+        import yaml
+    except ImportError:
+        raise ImportError(f"{verb} {path} needs PyYAML: pip install PyYAML") from None
+    return yaml
 
 
 def write(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
     target = Path(path)
     if target.suffix.lower() in (".yaml", ".yml"):
-        try:
-            import yaml
-        except ImportError:
-            raise ImportError(f"Writing {target} needs PyYAML: pip install PyYAML") from None
-        text = yaml.safe_dump(data, sort_keys=False)
+        text = _yaml(target, "Writing").safe_dump(data, sort_keys=False)
     else:
         text = json.dumps(data, indent=2)
     target.write_text(text, encoding="utf-8")
@@ -114,10 +108,7 @@ def read(source: Source) -> dict[str, Any]:
     path = Path(source)
     text = path.read_text(encoding="utf-8")
     if path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            import yaml
-        except ImportError:
-            raise ImportError(f"Loading {path} needs PyYAML: pip install PyYAML") from None
+        yaml = _yaml(path, "Loading")
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:

@@ -291,6 +291,11 @@ _ISO = re.compile(
 )
 
 
+def iso8601(value: datetime) -> str:
+    """A UTC datetime as the wire writes it: ISO-8601 with a ``Z``."""
+    return value.isoformat().replace("+00:00", "Z")
+
+
 def parse_timestamp(value: Any) -> datetime | None:
     """An ISO-8601 string or epoch seconds as an aware UTC datetime; None if it is neither."""
     if isinstance(value, bool):

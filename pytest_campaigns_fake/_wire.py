@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -18,7 +19,7 @@ from botocore.model import OperationModel, Shape
 
 from ._errors import ServiceError
 from ._model import Model, contains
-from ._validation import parse_timestamp
+from ._validation import iso8601, parse_timestamp
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
 _HOST_REGION = re.compile(r"connect-campaigns(?:-fips)?\.([a-z0-9-]+)\.")
@@ -169,6 +170,6 @@ def failure(url: str, request_id: str, status: int, error: ServiceError) -> AWSR
 
 
 def _json_default(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, datetime):
+        return iso8601(value)
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
