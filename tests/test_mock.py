@@ -53,6 +53,7 @@ def test_strict_exit_names_unfired_faults() -> None:
 def test_non_strict_exit_allows_unfired_faults() -> None:
     with mock_campaigns(strict=False) as fake:
         fake.throttle()
+    assert len(fake.unused_faults) == 1  # it never fired, and leaving did not fail
 
 
 def test_an_exception_in_the_block_is_not_masked_by_strictness() -> None:
