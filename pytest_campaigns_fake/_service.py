@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json
@@ -82,7 +83,10 @@ class Service:
         self.hooks = hooks or Hooks()
 
     def handler(self, operation: str) -> Callable[[Partition, dict[str, Any]], Result] | None:
-        """The method that implements ``operation`` (the model's name, in snake case)."""
+        """What implements ``operation``: a state transition of the table, or the method named
+        as the model names the operation, in snake case."""
+        if operation in TRANSITIONS:
+            return functools.partial(self._transition, operation=operation)
         method = getattr(self, xform_name(operation), None)
         return method if callable(method) else None
 
@@ -168,19 +172,8 @@ class Service:
                 succeeded.append({"campaignId": campaign_id, "state": campaign.state})
         return {"successfulRequests": succeeded, "failedRequests": failed}
 
-    def start_campaign(self, p: Partition, params: dict[str, Any]) -> Result:
-        return self._transition(p, params, "StartCampaign")
-
-    def pause_campaign(self, p: Partition, params: dict[str, Any]) -> Result:
-        return self._transition(p, params, "PauseCampaign")
-
-    def resume_campaign(self, p: Partition, params: dict[str, Any]) -> Result:
-        return self._transition(p, params, "ResumeCampaign")
-
-    def stop_campaign(self, p: Partition, params: dict[str, Any]) -> Result:
-        return self._transition(p, params, "StopCampaign")
-
     def _transition(self, p: Partition, params: dict[str, Any], operation: str) -> Result:
+        """Start, Pause, Resume and Stop: one rule, the TRANSITIONS table."""
         campaign = campaign_of(p, params["id"])
         target = TRANSITIONS[operation].get(campaign.state)
         if target is None:

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
 
-from pytest_campaigns_fake._service import Service  # noqa: E402
+from pytest_campaigns_fake import CampaignsFake  # noqa: E402
 
 SERVICE_NAME = "connectcampaigns"
 TARGET = ROOT / "docs" / "coverage.md"
@@ -45,8 +45,8 @@ def code(text: str) -> str:
 
 
 def served(operation: str) -> bool:
-    """The fake serves an operation when ``Service`` has its snake-case method."""
-    return callable(getattr(Service, xform_name(operation), None))
+    """Asked of the fake's own dispatcher, the one that answers requests."""
+    return CampaignsFake()._service.handler(operation) is not None
 
 
 def member_list(shape: Shape | None, *, show_location: bool) -> str:
