@@ -14,7 +14,8 @@ from ._errors import ServiceError
 from ._faults import Faults, Match, RateLimit, Rule, describe_rules
 from ._journal import Call, Calls, Journal
 from ._model import load
-from ._seeds import check_account, check_campaign, check_choice, check_instance, enum
+from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options, check_account
+from ._seeds import check_campaign, check_choice, check_instance, enum
 from ._service import Quotas, Service, Settings
 from ._store import Campaign, DialRequest, Instance, Partition, Store
 from ._validation import validate
@@ -22,8 +23,6 @@ from ._validation import validate
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-DEFAULT_ACCOUNT = "123456789012"
-DEFAULT_REGION = "us-east-1"
 DEFAULT_DIALER_CONFIG: dict[str, Any] = {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}}
 DEFAULT_OUTBOUND_CALL_CONFIG: dict[str, Any] = {
     "connectContactFlowId": "contact-flow-id",
@@ -52,20 +51,27 @@ class CampaignsFake:
         strict: bool = True,
         account_id: str = DEFAULT_ACCOUNT,
         region: str = DEFAULT_REGION,
+        any_region: bool = False,
+        isolate_environment: bool = True,
     ) -> None:
-        if onboarding_polls is not None and (
-            not isinstance(onboarding_polls, int) or onboarding_polls < 0
-        ):
-            raise ValueError(
-                f"onboarding_polls must be None or an int >= 0, not {onboarding_polls!r}"
-            )
+        # Every option is checked (Options.__post_init__) before anything is built.
+        self.options = Options(
+            require_onboarding=require_onboarding,
+            onboarding_polls=onboarding_polls,
+            campaigns_per_instance=campaigns_per_instance,
+            seed=seed,
+            strict=strict,
+            account_id=account_id,
+            region=region,
+            any_region=any_region,
+            isolate_environment=isolate_environment,
+        )
         self._model = load()
         self.clock = Clock()
         self._ids = Ids(seed)
         self.quotas = Quotas(campaigns_per_instance=campaigns_per_instance)
         self.settings = Settings(require_onboarding, onboarding_polls)
         self.strict = strict
-        check_account(account_id)
         self.account_id = account_id
         self.region = region
         self._store = Store()
@@ -189,6 +195,9 @@ class CampaignsFake:
         """The partition a seed or lookup names, the fake's own account and region by default."""
         if account is not None:
             check_account(account)
+        if region is not None:
+            # A seed where no client can reach it is a test that cannot mean what it says.
+            self.options.replace(region=region)
         return self._store.partition(account or self.account_id, region or self.region)
 
     # -- seeding -----------------------------------------------------------------------------

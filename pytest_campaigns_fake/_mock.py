@@ -10,6 +10,7 @@ from typing import Any, Callable, TypeVar, overload
 import wrapt
 
 from ._fake import CampaignsFake
+from ._options import Options
 
 T = TypeVar("T")
 
@@ -18,7 +19,8 @@ class _MockCampaigns:
     """Activates a fresh ``CampaignsFake`` per ``with`` block, decorated call or test method."""
 
     def __init__(self, options: dict[str, Any]) -> None:
-        CampaignsFake(**options)  # fail on unknown options now, not when the test runs
+        # Fail on an unknown or invalid option now, not when the test runs.
+        Options.build("mock_campaigns()", options)
         self._options = options
         self._fakes: list[CampaignsFake] = []
 

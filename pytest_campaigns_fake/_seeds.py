@@ -24,11 +24,6 @@ def check_choice(name: str, value: Any, shape_name: str) -> None:
         raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}")
 
 
-def check_account(account_id: Any) -> None:
-    if not (isinstance(account_id, str) and account_id.isdigit() and len(account_id) == 12):
-        raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
-
-
 def check_instance(connect_instance_id: str, encryption_config: Mapping[str, Any]) -> None:
     """A seeded instance must be what a valid StartInstanceOnboardingJob would create."""
     _check_shape(

@@ -21,6 +21,7 @@ from botocore import xform_name
 
 from ._clock import Clock, Ids
 from ._errors import ServiceError, not_found, validation
+from ._options import check_bool, check_count
 from ._store import Campaign, DialRequest, Instance, Partition, Store
 
 Result = Optional[dict[str, Any]]
@@ -43,16 +44,29 @@ AGENTLESS = "agentlessDialerConfig"
 
 @dataclass
 class Quotas:
-    """Adjustable service quotas."""
+    """Adjustable service quotas; a value is checked when it is set (``"25"`` is refused)."""
 
     campaigns_per_instance: int = 25
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        check_count(name, value)
+        super().__setattr__(name, value)
 
 
 @dataclass
 class Settings:
+    """Behaviour a test may change while the fake runs; values are checked when set."""
+
     require_onboarding: bool = True
     # An IN_PROGRESS onboarding job succeeds on this status poll; None: only when told.
     onboarding_polls: int | None = 1
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "require_onboarding":
+            check_bool(name, value)
+        elif value is not None:
+            check_count(name, value, none="None")
+        super().__setattr__(name, value)
 
 
 class Hooks:

@@ -13,7 +13,8 @@ import os
 from pathlib import Path
 from typing import Any, Union
 
-from ._seeds import check_account, check_campaign, check_instance, enum
+from ._options import check_account
+from ._seeds import check_campaign, check_instance, enum
 from ._service import Quotas, Settings
 from ._store import Campaign, DialRequest, Instance, Store
 from ._validation import iso8601, parse_timestamp

@@ -5,7 +5,6 @@ Registered through the ``pytest11`` entry point; nothing here knows how requests
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Generator, Iterator
 from typing import Any
 
@@ -14,12 +13,11 @@ import pytest
 from ._fake import CampaignsFake
 from ._faults import describe_rules
 from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
+from ._options import Options
 
 _FAKE_KEY = pytest.StashKey[CampaignsFake]()
 _REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
-_OPTIONS = tuple(
-    name for name in inspect.signature(CampaignsFake.__init__).parameters if name != "self"
-)
+_OPTIONS = Options.names()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,12 +57,7 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     if marker is not None:
         if marker.args:
             raise TypeError("@pytest.mark.campaigns_fake takes keyword options only")
-        unknown = sorted(set(marker.kwargs) - set(_OPTIONS))
-        if unknown:
-            raise TypeError(
-                f"@pytest.mark.campaigns_fake got unknown option(s) {', '.join(unknown)}; "
-                f"valid options: {', '.join(_OPTIONS)}"
-            )
+        Options.build("@pytest.mark.campaigns_fake", marker.kwargs)
         options.update(marker.kwargs)
     return options
 

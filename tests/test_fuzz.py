@@ -52,7 +52,7 @@ from pytest_campaigns_fake import CampaignsFake, mock_campaigns
 SERVICE = botocore.session.Session().get_service_model("connectcampaigns")
 OPERATIONS = tuple(sorted(SERVICE.operation_names))
 REGION = "us-east-1"
-OTHER_REGION = "eu-west-1"
+OTHER_REGION = "eu-west-2"
 FROZEN_NOW = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
 CAMPAIGN_STATES = ("Initialized", "Running", "Paused", "Stopped", "Failed")
 MAX_TAGS = 50

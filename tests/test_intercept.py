@@ -188,12 +188,12 @@ def test_client_made_any_way_is_answered_by_the_fake(
     maker: str,
     endpoint_url: str | None,
 ) -> None:
-    c = MAKERS[maker]("eu-west-1", endpoint_url)
+    c = MAKERS[maker]("eu-west-2", endpoint_url)
     created = create(c, name="any-way")
-    assert created["arn"] == arn("eu-west-1", DEFAULT_ACCOUNT, created["id"])
+    assert created["arn"] == arn("eu-west-2", DEFAULT_ACCOUNT, created["id"])
     assert [campaign.id for campaign in fake.campaigns] == [created["id"]]
     call = fake.calls.assert_called_once("CreateCampaign", name="any-way")
-    assert (call.region, call.account, call.status_code) == ("eu-west-1", DEFAULT_ACCOUNT, 200)
+    assert (call.region, call.account, call.status_code) == ("eu-west-2", DEFAULT_ACCOUNT, 200)
     assert c.describe_campaign(id=created["id"])["campaign"]["name"] == "any-way"
     assert no_network == []
     assert lookups == []
@@ -245,7 +245,7 @@ def test_client_used_from_another_thread_is_answered(
 def test_many_calls_never_touch_the_network(
     fake: CampaignsFake, no_network: list[object], lookups: list[str]
 ) -> None:
-    clients = [client(region) for region in ("us-east-1", "us-west-2", "eu-west-1")]
+    clients = [client(region) for region in ("us-east-1", "us-west-2", "eu-west-2")]
     for i in range(60):
         c = clients[i % len(clients)]
         created = create(c, name=f"c{i}")
@@ -405,7 +405,7 @@ def test_real_environment_credentials_are_left_alone(
 ) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALLOOKING12345")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-looking-secret")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-north-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
     before = aws_environment()
     with CampaignsFake(require_onboarding=False) as active:
         active.register_account("AKIAREALLOOKING12345", "210987654321")
@@ -413,9 +413,9 @@ def test_real_environment_credentials_are_left_alone(
         c = boto3.client("connectcampaigns")
         assert c._request_signer._credentials.access_key == "AKIAREALLOOKING12345"
         created = create(c)
-        assert created["arn"] == arn("eu-north-1", "210987654321", created["id"])
+        assert created["arn"] == arn("ap-northeast-1", "210987654321", created["id"])
         assert (active.calls.last.region, active.calls.last.account) == (
-            "eu-north-1",
+            "ap-northeast-1",
             "210987654321",
         )
     assert aws_environment() == before
@@ -466,24 +466,24 @@ def test_credentials_needing_a_fetch_are_not_fetched(
     (home / "token").write_text("web-identity-token")
     settings = PROFILES[profile].format(home=home)
     Path(no_credentials["AWS_CONFIG_FILE"]).write_text(
-        f"[profile {profile}]\n{settings}region = eu-west-3\n"
+        f"[profile {profile}]\n{settings}region = ca-central-1\n"
     )
     c = boto3.Session(profile_name=profile).client("connectcampaigns")
     with CampaignsFake(require_onboarding=False) as active:
         created = create(c)
-        assert created["arn"] == arn("eu-west-3", DEFAULT_ACCOUNT, created["id"])
-        assert active.calls.last.region == "eu-west-3"
+        assert created["arn"] == arn("ca-central-1", DEFAULT_ACCOUNT, created["id"])
+        assert active.calls.last.region == "ca-central-1"
     assert no_network == []
     assert lookups == []
 
 
 def test_region_comes_from_the_signing_scope(fake: CampaignsFake) -> None:
     # Same endpoint for both: only the SigV4 scope tells the regions apart.
-    europe = client("eu-west-1", endpoint_url="https://example.invalid")
+    europe = client("eu-west-2", endpoint_url="https://example.invalid")
     virginia = client("us-east-1", endpoint_url="https://example.invalid")
     created = create(europe)
-    assert created["arn"] == arn("eu-west-1", DEFAULT_ACCOUNT, created["id"])
-    assert fake.calls.last.region == "eu-west-1"
+    assert created["arn"] == arn("eu-west-2", DEFAULT_ACCOUNT, created["id"])
+    assert fake.calls.last.region == "eu-west-2"
     with pytest.raises(virginia.exceptions.ResourceNotFoundException):
         virginia.describe_campaign(id=created["id"])
     assert virginia.list_campaigns()["campaignSummaryList"] == []

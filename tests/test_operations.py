@@ -26,7 +26,7 @@ OTHER_ACCOUNT = "210987654321"
 DEFAULT_KEY = "AKIAFAKEOPERATIONS01"
 OTHER_KEY = "AKIAFAKEOTHERACCT001"
 REGION = "us-east-1"
-OTHER_REGION = "eu-west-1"
+OTHER_REGION = "eu-west-2"
 INSTANCE = "instance-1"
 STATES = ("Initialized", "Running", "Paused", "Stopped", "Failed")
 FROZEN_AT = datetime(2030, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -1447,6 +1447,7 @@ def test_campaign_in_another_region_has_that_region_in_its_arn(
         job_of(make_client())
 
 
+@pytest.mark.campaigns_fake(any_region=True)
 @pytest.mark.parametrize(
     ("region", "partition"), [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")]
 )

@@ -70,11 +70,11 @@ def test_closest_marker_wins(pytester: pytest.Pytester) -> None:
         """
         import pytest
 
-        pytestmark = pytest.mark.campaigns_fake(onboarding_polls=5, region="eu-west-1")
+        pytestmark = pytest.mark.campaigns_fake(onboarding_polls=5, region="eu-west-2")
 
         def test_module_level(campaigns_fake, campaigns_client):
             assert campaigns_fake.settings.onboarding_polls == 5
-            assert campaigns_client.meta.region_name == "eu-west-1"
+            assert campaigns_client.meta.region_name == "eu-west-2"
 
         @pytest.mark.campaigns_fake(onboarding_polls=3)
         class TestClass:
@@ -259,7 +259,7 @@ def test_marker_region_is_the_only_region_option(pytester: pytest.Pytester) -> N
         """
         import pytest
 
-        @pytest.mark.campaigns_fake(default_region="eu-west-1")
+        @pytest.mark.campaigns_fake(default_region="eu-west-2")
         def test_it(campaigns_fake):
             pass
         """

@@ -23,7 +23,7 @@ from botocore.awsrequest import AWSRequest
 from pytest_campaigns_fake import CampaignsFake
 
 HOST = "connect-campaigns.us-east-1.amazonaws.com"
-EU_HOST = "connect-campaigns.eu-west-1.amazonaws.com"
+EU_HOST = "connect-campaigns.eu-west-2.amazonaws.com"
 ACCOUNT = "123456789012"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 CREATE_BODY: dict[str, Any] = {
@@ -333,14 +333,14 @@ def test_unknown_query_parameters_are_ignored(fake: CampaignsFake) -> None:
 
 def test_unsigned_request_takes_its_region_from_the_host(fake: CampaignsFake) -> None:
     home = fake.add_campaign(connect_instance_id="inst-1")
-    abroad = fake.add_campaign(connect_instance_id="inst-1", region="eu-west-1")
+    abroad = fake.add_campaign(connect_instance_id="inst-1", region="eu-west-2")
     assert_ok(send(fake, "GET", f"/campaigns/{abroad.id}", host=EU_HOST))
-    assert fake.calls.last.region == "eu-west-1"
+    assert fake.calls.last.region == "eu-west-2"
     assert_error(
         send(fake, "GET", f"/campaigns/{home.id}", host=EU_HOST), 404, "ResourceNotFoundException"
     )
     created = assert_ok(send_json(fake, "PUT", "/campaigns", CREATE_BODY, host=EU_HOST))
-    assert created["arn"] == campaign_arn(created["id"], "eu-west-1")
+    assert created["arn"] == campaign_arn(created["id"], "eu-west-2")
 
 
 def test_signed_request_takes_its_region_from_the_credential_scope(fake: CampaignsFake) -> None:

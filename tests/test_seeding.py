@@ -46,8 +46,8 @@ def client() -> Any:
 
 @pytest.fixture(scope="module")
 def eu_client() -> Any:
-    """A client acting in OTHER_ACCOUNT (once the fake registers OTHER_KEY) in eu-west-1."""
-    return _client("eu-west-1", OTHER_KEY)
+    """A client acting in OTHER_ACCOUNT (once the fake registers OTHER_KEY) in eu-west-2."""
+    return _client("eu-west-2", OTHER_KEY)
 
 
 def _error(call: Callable[[], Any]) -> tuple[str, int]:
@@ -283,12 +283,12 @@ def test_seeds_in_another_region_and_account(
     campaigns_fake: CampaignsFake, client: Any, eu_client: Any
 ) -> None:
     campaigns_fake.register_account(OTHER_KEY, OTHER_ACCOUNT)
-    campaigns_fake.add_instance("inst-eu", region="eu-west-1", account_id=OTHER_ACCOUNT)
+    campaigns_fake.add_instance("inst-eu", region="eu-west-2", account_id=OTHER_ACCOUNT)
     campaign = campaigns_fake.add_campaign(
-        connect_instance_id="inst-eu", name="eu", region="eu-west-1", account_id=OTHER_ACCOUNT
+        connect_instance_id="inst-eu", name="eu", region="eu-west-2", account_id=OTHER_ACCOUNT
     )
     assert campaign.arn == (
-        f"arn:aws:connect-campaigns:eu-west-1:{OTHER_ACCOUNT}:campaign/{campaign.id}"
+        f"arn:aws:connect-campaigns:eu-west-2:{OTHER_ACCOUNT}:campaign/{campaign.id}"
     )
     assert eu_client.describe_campaign(id=campaign.id)["campaign"]["name"] == "eu"
     assert eu_client.list_campaigns()["campaignSummaryList"][0]["id"] == campaign.id
@@ -308,11 +308,12 @@ def test_seeds_in_another_region_and_account(
     # ...and from the same account in another region.
     same_account_us = _client("us-east-1", OTHER_KEY)
     assert same_account_us.list_campaigns()["campaignSummaryList"] == []
-    assert campaigns_fake.instance("inst-eu", region="eu-west-1", account_id=OTHER_ACCOUNT)
+    assert campaigns_fake.instance("inst-eu", region="eu-west-2", account_id=OTHER_ACCOUNT)
     with pytest.raises(KeyError):
         campaigns_fake.instance("inst-eu")
 
 
+@pytest.mark.campaigns_fake(any_region=True)
 @pytest.mark.parametrize(
     ("region", "partition"), [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")]
 )
@@ -383,11 +384,11 @@ def _populate(fake: CampaignsFake, client: Any) -> dict[str, Any]:
         ],
     )
     client.get_instance_onboarding_job_status(connectInstanceId="inst-wip")  # 1 of 3 polls
-    fake.add_instance("inst-eu", region="eu-west-1", account_id=OTHER_ACCOUNT)
+    fake.add_instance("inst-eu", region="eu-west-2", account_id=OTHER_ACCOUNT)
     eu = fake.add_campaign(
         connect_instance_id="inst-eu",
         name="eu",
-        region="eu-west-1",
+        region="eu-west-2",
         account_id=OTHER_ACCOUNT,
         tags={"where": "eu"},
     )
@@ -459,7 +460,7 @@ def test_snapshot_reproduces_every_answer(
     assert json.loads(json.dumps(snap)) == snap
     assert {(p["account"], p["region"]) for p in snap["partitions"]} == {
         (ACCOUNT, "us-east-1"),
-        (OTHER_ACCOUNT, "eu-west-1"),
+        (OTHER_ACCOUNT, "eu-west-2"),
     }
     original = _observe(client, eu_client, made)
     original_dials = campaigns_fake.dial_requests(made["running"])

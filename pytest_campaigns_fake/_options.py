@@ -1,0 +1,120 @@
+"""The options of a fake: one frozen object, checked when it is made.
+
+``CampaignsFake(**options)``, ``mock_campaigns(**options)`` and the ``campaigns_fake`` marker
+all take these names, and all refuse an unknown name by listing the valid ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a fake behaves; every value is checked when the object is made.
+
+    Attributes:
+        require_onboarding: CreateCampaign needs an instance whose onboarding SUCCEEDED.
+        onboarding_polls: an IN_PROGRESS onboarding job succeeds on this status poll
+            (0: at once; None: only when the test calls ``advance_onboarding``).
+        campaigns_per_instance: the campaigns-per-instance quota.
+        seed: makes campaign, dial request and request ids the same on every run.
+        strict: fail the test at its end on faults that were set up and never fired.
+        account_id: the account of requests signed with an unregistered access key.
+        region: the region seeds and lookups use when they name none.
+        any_region: answer requests in every region; by default a region where AWS does not
+            offer the service has no endpoint (``EndpointConnectionError``), as against AWS.
+        isolate_environment: while the fake is active, dummy credentials and the fake's region
+            replace the AWS settings of the environment, so that no credential helper runs
+            (SSO, credential_process, assume-role, instance metadata) and a laptop with
+            ``~/.aws`` behaves like a bare CI machine. False keeps the environment as it is.
+    """
+
+    require_onboarding: bool = True
+    onboarding_polls: int | None = 1
+    campaigns_per_instance: int = 25
+    seed: int | str | None = None
+    strict: bool = True
+    account_id: str = DEFAULT_ACCOUNT
+    region: str = DEFAULT_REGION
+    any_region: bool = False
+    isolate_environment: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("require_onboarding", "strict", "any_region", "isolate_environment"):
+            check_bool(name, getattr(self, name))
+        if self.onboarding_polls is not None:
+            check_count("onboarding_polls", self.onboarding_polls, none="None")
+        check_count("campaigns_per_instance", self.campaigns_per_instance)
+        if self.seed is not None and (
+            isinstance(self.seed, bool) or not isinstance(self.seed, (int, str))
+        ):
+            raise ValueError(f"seed must be an int, a str or None, not {self.seed!r}")
+        check_account(self.account_id)
+        check_region(self.region)
+        if not self.any_region and self.region not in offered_regions():
+            raise ValueError(
+                f"region={self.region!r}: AWS does not offer connectcampaigns there (botocore's "
+                f"endpoint data lists {', '.join(offered_regions())}); pass any_region=True for "
+                "a custom endpoint or a region botocore does not know yet"
+            )
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
+    def build(cls, where: str, options: Mapping[str, Any]) -> Options:
+        """``Options(**options)``, or a TypeError that names ``where`` and the valid options."""
+        unknown = sorted(set(options) - set(cls.names()))
+        if unknown:
+            raise TypeError(
+                f"{where} got unknown option(s) {', '.join(unknown)}; "
+                f"valid options: {', '.join(cls.names())}"
+            )
+        return cls(**options)
+
+    def replace(self, **changes: Any) -> Options:
+        return dataclasses.replace(self, **changes)
+
+
+def check_bool(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, not {value!r}")
+
+
+def check_count(name: str, value: Any, *, none: str = "") -> None:
+    """An int >= 0 (bools and numeric strings refused: a quota of "25" is a typo, not 25)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        also = f" or {none}" if none else ""
+        raise ValueError(f"{name} must be an int >= 0{also}, not {value!r}")
+
+
+def check_account(account_id: Any) -> None:
+    if not (isinstance(account_id, str) and account_id.isdigit() and len(account_id) == 12):
+        raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
+
+
+def check_region(region: Any) -> None:
+    if not isinstance(region, str) or not region.strip():
+        raise ValueError(f"region must be a non-empty region name, not {region!r}")
+
+
+@cache
+def offered_regions() -> tuple[str, ...]:
+    """Every region where botocore's endpoint data says AWS offers connectcampaigns."""
+    import botocore.session
+
+    session = botocore.session.Session()
+    return tuple(
+        region
+        for partition in session.get_available_partitions()
+        for region in session.get_available_regions("connectcampaigns", partition_name=partition)
+    )
