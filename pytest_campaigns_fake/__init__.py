@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._fake import CampaignsFake, FakeUsageError
 from ._intercept import FakeBypassedWarning, current
-from ._journal import Call, Calls
+from ._journal import Call, Calls, contains
 from ._mock import mock_campaigns
 from ._store import Campaign, DialRequest, Instance
 
@@ -17,6 +17,7 @@ __all__ = [
     "FakeBypassedWarning",
     "FakeUsageError",
     "Instance",
+    "contains",
     "current",
     "mock_campaigns",
 ]

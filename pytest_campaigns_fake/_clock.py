@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import string
 import threading
@@ -33,8 +34,13 @@ class Clock:
 
     def advance(self, seconds: float | timedelta) -> datetime:
         """Move the service's time forward (negative values move it back)."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float, timedelta)):
+            raise TypeError(f"advance() takes seconds or a timedelta, not {seconds!r}")
         delta = seconds.total_seconds() if isinstance(seconds, timedelta) else float(seconds)
         with self._lock:
+            # Checked before it is kept: a clock moved out of datetime's range would break
+            # every later request, and the test could not even move it back.
+            _check_instant(self.time() + delta, f"advance({seconds!r})")
             if self._frozen is not None:
                 self._frozen += delta
             else:
@@ -51,7 +57,9 @@ class Clock:
                     raise ValueError("freeze(at=...) needs a timezone-aware datetime")
                 self._frozen = at.timestamp()
             else:
-                self._frozen = float(at)
+                if isinstance(at, bool) or not isinstance(at, (int, float)):
+                    raise TypeError(f"freeze(at=...) takes a datetime or epoch seconds, not {at!r}")
+                self._frozen = _check_instant(float(at), f"freeze(at={at!r})")
         return self.now()
 
     def unfreeze(self) -> datetime:
@@ -65,6 +73,19 @@ class Clock:
     @property
     def frozen(self) -> bool:
         return self._frozen is not None
+
+
+_EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc).timestamp()
+_LATEST = datetime(9999, 12, 30, tzinfo=timezone.utc).timestamp()
+
+
+def _check_instant(when: float, call: str) -> float:
+    if not (math.isfinite(when) and _EARLIEST <= when <= _LATEST):
+        raise ValueError(
+            f"{call} would move the fake's clock outside the years 1 to 9999, which a datetime "
+            "cannot hold; the clock is unchanged"
+        )
+    return when
 
 
 class Ids:

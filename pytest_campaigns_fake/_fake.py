@@ -6,9 +6,9 @@ import copy
 import os
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from . import _intercept, _snapshot, _wire
+from . import _hints, _intercept, _snapshot, _wire
 from ._clock import Clock, Ids
 from ._errors import ServiceError
 from ._faults import Faults, Match, RateLimit, Rule, describe_rules
@@ -16,13 +16,15 @@ from ._journal import Call, Calls, Journal
 from ._model import load
 from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options, check_account
 from ._seeds import check_campaign, check_choice, check_instance, enum
-from ._service import Quotas, Service, Settings
+from ._service import Hooks, Quotas, Service, Settings
 from ._store import Campaign, DialRequest, Instance, Partition, Store
 from ._validation import validate
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
+# What a FAILED onboarding job reports when the test names no failure code.
+DEFAULT_FAILURE_CODE = "INTERNAL_FAILURE"
 DEFAULT_DIALER_CONFIG: dict[str, Any] = {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}}
 DEFAULT_OUTBOUND_CALL_CONFIG: dict[str, Any] = {
     "connectContactFlowId": "contact-flow-id",
@@ -31,7 +33,40 @@ DEFAULT_OUTBOUND_CALL_CONFIG: dict[str, Any] = {
 
 
 class FakeUsageError(AssertionError):
-    """The fake was set up in a way the test did not honour (a fault that never fired)."""
+    """The fake was used in a way that would let a test pass by accident: a fault that never
+    fired, or two fakes in one test (one would take the calls, the other the seeds)."""
+
+
+# Shown in tracebacks as where users import it from, not as a private module's class.
+FakeUsageError.__module__ = "pytest_campaigns_fake"
+
+# Who made a fake: the two that must never split one test between them.
+FIXTURE = "the campaigns_fake fixture"
+MOCK = "mock_campaigns"
+
+# Called with each fake as it starts: the pytest plugin notes the fakes a test used, so that
+# a failing test's report shows their calls, whoever started them.
+_on_start: list[Callable[[CampaignsFake], None]] = []
+
+
+class _ItemFaults(Hooks):
+    """The faults' per-item failures, noting the codes injected into the current request
+    (the journal shows them; requests are answered one at a time, under the fake's lock)."""
+
+    def __init__(self, faults: Faults) -> None:
+        self._faults = faults
+        self.injected: list[str] = []
+
+    def dial_request_failure(self, campaign: Campaign, item: dict[str, Any]) -> str | None:
+        return self._noted(self._faults.dial_request_failure(campaign, item))
+
+    def campaign_state_failure(self, partition: Partition, campaign_id: str) -> str | None:
+        return self._noted(self._faults.campaign_state_failure(partition, campaign_id))
+
+    def _noted(self, code: str | None) -> str | None:
+        if code is not None:
+            self.injected.append(code)
+        return code
 
 
 class CampaignsFake:
@@ -77,10 +112,13 @@ class CampaignsFake:
         self._store = Store()
         self._faults = Faults(self.clock)
         self._journal = Journal()
+        self._item_faults = _ItemFaults(self._faults)
         self._service = Service(
-            self._store, self.clock, self._ids, self.settings, self.quotas, self._faults
+            self._store, self.clock, self._ids, self.settings, self.quotas, self._item_faults
         )
         self._accounts: dict[str, str] = {}
+        # Who made this fake, for messages: "the campaigns_fake fixture", "mock_campaigns".
+        self._owner: str | None = None
         self._lock = threading.RLock()
         self._handlers = {name: self._service.handler(name) for name in self._model.operations}
 
@@ -90,9 +128,29 @@ class CampaignsFake:
     # -- activation --------------------------------------------------------------------------
 
     def start(self) -> CampaignsFake:
-        """Begin answering connectcampaigns requests of every client in the process."""
+        """Begin answering connectcampaigns requests of every client in the process.
+
+        While the ``campaigns_fake`` fixture's fake is active, ``mock_campaigns`` may not start
+        one (nor the fixture while a ``mock_campaigns`` fake is active): the newest would take
+        every call while the test seeds the other, and the test would fail with a
+        ResourceNotFoundException it cannot explain. FakeUsageError names both instead. A
+        ``CampaignsFake`` made on purpose nests as documented (the innermost answers).
+        """
+        __tracebackhide__ = True
+        active = _intercept.current()
+        if active is not None and {self._owner, active._owner} == {FIXTURE, MOCK}:
+            raise FakeUsageError(
+                f"{self._label()} started while {active._label()} is active: the test would "
+                "seed one fake while the other answers its calls. Use one of them: the "
+                "campaigns_fake fixture, or mock_campaigns/CampaignsFake, not both"
+            )
         _intercept.activate(self)
+        for note in _on_start:
+            note(self)
         return self
+
+    def _label(self) -> str:
+        return f"{self._owner or 'a CampaignsFake'} ({self!r})"
 
     def stop(self, *, verify: bool = False) -> None:
         """Stop answering; clients behave as without the fake (or as the outer fake says).
@@ -100,6 +158,7 @@ class CampaignsFake:
         With ``verify=True`` (what the fixture and ``mock_campaigns`` pass when the test
         passed), a strict fake then fails on faults that never fired.
         """
+        __tracebackhide__ = True
         _intercept.deactivate(self)
         if verify and self.strict:
             self.verify()
@@ -113,6 +172,7 @@ class CampaignsFake:
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         """Stop; on a clean exit a strict fake then fails on faults that never fired."""
+        __tracebackhide__ = True
         self.stop(verify=exc_type is None)
 
     def reset(self) -> None:
@@ -138,6 +198,24 @@ class CampaignsFake:
 
     def _handle(self, request: AWSPreparedRequest) -> AWSResponse:
         envelope = _wire.envelope(request)
+        if not envelope.signed:
+            # AWS's front end refuses it (403) before any operation runs; journaled all the same.
+            name, decoded = _wire.identify(self._model, request)
+            refused, request_id = _wire.missing_token(), self._ids.request_id()
+            self._journal.record(
+                Call(
+                    operation=name,
+                    params=decoded,
+                    status_code=403,
+                    error_code=refused.code,
+                    error_message=refused.message,
+                    attempt=envelope.attempt,
+                    region=envelope.region or self.region,
+                    account=self.account_id,
+                    request_id=request_id,
+                )
+            )
+            return _wire.failure(envelope.url, request_id, 403, refused)
         region = envelope.region or self.region
         account = self._accounts.get(envelope.access_key or "", self.account_id)
         request_id = self._ids.request_id()
@@ -146,26 +224,36 @@ class CampaignsFake:
         error: ServiceError | None = None
         injected = False
         body: bytes | None = None
+        self._item_faults.injected.clear()
         try:
-            op_model, params = _wire.decode(self._model, request)
+            op_model, raw = _wire.decode(self._model, request)
             operation = op_model.name
+            params = raw
             input_shape = op_model.input_shape
-            # An invalid request is rejected before any fault can fire, so it never uses one up.
-            validate(input_shape, params)
+            # Validation, then the checks on the request alone, then faults: an invalid
+            # request is rejected before any fault can fire, so it never uses one up.
+            validate(input_shape, raw)
+            # From here on, the params hold only the members the model declares, timestamps
+            # as datetimes, whoever answers: the service, or an injected fault.
+            params = _wire.shaped(input_shape, raw)
+            partition = self._store.partition(account, region)
+            self._service.check(operation, partition, params)
             fault = self._faults.request_error(
                 operation, params, lambda member: self._guess(member, account, region, params)
             )
             if fault is not None:
                 injected = True
                 raise fault
-            _wire.convert_timestamps(input_shape, params)
             handler = self._handlers[operation]
             if handler is None:
                 raise ServiceError("UnknownOperationException", f"{operation} is not implemented")
-            body = _wire.encode(handler(self._store.partition(account, region), params))
+            body = _wire.encode(handler(partition, params))
         except ServiceError as raised:
             error = raised
         status = 200 if error is None else self._model.status_of(error.code)
+        hint = None
+        if error is not None and error.code == "ResourceNotFoundException" and not injected:
+            hint = _hints.not_found(self._store, self.options, operation, params, account, region)
         self._journal.record(
             Call(
                 operation=operation,
@@ -179,6 +267,9 @@ class CampaignsFake:
                 request_id=request_id,
                 body=body,
                 injected=injected,
+                injected_items=tuple(self._item_faults.injected),
+                hint=hint,
+                elsewhere=(account, region) != (self.account_id, self.region),
             )
         )
         if error is not None:
@@ -220,6 +311,8 @@ class CampaignsFake:
             check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode")
             if status != "FAILED":
                 raise ValueError("failure_code is only meaningful with status='FAILED'")
+        elif status == "FAILED":
+            failure_code = DEFAULT_FAILURE_CODE
         with self._lock:
             p = self._partition(account_id, region)
             instance = p.instances[connect_instance_id] = Instance(
@@ -284,18 +377,22 @@ class CampaignsFake:
         return self._find(campaign_id, deleted=False)
 
     def _find(self, campaign_id: str, *, deleted: bool) -> Campaign:
-        for p in list(self._store.partitions.values()):
-            found = p.campaigns.get(campaign_id) or (
-                p.deleted.get(campaign_id) if deleted else None
-            )
-            if found is not None:
-                return found
+        # Under the lock, as every read of the state: requests may run on other threads.
+        with self._lock:
+            for p in self._store.partitions.values():
+                found = p.campaigns.get(campaign_id) or (
+                    p.deleted.get(campaign_id) if deleted else None
+                )
+                if found is not None:
+                    return found
         raise KeyError(f"No campaign {campaign_id!r} in the fake")
 
     def instance(
         self, connect_instance_id: str, *, region: str | None = None, account_id: str | None = None
     ) -> Instance:
-        found = self._partition(account_id, region).instances.get(connect_instance_id)
+        """The Connect instance with this id in the fake's (or the given) account and region."""
+        with self._lock:
+            found = self._partition(account_id, region).instances.get(connect_instance_id)
         if found is None:
             raise KeyError(f"No instance {connect_instance_id!r} in the fake")
         return found
@@ -303,7 +400,8 @@ class CampaignsFake:
     @property
     def campaigns(self) -> list[Campaign]:
         """Every campaign, in every account and region, in creation order."""
-        everything = [c for p in self._store.partitions.values() for c in p.campaigns.values()]
+        with self._lock:
+            everything = [c for p in self._store.partitions.values() for c in p.campaigns.values()]
         return sorted(everything, key=lambda c: c.seq)
 
     # -- onboarding --------------------------------------------------------------------------
@@ -321,7 +419,7 @@ class CampaignsFake:
         if status not in ("SUCCEEDED", "FAILED"):
             raise ValueError(f"status={status!r} is not one of SUCCEEDED, FAILED")
         if status == "FAILED":
-            failure_code = failure_code or "INTERNAL_FAILURE"
+            failure_code = failure_code or DEFAULT_FAILURE_CODE
             check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode")
         elif failure_code is not None:
             raise ValueError("failure_code is only meaningful with status='FAILED'")
@@ -330,6 +428,15 @@ class CampaignsFake:
             instance = p.instances.get(connect_instance_id)
             if instance is None or instance.status is None:
                 raise KeyError(f"No onboarding job for instance {connect_instance_id!r}")
+            if instance.status != "IN_PROGRESS":
+                # As in the service: a finished job stays as it ended until a new job starts.
+                raise ValueError(
+                    f"The onboarding job of instance {connect_instance_id!r} already ended "
+                    f"{instance.status}; a FAILED job must be deleted "
+                    "(DeleteInstanceOnboardingJob) and started again, and a SUCCEEDED one stays "
+                    f"SUCCEEDED (seed another state with add_instance({connect_instance_id!r}, "
+                    "status=...))"
+                )
             self._service.finish_onboarding(p, instance, status, failure_code)
         return instance
 
@@ -365,7 +472,7 @@ class CampaignsFake:
         """
         if rate is None and burst is not None:
             raise TypeError("burst applies to a rate limit: pass rate= too")
-        if rate is not None and times != 1:
+        if rate is not None and (times != 1 or isinstance(times, bool)):
             raise TypeError("times does not apply to a rate limit (rate=...)")
         if rate is not None:
             return self._faults.add_rate_limit(operation, rate, burst)
@@ -389,6 +496,13 @@ class CampaignsFake:
         times: int | None = None,
     ) -> Rule:
         """Fail matching PutDialRequestBatch items with ``code`` (per-item failure)."""
+        for argument, given in (
+            ("phone_number", phone_number),
+            ("client_token", client_token),
+            ("campaign_id", campaign_id),
+        ):
+            if given is not None and not isinstance(given, str):
+                raise TypeError(f"{argument} must be a str or None, not {given!r}")
         match = {
             key: value
             for key, value in (
@@ -406,6 +520,8 @@ class CampaignsFake:
         self, campaign_id: str, code: str = "UnknownError", *, times: int | None = None
     ) -> Rule:
         """Report ``campaign_id`` under failedRequests of GetCampaignStateBatch with ``code``."""
+        if not isinstance(campaign_id, str):
+            raise TypeError(f"campaign_id must be a str, not {campaign_id!r}")
         return self._faults.add_item_failure(
             "state",
             code,
@@ -420,6 +536,7 @@ class CampaignsFake:
 
     def verify(self) -> None:
         """Raise FakeUsageError naming every fault that was set up and never fired."""
+        __tracebackhide__ = True
         unused = self._faults.unused()
         if unused:
             raise FakeUsageError(

@@ -6,9 +6,11 @@ test at once instead of silently never firing. Rules are consumed in registratio
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Callable, Optional, Union
 
 from ._clock import Clock
@@ -99,8 +101,14 @@ class Faults(Hooks):
         members: Mapping[str, Any] | None,
         kind: str = "error",
     ) -> Rule:
-        name = load().operation_name(operation) if operation is not None else None
+        # Every check runs before the rule is registered: a refused call changes nothing.
+        name = _operation(operation)
+        _check_code(code)
         _check_times(times)
+        if message is not None and not isinstance(message, str):
+            raise TypeError(f"message must be a str or None, not {message!r}")
+        if members is not None and not isinstance(members, Mapping):
+            raise TypeError(f"members must be a mapping of error members, not {members!r}")
         model = load()
         if name is not None:
             allowed = model.errors_of(name)
@@ -110,27 +118,28 @@ class Faults(Hooks):
                     f"{', '.join(allowed)}; common AWS errors: {', '.join(sorted(COMMON_ERRORS))}"
                 )
         elif code not in model.error_status and code not in COMMON_ERRORS:
-            raise ValueError(f"{code!r} is neither a connectcampaigns error nor a common AWS error")
-        if match is not None and not callable(match) and not isinstance(match, Mapping):
-            raise TypeError("match must be a mapping of request parameters or a callable")
-        rule = Rule(
-            kind, name, code, times, message, match, _check_members(code, dict(members or {}))
-        )
+            raise ValueError(
+                f"{code!r} is neither a connectcampaigns error nor a common AWS error; "
+                f"the model's errors: {', '.join(sorted(model.error_status))}; "
+                f"common AWS errors: {', '.join(sorted(COMMON_ERRORS))}"
+            )
+        _check_match(name, code, match)
+        checked = _check_members(code, dict(members or {}))
+        rule = Rule(kind, name, code, times, message, match, checked)
         with self._lock:
             self.rules.append(rule)
         return rule
 
     def add_rate_limit(self, operation: str | None, rate: float, burst: float | None) -> RateLimit:
-        if rate <= 0:
-            raise ValueError("rate must be a positive number of requests per second")
+        name = _operation(operation)
+        if not _finite_number(rate) or rate <= 0:
+            raise ValueError(f"rate must be a positive number of requests per second, not {rate!r}")
+        if burst is not None and (not _finite_number(burst) or burst < 1):
+            raise ValueError(
+                f"burst must be a number of requests >= 1 (or None for max(1, rate)), not {burst!r}"
+            )
         size = float(burst if burst is not None else max(1.0, rate))
-        limit = RateLimit(
-            load().operation_name(operation) if operation else None,
-            float(rate),
-            size,
-            size,
-            self._clock.time(),
-        )
+        limit = RateLimit(name, float(rate), size, size, self._clock.time())
         with self._lock:
             self.limits.append(limit)
         return limit
@@ -138,6 +147,7 @@ class Faults(Hooks):
     def add_item_failure(
         self, kind: str, code: str, allowed: tuple[str, ...], times: int | None, match: Match
     ) -> Rule:
+        _check_code(code)
         if code not in allowed:
             raise ValueError(f"{code!r} is not a failure code here; choose from {allowed}")
         _check_times(times)
@@ -173,12 +183,14 @@ class Faults(Hooks):
     def _take(
         self, kinds: tuple[str, ...], operation: str | None, params: dict[str, Any]
     ) -> Rule | None:
-        """The first live rule of these kinds that matches, counted as fired."""
+        """The first live rule of these kinds that matches, counted as fired. A rule without an
+        operation skips operations whose model cannot answer its code (common errors aside)."""
         for rule in self.rules:
             if (
                 rule.kind in kinds
                 and not rule.exhausted
                 and rule.operation in (None, operation)
+                and (operation is None or _may_answer(operation, rule.code))
                 and rule.matches(params)
             ):
                 rule.fired += 1
@@ -207,9 +219,85 @@ def describe_rules(rules: list[Rule]) -> str:
     return "\n".join(f"  - {rule.describe()}" for rule in rules)
 
 
+def _operation(operation: str | None) -> str | None:
+    if operation is None:
+        return None
+    if not isinstance(operation, str):
+        raise TypeError(f"operation must be an operation name (a str) or None, not {operation!r}")
+    return load().operation_name(operation)
+
+
+def _check_code(code: str) -> None:
+    if not isinstance(code, str):
+        raise TypeError(f"code must be an error name (a str), not {code!r}")
+
+
 def _check_times(times: int | None) -> None:
-    if times is not None and (not isinstance(times, int) or times < 1):
+    # bool is an int: times=True would silently mean times=1.
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
         raise ValueError(f"times must be a positive integer or None (always), not {times!r}")
+
+
+def _finite_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+@cache
+def _may_answer(operation: str, code: str) -> bool:
+    """Whether ``operation`` may answer ``code``: its model lists it, or it is a common AWS
+    error, which AWS may answer from any operation."""
+    return code in COMMON_ERRORS or code in load().errors_of(operation)
+
+
+def _input_members(operation: str) -> list[str]:
+    shape = load().operations[operation].input_shape
+    return sorted(shape.members) if shape is not None else []
+
+
+def _check_match(operation: str | None, code: str, match: Match) -> None:
+    """A match mapping's keys must be request parameters the rule can ever see: input members
+    of its operation, or, without an operation, all input members of one operation that may
+    answer the code. Callables are not checked."""
+    if match is None or callable(match):
+        return
+    if not isinstance(match, Mapping):
+        raise TypeError(
+            f"match must be a mapping of request parameters or a callable, not {match!r}"
+        )
+    keys = list(match)
+    if operation is not None:
+        members = _input_members(operation)
+        unknown = [key for key in keys if key not in members]
+        if unknown:
+            raise ValueError(
+                f"match {_keys(unknown)} {_not_input_members(unknown)} of {operation}; "
+                f"its members are: {', '.join(members) or '(none)'}"
+            )
+        return
+    model = load()
+    every = sorted({m for op in model.operations for m in _input_members(op)})
+    unknown = [key for key in keys if key not in every]
+    if unknown:
+        raise ValueError(
+            f"match {_keys(unknown)} {_not_input_members(unknown)} of any connectcampaigns "
+            f"operation; input members are: {', '.join(every)}"
+        )
+    answering = [op for op in sorted(model.operations) if _may_answer(op, code)]
+    if not any(set(keys) <= set(_input_members(op)) for op in answering):
+        members = sorted({m for op in answering for m in _input_members(op)})
+        raise ValueError(
+            f"no operation that may answer {code} has all of the match keys "
+            f"{', '.join(repr(k) for k in keys)}; those operations ({', '.join(answering)}) "
+            f"have the members: {', '.join(members)}"
+        )
+
+
+def _keys(keys: list[Any]) -> str:
+    return ("key " if len(keys) == 1 else "keys ") + ", ".join(repr(k) for k in keys)
+
+
+def _not_input_members(keys: list[Any]) -> str:
+    return "is not an input member" if len(keys) == 1 else "are not input members"
 
 
 def _default_message(code: str, operation: str) -> str:

@@ -11,22 +11,33 @@ Three events are handled, all for ``connectcampaigns`` only:
 * ``before-sign``: a client with no credentials, or with credentials botocore would first have
   to fetch or refresh (SSO, assume-role, web identity, ...: a network call, or an error for an
   expired login), signs with dummy ones, for this request only; static keys are used as given;
-* ``before-send``: the fake answers with an HTTP response, so nothing reaches the network;
+* ``before-send``: the fake answers with an HTTP response, so nothing reaches the network; a
+  request to AWS's own host in a region where AWS does not offer the service fails as it would
+  there, with ``EndpointConnectionError`` (unless the fake has ``any_region``);
 * ``needs-retry``: the backoff botocore asks for is recorded, and not slept.
+
+While the outermost fake is active, the environment also points botocore at dummy credentials and
+the fake's region, so that no credential helper runs (``isolate_environment``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import warnings
 import weakref
+from functools import cache
 from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import urlsplit
 
 import wrapt
 from botocore.credentials import Credentials, RefreshableCredentials
+from botocore.exceptions import EndpointConnectionError
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
+
+from ._options import offered_regions
 
 if TYPE_CHECKING:
     from ._fake import CampaignsFake
@@ -46,6 +57,22 @@ _original_acquire: Callable[..., Any] | None = None
 _sending = threading.local()
 _warned: weakref.WeakSet[CampaignsFake] = weakref.WeakSet()
 _saved_env: dict[str, str | None] = {}
+# An AWS host of the service: standard, FIPS or dual-stack, in any partition's DNS suffix.
+_AWS_HOST = re.compile(r"connect-campaigns(?:-fips)?\.([a-z0-9-]+)\.([a-z0-9.-]+)")
+# Variables that would lead botocore to a credential helper or to another identity.
+_REMOVED_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+)
 
 
 def current() -> CampaignsFake | None:
@@ -61,7 +88,7 @@ def activate(fake: CampaignsFake) -> None:
         if fake in _active:
             raise RuntimeError(f"{fake!r} is already active")
         if not _active:
-            _install()
+            _install(fake)
         _active.append(fake)
 
 
@@ -98,9 +125,45 @@ def _emit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) ->
         if answered:
             _warn_bypassed(fake, event_name, answered[0])
             return responses
+        request = event_kwargs["request"]
+        region = None if fake.options.any_region else _aws_host_region(request.url)
+        if region is not None and region not in offered_regions():
+            # No such host at AWS: the request never reaches a service, nor the journal.
+            # botocore's endpoint turns this into its connection-error retries, then raises it.
+            raise _RegionNotOffered(endpoint_url=request.url, region=region)
         return [*responses, (fake.handle, fake.handle(event_kwargs["request"]))]
     responses = wrapped(*args, **kwargs)
     return [(h, _recorded_delay(fake, r)) for h, r in responses]
+
+
+class _RegionNotOffered(EndpointConnectionError):  # type: ignore[misc]
+    """What a client gets from a host AWS does not have: the error type botocore raises."""
+
+    fmt = (
+        'Could not connect to the endpoint URL: "{endpoint_url}" (pytest-campaigns-fake: AWS '
+        "does not offer connectcampaigns in {region}; any_region=True answers every region)"
+    )
+
+
+def _aws_host_region(url: str) -> str | None:
+    """The region of an AWS host of the service; None for any other host (a custom endpoint)."""
+    found = _AWS_HOST.fullmatch(urlsplit(url).hostname or "")
+    if found is None or found.group(2) not in _aws_dns_suffixes():
+        return None
+    return found.group(1)
+
+
+@cache
+def _aws_dns_suffixes() -> frozenset[str]:
+    from botocore.loaders import create_loader
+
+    outputs = [p["outputs"] for p in create_loader().load_data("partitions")["partitions"]]
+    return frozenset(
+        suffix
+        for output in outputs
+        for suffix in (output.get("dnsSuffix"), output.get("dualStackDnsSuffix"))
+        if suffix
+    )
 
 
 class FakeBypassedWarning(UserWarning):
@@ -160,13 +223,14 @@ def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any)
     return True
 
 
-def _install() -> None:
+def _install(fake: CampaignsFake) -> None:
     global _original_emit, _original_acquire
     _original_emit = HierarchicalEmitter.__dict__["_emit"]
     _original_acquire = TokenBucket.__dict__["acquire"]
     wrapt.wrap_function_wrapper(HierarchicalEmitter, "_emit", _emit)
     wrapt.wrap_function_wrapper(TokenBucket, "acquire", _acquire)
-    _supply_dummy_environment()
+    if fake.options.isolate_environment:
+        _isolate_environment(fake.options.region)
 
 
 def _uninstall() -> None:
@@ -180,42 +244,26 @@ def _uninstall() -> None:
     _saved_env.clear()
 
 
-def _nothing_configured() -> bool:
-    env = os.environ
-    configured = (
-        "AWS_ACCESS_KEY_ID",
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    )
-    if any(name in env for name in configured):
-        return False
-    files = (
-        env.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
-        env.get("AWS_CONFIG_FILE", "~/.aws/config"),
-    )
-    return not any(os.path.exists(os.path.expanduser(f)) for f in files)
+def _isolate_environment(region: str) -> None:
+    """Dummy credentials and ``region`` for every client made while the fake is active.
 
-
-def _supply_dummy_environment() -> None:
-    """With no AWS configuration anywhere, give new clients dummy credentials and a region.
-
-    Without them, creating a client would walk botocore's credential chain up to the instance
-    metadata endpoint, a network call, and ``boto3.client("connectcampaigns")`` with no region
-    would fail. Real configuration, when present, is left alone: it is never sent anywhere,
-    because every connectcampaigns request is answered here.
+    With static keys in the environment, botocore's credential chain stops there: no
+    credential_process, SSO token, assume-role or web identity call, no instance metadata
+    lookup; with no config or credentials file, no profile setting applies (its region,
+    retries, endpoints) either, so every machine behaves the same. Every variable touched is
+    saved, absent ones included, and restored by ``_uninstall``.
     """
-    if not _nothing_configured():
-        return
-    dummies = {
+    values = {
         "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIALS.secret_key,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
         "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     }
-    if "AWS_DEFAULT_REGION" not in os.environ and "AWS_REGION" not in os.environ:
-        dummies["AWS_DEFAULT_REGION"] = "us-east-1"
-    for name, value in dummies.items():
+    for name in (*values, *_REMOVED_VARIABLES):
         _saved_env[name] = os.environ.get(name)
-        os.environ[name] = value
+    for name in _REMOVED_VARIABLES:
+        os.environ.pop(name, None)
+    os.environ.update(values)

@@ -18,12 +18,15 @@ class Call:
 
     __slots__ = (
         "_body",
+        "_elsewhere",
         "_response",
         "account",
         "attempt",
         "error_code",
         "error_message",
+        "hint",
         "injected",
+        "injected_items",
         "operation",
         "params",
         "region",
@@ -45,6 +48,9 @@ class Call:
         request_id: str,
         body: bytes | None = None,
         injected: bool = False,
+        injected_items: tuple[str, ...] = (),
+        hint: str | None = None,
+        elsewhere: bool = False,
     ) -> None:
         self.operation = operation
         #: The parameters as the service decoded them (timestamps as aware datetimes).
@@ -57,6 +63,11 @@ class Call:
         self.account = account
         self.request_id = request_id
         self.injected = injected
+        #: The per-item failure codes of a batch that faults injected, in order.
+        self.injected_items = injected_items
+        #: What in the test would have avoided this error, when the fake can tell.
+        self.hint = hint
+        self._elsewhere = elsewhere
         # The answer is kept as the bytes sent, so later changes to the store cannot alter it,
         # and it is decoded only if a test reads it.
         self._body = body
@@ -87,12 +98,41 @@ class Call:
         outcome = "200 OK" if self.ok else f"{self.status_code} {self.error_code}"
         if self.injected:
             outcome += " (injected)"
+        outcome += self._items_outcome()
         retry = f" [attempt {self.attempt}]" if self.attempt > 1 else ""
-        return f"{self.operation}({', '.join(shown)}) -> {outcome}{retry}"
+        where = f" [{self.region}, account {self.account}]" if self._elsewhere else ""
+        hint = f"\n       hint: {self.hint}" if self.hint else ""
+        return f"{self.operation}({', '.join(shown)}) -> {outcome}{retry}{where}{hint}"
+
+    def _items_outcome(self) -> str:
+        """``, 1 of 2 failed: RequestThrottled (injected)`` for a batch with failed items."""
+        response = self.response if self.ok else None
+        if not response or "failedRequests" not in response:
+            return ""
+        failed = [item.get("failureCode") for item in response["failedRequests"]]
+        if not failed:
+            return ""
+        total = len(failed) + len(response.get("successfulRequests") or [])
+        injected = list(self.injected_items)
+        counts: dict[str, int] = {}
+        for code in failed:
+            label = str(code)
+            if code in injected:
+                injected.remove(code)
+                label += " (injected)"
+            counts[label] = counts.get(label, 0) + 1
+        codes = ", ".join(f"{label} x{n}" if n > 1 else label for label, n in counts.items())
+        return f", {len(failed)} of {total} failed: {codes}"
 
 
 class Calls(Sequence[Call]):
-    """A read-only, ordered view of calls, with respx/unittest.mock-style helpers."""
+    """A read-only, ordered view of calls, with respx/unittest.mock-style helpers.
+
+    The parameter names given to ``filter``, ``count`` and the assertions are checked against
+    the operation's input shape in the botocore model: a name the input does not have is a
+    ``TypeError`` (as an unexpected keyword argument is), so a misspelt or nested name can never
+    make ``assert_not_called`` pass unnoticed. Use :class:`contains` to match an item of a list.
+    """
 
     def __init__(self, calls: list[Call]) -> None:
         self._calls = calls
@@ -110,16 +150,20 @@ class Calls(Sequence[Call]):
         return len(self._calls)
 
     def __iter__(self) -> Iterator[Call]:
+        # A snapshot: other threads may record calls meanwhile.
         return iter(list(self._calls))
 
     def __repr__(self) -> str:
-        return f"<Calls {len(self)}: {[c.operation for c in self._calls]}>"
+        calls = list(self._calls)
+        return f"<Calls {len(calls)}: {[c.operation for c in calls]}>"
 
     @property
     def last(self) -> Call:
-        if not self._calls:
+        __tracebackhide__ = True
+        calls = list(self._calls)
+        if not calls:
             raise AssertionError("No connectcampaigns call was made")
-        return self._calls[-1]
+        return calls[-1]
 
     @property
     def call_count(self) -> int:
@@ -137,14 +181,21 @@ class Calls(Sequence[Call]):
         **params: Any,
     ) -> Calls:
         """Calls of one operation (either spelling) whose params include ``params`` and, with
-        ``where``, for which ``where(call)`` is true (to look inside nested parameters)."""
+        ``where``, for which ``where(call)`` is true (to look inside nested parameters).
+
+        A parameter's value may be a :class:`contains` matcher, true when an item of that list
+        parameter matches. ``ValueError`` for an unknown operation; ``TypeError`` for a parameter
+        name the operation's input (or, without an operation, every operation's input) does not
+        have, or a matcher that does not fit the member's shape."""
+        __tracebackhide__ = True
         name = load().operation_name(operation) if operation is not None else None
+        _check_params(name, params)
         return Calls(
             [
                 c
-                for c in self._calls
+                for c in list(self._calls)
                 if (name is None or c.operation == name)
-                and all(k in c.params and c.params[k] == v for k, v in params.items())
+                and all(k in c.params and _matches(c.params[k], v) for k, v in params.items())
                 and (where is None or where(c))
             ]
         )
@@ -157,39 +208,212 @@ class Calls(Sequence[Call]):
         **params: Any,
     ) -> int:
         """How many calls ``filter`` would return."""
+        __tracebackhide__ = True
         return len(self.filter(operation, where=where, **params))
 
     def assert_called(self, operation: str, **params: Any) -> Call:
         """The last matching call; AssertionError listing the calls made if there is none."""
+        __tracebackhide__ = True
         found = self.filter(operation, **params)
         if not found:
-            wanted = load().operation_name(operation)
-            if params:
-                wanted += "(" + ", ".join(f"{k}={v!r}" for k, v in params.items()) + ")"
             raise AssertionError(
-                f"Expected a call to {wanted}; calls made:\n{self.describe() or '  (none)'}"
+                f"Expected a call to {_wanted(operation, params)}; calls made:\n"
+                f"{self.describe() or '  (none)'}"
             )
         return found.last
 
     def assert_called_once(self, operation: str, **params: Any) -> Call:
+        """The one matching call; AssertionError listing the calls made unless exactly one."""
+        __tracebackhide__ = True
         found = self.filter(operation, **params)
         if len(found) != 1:
             raise AssertionError(
-                f"Expected exactly one call to {load().operation_name(operation)}, "
+                f"Expected exactly one call to {_wanted(operation, params)}, "
                 f"got {len(found)}; calls made:\n{self.describe() or '  (none)'}"
             )
         return found.last
 
     def assert_not_called(self, operation: str, **params: Any) -> None:
+        """AssertionError listing the matching calls if there is any."""
+        __tracebackhide__ = True
         found = self.filter(operation, **params)
         if found:
             raise AssertionError(
-                f"Expected no call to {load().operation_name(operation)}; "
+                f"Expected no call to {_wanted(operation, params)}; "
                 f"got {len(found)}:\n{found.describe()}"
             )
 
     def describe(self) -> str:
-        return "\n".join(f"  {i}. {c.summary()}" for i, c in enumerate(self._calls, 1))
+        return "\n".join(f"  {i}. {c.summary()}" for i, c in enumerate(list(self._calls), 1))
+
+
+class contains:  # lower case: it reads as a call in ``dialRequests=contains(...)``
+    """Matches a list parameter of which any item is ``value``, or, for a list of structures,
+    any item whose given ``members`` all equal the values given.
+
+    ``calls.filter("GetCampaignStateBatch", campaignIds=contains("id-1"))``,
+    ``calls.assert_not_called("PutDialRequestBatch", dialRequests=contains(phoneNumber="+1555"))``.
+    When used, it is checked against the model: the parameter must be a list; a list of
+    structures takes member names as keywords (names its items have), a list of scalars one
+    positional value; anything else is a ``TypeError``. A member's value may itself be a
+    ``contains`` for a list nested in the items.
+    """
+
+    __slots__ = ("_members", "_value")
+
+    def __init__(self, *value: Any, **members: Any) -> None:
+        if len(value) > 1:
+            raise TypeError(
+                f"contains() takes one item value, got {len(value)}: {value!r}; "
+                "to require several items, give several assertions"
+            )
+        if value and members:
+            raise TypeError(
+                "contains() takes either one item value (a list of scalars) or item members "
+                "as keywords (a list of structures), not both"
+            )
+        if not value and not members:
+            raise TypeError(
+                "contains() needs one item value, contains('id-1'), or item members as "
+                "keywords, contains(phoneNumber='+15550100')"
+            )
+        self._value: tuple[Any, ...] = value
+        self._members: dict[str, Any] = members
+
+    def __repr__(self) -> str:
+        shown = [repr(v) for v in self._value]
+        shown += [f"{k}={v!r}" for k, v in self._members.items()]
+        return f"contains({', '.join(shown)})"
+
+    def matches(self, actual: Any) -> bool:
+        """Whether ``actual`` is a list with an item that matches."""
+        if not isinstance(actual, list):
+            return False
+        if self._value:
+            return any(_matches(item, self._value[0]) for item in actual)
+        return any(
+            isinstance(item, dict)
+            and all(k in item and _matches(item[k], v) for k, v in self._members.items())
+            for item in actual
+        )
+
+    def check(self, path: str, shape: Any, siblings: dict[str, Any]) -> None:
+        """TypeError unless this matcher fits ``shape``, the botocore shape of member ``path``
+        (``Operation.member``), whose structure has the members ``siblings``."""
+        __tracebackhide__ = True
+        if shape.type_name != "list":
+            owner = path.rpartition(".")[0]
+            lists = sorted(k for k, s in siblings.items() if s.type_name == "list")
+            raise TypeError(
+                f"{path} is a {shape.type_name}, not a list: contains() matches an item of a "
+                "list member; "
+                + (f"{owner}'s are: {', '.join(lists)}" if lists else f"{owner} has none")
+            )
+        item = shape.member
+        name = path.rpartition(".")[2]
+        if item.type_name == "structure":
+            valid = ", ".join(sorted(item.members))
+            if self._value:
+                raise TypeError(
+                    f"{path} holds structures ({item.name}): give item members as keywords, "
+                    f"{name}=contains(<member>=...), not {self!r}; the members are: {valid}"
+                )
+            for key, value in self._members.items():
+                if key not in item.members:
+                    raise TypeError(
+                        f"{path} items ({item.name}) have no member {key!r}; "
+                        f"their members are: {valid}"
+                    )
+                if isinstance(value, contains):
+                    value.check(f"{path}[].{key}", item.members[key], item.members)
+        elif self._members:
+            raise TypeError(
+                f"{path} holds {item.type_name}s, which have no members: give the item itself, "
+                f"{name}=contains(...), not {self!r}"
+            )
+        elif isinstance(self._value[0], contains):
+            raise TypeError(f"{path} holds {item.type_name}s, not lists: {self!r} cannot match")
+
+
+def _matches(actual: Any, expected: Any) -> bool:
+    if isinstance(expected, contains):
+        return expected.matches(actual)
+    return bool(actual == expected)
+
+
+def _wanted(operation: str, params: dict[str, Any]) -> str:
+    wanted = load().operation_name(operation)
+    if params:
+        wanted += "(" + ", ".join(f"{k}={v!r}" for k, v in params.items()) + ")"
+    return wanted
+
+
+def _input_members(operation: str) -> dict[str, Any]:
+    """The input members of one operation, by name, as botocore shapes."""
+    shape = load().operations[operation].input_shape
+    return dict(shape.members) if shape is not None else {}
+
+
+def _check_params(operation: str | None, params: dict[str, Any]) -> None:
+    """TypeError for a parameter name the operation's input does not have (without an
+    operation: that no operation's input has), or a ``contains`` that does not fit."""
+    __tracebackhide__ = True
+    if operation is not None:
+        members = _input_members(operation)
+        for key, value in params.items():
+            if key not in members:
+                raise TypeError(
+                    f"{operation} has no input member {key!r}; its members are: "
+                    f"{', '.join(sorted(members)) or '(none)'}{_hint(key, [operation])}"
+                )
+            if isinstance(value, contains):
+                value.check(f"{operation}.{key}", members[key], members)
+        return
+    operations = sorted(load().operations)
+    for key, value in params.items():
+        having = [op for op in operations if key in _input_members(op)]
+        if not having:
+            every = sorted({m for op in operations for m in _input_members(op)})
+            raise TypeError(
+                f"No connectcampaigns operation has an input member {key!r}; the input "
+                f"members are: {', '.join(every)}{_hint(key, operations)}"
+            )
+        if isinstance(value, contains):
+            # Without an operation, the matcher must fit the member of at least one of them.
+            problems: list[TypeError] = []
+            for op in having:
+                members = _input_members(op)
+                try:
+                    value.check(f"{op}.{key}", members[key], members)
+                except TypeError as problem:
+                    problems.append(problem)
+                else:
+                    break
+            else:
+                raise problems[0]
+
+
+def _hint(key: str, operations: list[str]) -> str:
+    """How to reach ``key`` where it is a member nested in these operations' inputs."""
+    for operation in operations:
+        for name, shape in sorted(_input_members(operation).items()):
+            if shape.type_name == "list" and shape.member.type_name == "structure":
+                if key in shape.member.members:
+                    where = f"{operation}.{name}" if len(operations) > 1 else name
+                    return f". To match inside {where} use {name}=contains({key}=...)"
+            elif shape.type_name == "structure" and key in shape.members:
+                where = f"{operation}.{name}" if len(operations) > 1 else name
+                return (
+                    f". {key} is a member of {where}: match it with "
+                    f"where=lambda call: call.params[{name!r}].get({key!r}) == ..."
+                )
+    if len(operations) == 1:
+        lists = [
+            n for n, s in sorted(_input_members(operations[0]).items()) if s.type_name == "list"
+        ]
+        if lists:
+            return f". To match an item of {lists[0]} use {lists[0]}=contains(...)"
+    return ""
 
 
 class Journal:

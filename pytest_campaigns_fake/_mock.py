@@ -9,7 +9,7 @@ from typing import Any, Callable, TypeVar, overload
 
 import wrapt
 
-from ._fake import CampaignsFake
+from ._fake import MOCK, CampaignsFake
 from ._options import Options
 
 T = TypeVar("T")
@@ -27,12 +27,19 @@ class _MockCampaigns:
     def __repr__(self) -> str:
         return f"mock_campaigns({', '.join(f'{k}={v!r}' for k, v in self._options.items())})"
 
+    def _new(self) -> CampaignsFake:
+        fake = CampaignsFake(**self._options)
+        fake._owner = MOCK
+        return fake
+
     def __enter__(self) -> CampaignsFake:
-        fake = CampaignsFake(**self._options).start()
+        __tracebackhide__ = True
+        fake = self._new().start()
         self._fakes.append(fake)
         return fake
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        __tracebackhide__ = True
         self._fakes.pop().__exit__(exc_type, exc, tb)
 
     @overload
@@ -50,25 +57,27 @@ class _MockCampaigns:
             async def run_async(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
                 # A fake per call, not a stack on self: calls of one decorated function may
                 # overlap (asyncio.gather, threads).
-                with CampaignsFake(**self._options):
+                __tracebackhide__ = True
+                with self._new():
                     return await wrapped(*args, **kwargs)
 
             return run_async(target)
 
         @wrapt.decorator
         def run(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-            with CampaignsFake(**self._options):
+            __tracebackhide__ = True
+            with self._new():
                 return wrapped(*args, **kwargs)
 
         return run(target)
 
     def _decorate_testcase(self, cls: type[unittest.TestCase]) -> type[unittest.TestCase]:
         original = cls.setUp
-        options = self._options
+        new = self._new
 
         @functools.wraps(original)
         def setUp(test: unittest.TestCase) -> None:
-            fake = CampaignsFake(**options).start()
+            fake = new().start()
             test.campaigns_fake = fake  # type: ignore[attr-defined]
 
             def finish() -> None:

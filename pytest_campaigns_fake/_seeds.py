@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._model import load
+from ._service import MAX_TAGS
 from ._validation import violations
 
 
@@ -39,6 +40,12 @@ def check_campaign(campaign: Mapping[str, Any], state: str) -> None:
         for key in ("name", "connectInstanceId", "dialerConfig", "outboundCallConfig", "tags")
     }
     _check_shape("CreateCampaignRequest", request)
+    tags = request.get("tags") or {}
+    if len(tags) > MAX_TAGS:
+        raise ValueError(
+            f"Seed breaks the connectcampaigns rules: a resource can have at most {MAX_TAGS} "
+            f"tags, this campaign has {len(tags)}"
+        )
     check_choice("state", state, "CampaignState")
 
 

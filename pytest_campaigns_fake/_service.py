@@ -96,6 +96,18 @@ class Service:
         self.quotas = quotas
         self.hooks = hooks or Hooks()
 
+    def check(self, operation: str, p: Partition, params: dict[str, Any]) -> None:
+        """The checks an operation makes on the request alone (ValidationException), made
+        before any business rule or fault: an invalid request never uses up a fault."""
+        if operation in ("CreateCampaign", "TagResource"):
+            check_tag_count(params.get("tags") or {})
+        elif operation == "StartInstanceOnboardingJob":
+            encryption = params["encryptionConfig"]
+            if encryption.get("enabled") and not encryption.get("keyArn"):
+                raise validation("keyArn is required when encryption is enabled")
+        elif operation == "ListCampaigns" and params.get("nextToken"):
+            read_page_token(params["nextToken"], list_scope(p, params))
+
     def handler(self, operation: str) -> Callable[[Partition, dict[str, Any]], Result] | None:
         """What implements ``operation``: a state transition of the table, or the method named
         as the model names the operation, in snake case."""
@@ -112,7 +124,10 @@ class Service:
         if self.settings.require_onboarding and (
             instance is None or instance.status != "SUCCEEDED"
         ):
-            raise not_found("Connect instance is not onboarded to outbound campaigns", instance_id)
+            raise ServiceError(
+                "ResourceNotFoundException",
+                f"Connect instance {instance_id} is not onboarded to outbound campaigns",
+            )
         if p.campaigns_per_instance.get(instance_id, 0) >= self.quotas.campaigns_per_instance:
             raise ServiceError(
                 "ServiceQuotaExceededException",
@@ -144,14 +159,15 @@ class Service:
         state: str = "Initialized",
     ) -> Campaign:
         check_tag_count(tags)
-        campaign_id = self.ids.uuid()
+        campaign_id = self.store.fresh_id(self.ids.uuid)
+        # Copies: the request (and so the journal's Call.params) never aliases stored state.
         campaign = Campaign(
             id=campaign_id,
             arn=p.campaign_arn(campaign_id),
             name=name,
             connect_instance_id=connect_instance_id,
-            dialer_config=dialer_config,
-            outbound_call_config=outbound_call_config,
+            dialer_config=plain_copy(dialer_config),
+            outbound_call_config=plain_copy(outbound_call_config),
             tags=dict(tags),
             state=state,
             seq=self.store.next_seq(),
@@ -208,19 +224,19 @@ class Service:
                 "The dialer of a campaign cannot be switched between agentless and "
                 "agent-based after creation",
             )
-        campaign.dialer_config = new
+        campaign.dialer_config = plain_copy(new)
         return None
 
     def update_campaign_outbound_call_config(self, p: Partition, params: dict[str, Any]) -> Result:
         campaign = campaign_of(p, params["id"])
-        changes = {k: v for k, v in params.items() if k != "id" and v is not None}
+        changes = {k: plain_copy(v) for k, v in params.items() if k != "id" and v is not None}
         campaign.outbound_call_config = {**campaign.outbound_call_config, **changes}
         return None
 
     def list_campaigns(self, p: Partition, params: dict[str, Any]) -> Result:
         size = params.get("maxResults") or DEFAULT_PAGE_SIZE
         token = params.get("nextToken")
-        after = read_page_token(token) if token else 0
+        after = read_page_token(token, list_scope(p, params)) if token else 0
         instance_filter = (params.get("filters") or {}).get("instanceIdFilter")
         wanted = instance_filter["value"] if instance_filter else None
         page: list[dict[str, Any]] = []
@@ -236,7 +252,7 @@ class Service:
             last = campaign.seq
         result: dict[str, Any] = {"campaignSummaryList": page}
         if more:
-            result["nextToken"] = page_token(last)
+            result["nextToken"] = page_token(last, list_scope(p, params))
         return result
 
     # -- dial requests -----------------------------------------------------------------------
@@ -261,10 +277,16 @@ class Service:
                 else self.hooks.dial_request_failure(campaign, item)
             )
             if code is not None:
-                failed.append({"clientToken": token, "id": self.ids.uuid(), "failureCode": code})
+                failed.append(
+                    {
+                        "clientToken": token,
+                        "id": self.store.fresh_id(self.ids.uuid),
+                        "failureCode": code,
+                    }
+                )
                 continue
             accepted = DialRequest(
-                id=self.ids.uuid(),
+                id=self.store.fresh_id(self.ids.uuid),
                 client_token=token,
                 phone_number=item["phoneNumber"],
                 expiration_time=expires,
@@ -281,8 +303,6 @@ class Service:
     def start_instance_onboarding_job(self, p: Partition, params: dict[str, Any]) -> Result:
         instance_id = params["connectInstanceId"]
         encryption = params["encryptionConfig"]
-        if encryption.get("enabled") and not encryption.get("keyArn"):
-            raise validation("keyArn is required when encryption is enabled")
         instance = p.instances.get(instance_id)
         if instance is None or instance.status is None:
             instance = p.instances[instance_id] = Instance(
@@ -404,15 +424,31 @@ def tagged(p: Partition, arn: str) -> Campaign:
     return campaign
 
 
-def page_token(after: int) -> str:
+def plain_copy(value: Any) -> Any:
+    """A deep copy of decoded JSON data (dicts, lists, scalars), faster than copy.deepcopy."""
+    if isinstance(value, dict):
+        return {k: plain_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(v) for v in value]
+    return value
+
+
+def list_scope(p: Partition, params: dict[str, Any]) -> str:
+    """What a ListCampaigns page token is bound to: the account, region and filter that
+    issued it (a token replayed elsewhere is refused, as a forged one is)."""
+    instance_filter = (params.get("filters") or {}).get("instanceIdFilter") or {}
+    return json.dumps([p.account, p.region, instance_filter.get("value")])
+
+
+def page_token(after: int, scope: str) -> str:
     payload = base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode()
-    return f"{payload}.{_mac(payload)}"
+    return f"{payload}.{_mac(payload, scope)}"
 
 
-def read_page_token(token: str) -> int:
+def read_page_token(token: str, scope: str) -> int:
     payload, _, mac = token.partition(".")
     # As bytes: compare_digest refuses str with non-ASCII characters.
-    if not hmac.compare_digest(mac.encode(), _mac(payload).encode()):
+    if not hmac.compare_digest(mac.encode(), _mac(payload, scope).encode()):
         raise validation(f"Invalid nextToken: {token}")
     try:
         after = json.loads(base64.urlsafe_b64decode(payload.encode()))["after"]
@@ -423,5 +459,6 @@ def read_page_token(token: str) -> int:
     return after
 
 
-def _mac(payload: str) -> str:
-    return hmac.new(_TOKEN_KEY, payload.encode(), hashlib.sha256).hexdigest()[:24]
+def _mac(payload: str, scope: str) -> str:
+    signed = f"{scope}\n{payload}".encode()
+    return hmac.new(_TOKEN_KEY, signed, hashlib.sha256).hexdigest()[:24]

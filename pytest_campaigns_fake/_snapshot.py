@@ -44,6 +44,8 @@ def dump(
                     for i in p.instances.values()
                 ],
                 "campaigns": [_campaign(c) for c in sorted(p.campaigns.values(), key=_seq)],
+                # Kept because the fake keeps them: their dial requests stay readable.
+                "deletedCampaigns": [_campaign(c) for c in sorted(p.deleted.values(), key=_seq)],
             }
         )
     data = {
@@ -148,6 +150,7 @@ def restore(
     store.partitions.clear()
     store.partitions.update(fresh.partitions)
     store.last_seq = fresh.last_seq
+    store.ids = fresh.ids
     quotas.campaigns_per_instance = per_instance
     settings.require_onboarding = require_onboarding
     settings.onboarding_polls = onboarding_polls
@@ -199,11 +202,16 @@ def _build(data: dict[str, Any]) -> tuple[Store, int, bool, int | None, dict[str
                 service_linked_role_arn=role,
                 polls=_count(raw["polls"], "polls"),
             )
-        for raw in sorted(part["campaigns"], key=lambda c: _count(c["seq"], "seq")):
+        deleted = part.get("deletedCampaigns", [])
+        if not isinstance(deleted, list):
+            raise ValueError("deletedCampaigns must be a list")
+        live = sorted(part["campaigns"], key=lambda c: _count(c["seq"], "seq"))
+        for raw, gone in [(c, False) for c in live] + [(c, True) for c in deleted]:
             check_campaign(raw, raw["state"])
             campaign_id, seq = raw["id"], raw["seq"]
-            if not isinstance(campaign_id, str) or not campaign_id or campaign_id in p.campaigns:
+            if not isinstance(campaign_id, str) or not campaign_id or campaign_id in store.ids:
                 raise ValueError(f"missing or repeated campaign id {campaign_id!r}")
+            store.ids.add(campaign_id)
             if raw["arn"] != p.campaign_arn(campaign_id):
                 raise ValueError(f"campaign {campaign_id}: arn {raw['arn']!r} is not its ARN")
             if seq in seqs or not 0 < seq <= store.last_seq:
@@ -233,9 +241,15 @@ def _build(data: dict[str, Any]) -> tuple[Store, int, bool, int | None, dict[str
                     attributes=d["attributes"],
                     accepted_at=_when(d["acceptedAt"]),
                 )
+                if accepted.id in store.ids:
+                    raise ValueError(f"campaign {campaign_id}: repeated id {accepted.id!r}")
+                store.ids.add(accepted.id)
                 campaign.dial_requests.append(accepted)
                 campaign.tokens[accepted.client_token] = accepted
-            p.add(campaign)
+            if gone:
+                p.deleted[campaign_id] = campaign
+            else:
+                p.add(campaign)
     return store, per_instance, require_onboarding, polls, {k: str(v) for k, v in accounts.items()}
 
 

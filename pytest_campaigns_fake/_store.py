@@ -9,7 +9,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 
 @dataclass
@@ -166,6 +166,16 @@ class Store:
     def __init__(self) -> None:
         self.partitions: dict[tuple[str, str], Partition] = {}
         self.last_seq = 0
+        # Every campaign and dial request id held, loaded or deleted: a new id is never one of
+        # them, whatever a snapshot or a seeded id stream brought in.
+        self.ids: set[str] = set()
+
+    def fresh_id(self, new: Callable[[], str]) -> str:
+        ident = new()
+        while ident in self.ids:
+            ident = new()
+        self.ids.add(ident)
+        return ident
 
     def partition(self, account: str, region: str) -> Partition:
         key = (account, region)

@@ -57,6 +57,8 @@ def render(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, dict):
@@ -134,7 +136,7 @@ def _scalar_constraints(shape: Shape) -> list[Rule]:
     if "pattern" in meta:
         # As the service's Java regexes match: \d, \s and \w are ASCII-only (so '[\d\-+]*'
         # takes no non-ASCII digits) and '.' does not match a line break.
-        regex = re.compile(meta["pattern"], re.ASCII)
+        regex = re.compile(java_pattern(meta["pattern"]), re.ASCII)
         phrase = f"Member must satisfy regular expression pattern: {meta['pattern']}"
         rules.append((phrase, _predicate(lambda v: regex.fullmatch(v) is None)))
     if getattr(shape, "enum", None):
@@ -142,6 +144,41 @@ def _scalar_constraints(shape: Shape) -> list[Rule]:
         phrase = f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
         rules.append((phrase, _predicate(lambda v: v not in allowed)))
     return rules
+
+
+# What Java's '.' refuses (without DOTALL): every line terminator, not only '\n'.
+_JAVA_DOT = "[^\n\r\u0085\u2028\u2029]"
+
+
+def java_pattern(pattern: str) -> str:
+    """``pattern`` with each '.' outside a character class made to match as Java's does."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            # A ']' right after '[' or '[^' is a literal, not the end of the class.
+            if pattern[i + 1 : i + 2] == "^":
+                out.append("[^")
+                i += 1
+                char = ""
+            if pattern[i + 1 : i + 2] == "]":
+                out.append(char + "]")
+                i += 2
+                continue
+        elif char == ".":
+            char = _JAVA_DOT
+        out.append(char)
+        i += 1
+    return "".join(out)
 
 
 def _identity(value: Any) -> Any:

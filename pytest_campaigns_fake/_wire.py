@@ -18,10 +18,12 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import OperationModel, Shape
 
 from ._errors import ServiceError
-from ._model import Model, contains
+from ._model import Model
 from ._validation import iso8601, parse_timestamp
 
-_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
+# A SigV4 credential scope: access key / date / region / service / aws4_request.
+_SCOPE = re.compile(r"([^/,\s=]+)/\d{8}/([^/,\s]+)/[^/,\s]+/aws4_request")
+_AUTH_SCOPE = re.compile(r"Credential=" + _SCOPE.pattern)
 _HOST_REGION = re.compile(r"connect-campaigns(?:-fips)?\.([a-z0-9-]+)\.")
 _ATTEMPT = re.compile(r"attempt=(\d+)")
 
@@ -34,24 +36,56 @@ class Envelope:
     region: str | None
     attempt: int
     url: str
+    #: Whether the request carries a SigV4 credential scope, in its ``Authorization`` header
+    #: or (a presigned URL) its ``X-Amz-Credential`` query parameter.
+    signed: bool = True
 
 
 def envelope(request: AWSPreparedRequest) -> Envelope:
     headers = request.headers
-    auth = headers.get("Authorization") or ""
-    if isinstance(auth, bytes):
-        auth = auth.decode("latin-1")
-    scope = _SCOPE.search(auth)
+    url = urlsplit(request.url)
+    scope = _AUTH_SCOPE.search(_text(headers.get("Authorization")))
+    if scope is None:
+        presigned = [v for k, v in parse_qsl(url.query) if k.lower() == "x-amz-credential"]
+        scope = _SCOPE.fullmatch(presigned[0]) if presigned else None
     if scope is not None:
         access_key, region = scope.group(1), scope.group(2)
     else:
-        host = _HOST_REGION.search(urlsplit(request.url).netloc)
+        host = _HOST_REGION.search(url.netloc)
         access_key, region = None, host.group(1) if host else None
-    sdk_request = headers.get("amz-sdk-request") or ""
-    if isinstance(sdk_request, bytes):
-        sdk_request = sdk_request.decode("latin-1")
-    attempt = _ATTEMPT.search(sdk_request)
-    return Envelope(access_key, region, int(attempt.group(1)) if attempt else 1, request.url)
+    attempt = _ATTEMPT.search(_text(headers.get("amz-sdk-request")))
+    return Envelope(
+        access_key,
+        region,
+        int(attempt.group(1)) if attempt else 1,
+        request.url,
+        signed=scope is not None,
+    )
+
+
+def _text(value: str | bytes | None) -> str:
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value or ""
+
+
+def missing_token() -> ServiceError:
+    """What AWS's front end answers (HTTP 403) to a request without a signature."""
+    return ServiceError("MissingAuthenticationTokenException", "Missing Authentication Token")
+
+
+def identify(model: Model, request: AWSPreparedRequest) -> tuple[str, dict[str, Any]]:
+    """The operation and parameters of a request refused before any operation runs.
+
+    As far as they can be read: ``"Unknown"`` for a path no operation serves, no parameters
+    for a body that does not decode.
+    """
+    try:
+        op_model, params = decode(model, request)
+    except ServiceError:
+        found = model.route(request.method.upper(), urlsplit(request.url).path)
+        return (found[0].operation.name if found else "Unknown"), {}
+    return op_model.name, params
 
 
 def decode(model: Model, request: AWSPreparedRequest) -> tuple[OperationModel, dict[str, Any]]:
@@ -91,7 +125,7 @@ def _json_body(body: Any) -> dict[str, Any]:
     if hasattr(body, "read"):
         body = body.read()
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_int=_parse_int)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ServiceError(
             "SerializationException", f"Could not parse request body into json: {exc}"
@@ -101,27 +135,47 @@ def _json_body(body: Any) -> dict[str, Any]:
     return data
 
 
-def convert_timestamps(shape: Shape | None, value: Any) -> Any:
-    """Turn the timestamp members of validated params into aware datetimes, in place."""
-    if shape is None or not contains(shape, _is_timestamp):
-        return value
+# More digits than the largest double has: the service's JSON reader sees an infinite number,
+# and its validation answers; Python would refuse to build such an int at all.
+_MAX_DOUBLE_DIGITS = 309
+
+
+def _parse_int(text: str) -> int | float:
+    digits = len(text) - (text[0] == "-")
+    if digits > _MAX_DOUBLE_DIGITS:
+        return float("-inf") if text[0] == "-" else float("inf")
+    return int(text)
+
+
+def shaped(shape: Shape | None, value: Any) -> Any:
+    """A copy of validated ``value`` holding only the members ``shape`` declares, at every
+    depth, with timestamps as aware datetimes: what the service acts on and the journal keeps.
+
+    A member the model does not declare for this operation never reaches the service, so it
+    can neither be stored nor change anything (the service ignores unknown members)."""
+    if shape is None:
+        return {}
     kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            return value
+        members = shape.members
+        return {
+            name: shaped(members[name], item) if item is not None else None
+            for name, item in value.items()
+            if name in members
+        }
+    if kind == "list":
+        if not isinstance(value, list):
+            return value
+        return [shaped(shape.member, item) for item in value]
+    if kind == "map":
+        if not isinstance(value, dict):
+            return value
+        return {key: shaped(shape.value, item) for key, item in value.items()}
     if kind == "timestamp":
         return parse_timestamp(value)
-    if kind == "structure" and isinstance(value, dict):
-        for name, member in shape.members.items():
-            if name in value and value[name] is not None:
-                value[name] = convert_timestamps(member, value[name])
-    elif kind == "list" and isinstance(value, list):
-        value[:] = [convert_timestamps(shape.member, v) for v in value]
-    elif kind == "map" and isinstance(value, dict):
-        for k in value:
-            value[k] = convert_timestamps(shape.value, value[k])
     return value
-
-
-def _is_timestamp(shape: Shape) -> bool:
-    return bool(shape.type_name == "timestamp")
 
 
 class _Body:

@@ -10,12 +10,16 @@ from typing import Any
 
 import pytest
 
-from ._fake import CampaignsFake
+from . import _fake
+from ._fake import CampaignsFake, FakeUsageError
 from ._faults import describe_rules
 from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
 from ._options import Options
 
-_FAKE_KEY = pytest.StashKey[CampaignsFake]()
+# Every fake a test started (fixture, mock_campaigns, CampaignsFake), in order.
+_FAKES_KEY = pytest.StashKey[list[CampaignsFake]]()
+# Whether a report of this test already showed the calls (shown once, at the first failure).
+_SHOWN_KEY = pytest.StashKey[bool]()
 _REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
 _OPTIONS = Options.names()
 
@@ -65,8 +69,9 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 @pytest.fixture
 def campaigns_fake(request: pytest.FixtureRequest) -> Iterator[CampaignsFake]:
     """An active connectcampaigns fake with fresh state for this test."""
+    __tracebackhide__ = True
     fake = CampaignsFake(**_options(request))
-    request.node.stash[_FAKE_KEY] = fake
+    fake._owner = _fake.FIXTURE
     fake.start()
     try:
         yield fake
@@ -74,8 +79,8 @@ def campaigns_fake(request: pytest.FixtureRequest) -> Iterator[CampaignsFake]:
         fake.stop()
         raise
     call = request.node.stash.get(_REPORTS_KEY, {}).get("call")
+    # Not reset: the report section of a failure in a later teardown still shows its calls.
     fake.stop(verify=call is not None and call.passed)
-    fake.reset()
 
 
 @pytest.fixture(scope="session")
@@ -116,19 +121,46 @@ def _new_client(region: str) -> Any:
     return boto3.session.Session().client("connectcampaigns", **options)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    seen: list[CampaignsFake] = []
+    item.stash[_FAKES_KEY] = seen
+
+    def note(fake: CampaignsFake) -> None:
+        if fake not in seen:
+            seen.append(fake)
+
+    _fake._on_start.append(note)
+    try:
+        return (yield)
+    finally:
+        _fake._on_start.remove(note)
+        # The fakes (and their journals) are released with the test, not with the session.
+        seen.clear()
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     item.stash.setdefault(_REPORTS_KEY, {})[report.when] = report
-    fake = item.stash.get(_FAKE_KEY, None)
-    if fake is not None and report.failed and report.when in ("call", "teardown"):
+    fakes = item.stash.get(_FAKES_KEY, [])
+    if not (fakes and report.failed) or item.stash.get(_SHOWN_KEY, False):
+        return report
+    item.stash[_SHOWN_KEY] = True
+    # The strict check's own error already lists the faults that never fired.
+    listed = call.excinfo is not None and call.excinfo.errisinstance(FakeUsageError)
+    for fake in fakes:
         calls = fake.calls
         text = calls.describe() if len(calls) else "  (no connectcampaigns calls)"
         unused = fake.unused_faults
-        if unused:
+        if unused and not listed:
             text += "\nfaults set up and not fired:\n" + describe_rules(unused)
-        title = "connectcampaigns calls" + (" (teardown)" if report.when == "teardown" else "")
+        title = "connectcampaigns calls"
+        if len(fakes) > 1:
+            title += f" of {fake._owner or 'a CampaignsFake'}"
+        if report.when != "call":
+            title += f" ({report.when})"
         report.sections.append((title, text))
     return report

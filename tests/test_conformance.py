@@ -18,7 +18,7 @@ from pytest_campaigns_fake._validation import violations
 
 MODEL = botocore.session.Session().get_service_model("connectcampaigns")
 # Service methods that are not operations: the fake's seeding reaches the rules through them.
-SERVICE_HELPERS = {"handler", "new_campaign", "finish_onboarding"}
+SERVICE_HELPERS = {"handler", "check", "new_campaign", "finish_onboarding"}
 
 
 def test_the_fake_serves_exactly_the_models_operations() -> None:

@@ -710,3 +710,420 @@ def test_injected_member_values_must_fit_the_model(campaigns_fake: CampaignsFake
             "PauseCampaign", "InvalidCampaignStateException", members={"state": "Sleeping"}
         )
     assert campaigns_fake.unused_faults == []
+
+
+# -- match: keys are checked against the model, and every key must match ---------------------
+
+_INPUT_MEMBERS = {
+    op: sorted(_MODEL.operation_model(op).input_shape.members) for op in _MODEL.operation_names
+}
+_EVERY_MEMBER = sorted({m for members in _INPUT_MEMBERS.values() for m in members})
+_COMMON = {
+    "AccessDeniedException",
+    "InternalFailure",
+    "ServiceUnavailable",
+    "ThrottlingException",
+}
+
+
+def test_match_key_outside_the_operation_is_refused_naming_its_members(
+    campaigns_fake: CampaignsFake,
+) -> None:
+    kept = campaigns_fake.inject_error("ListCampaigns", "InternalServerException")
+    with pytest.raises(ValueError) as caught:
+        campaigns_fake.inject_error(
+            "DescribeCampaign", "ResourceNotFoundException", match={"campaignId": "x"}
+        )
+    assert str(caught.value) == (
+        "match key 'campaignId' is not an input member of DescribeCampaign; its members are: id"
+    )
+    assert campaigns_fake.unused_faults == [kept]
+    campaigns_fake.reset()
+
+
+@pytest.mark.parametrize("operation", sorted(_INPUT_MEMBERS))
+def test_match_keys_are_the_operations_input_members(operation: str) -> None:
+    fake = CampaignsFake()
+    code = _MODEL.operation_model(operation).error_shapes[0].name
+    # Every input member is a valid key, all of them at once too.
+    for member in _INPUT_MEMBERS[operation]:
+        fake.inject_error(operation, code, match={member: "v"})
+    fake.inject_error(operation, code, match=dict.fromkeys(_INPUT_MEMBERS[operation], "v"))
+    registered = fake.unused_faults
+    # A member of another operation is not.
+    foreign = [m for m in _EVERY_MEMBER if m not in _INPUT_MEMBERS[operation]]
+    with pytest.raises(ValueError) as caught:
+        fake.inject_error(operation, code, match={foreign[0]: "v", "nonsense": 1})
+    assert str(caught.value) == (
+        f"match keys {foreign[0]!r}, 'nonsense' are not input members of {operation}; "
+        f"its members are: {', '.join(_INPUT_MEMBERS[operation])}"
+    )
+    assert fake.unused_faults == registered
+
+
+def test_match_key_checked_for_throttle_and_snake_case_operations(
+    campaigns_fake: CampaignsFake,
+) -> None:
+    with pytest.raises(ValueError, match="'campaign_id' is not an input member of PauseCampaign"):
+        campaigns_fake.inject_error(
+            "pause_campaign", "ConflictException", match={"campaign_id": "c1"}
+        )
+    assert campaigns_fake.unused_faults == []
+
+
+def test_callable_match_is_not_checked(campaigns_fake: CampaignsFake, no_retry_client: Any) -> None:
+    rule = campaigns_fake.inject_error(
+        "DescribeCampaign", "AccessDeniedException", match=lambda p: p.get("campaignId") == "x"
+    )
+    no_retry_client.list_campaigns()
+    assert rule.fired == 0
+    campaigns_fake.reset()
+
+
+def test_operationless_match_key_must_be_some_operations_member(
+    campaigns_fake: CampaignsFake,
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        campaigns_fake.inject_error(None, "AccessDeniedException", match={"campaignID": "c1"})  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "match key 'campaignID' is not an input member of any connectcampaigns operation; "
+        f"input members are: {', '.join(_EVERY_MEMBER)}"
+    )
+    # No operation that may answer InvalidCampaignStateException takes an `arn`.
+    with pytest.raises(ValueError) as caught:
+        campaigns_fake.inject_error(None, "InvalidCampaignStateException", match={"arn": ARN})  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert "no operation that may answer InvalidCampaignStateException" in message
+    assert "PauseCampaign" in message and "ListTagsForResource" not in message
+    assert message.endswith("have the members: dialRequests, id")
+    # Both keys exist, but no single operation takes both.
+    with pytest.raises(ValueError, match="'arn', 'campaignIds'"):
+        campaigns_fake.inject_error(
+            None,  # type: ignore[arg-type]
+            "AccessDeniedException",
+            match={"arn": ARN, "campaignIds": ["c1"]},
+        )
+    assert campaigns_fake.unused_faults == []
+
+
+def test_operationless_match_fires_where_the_key_is(
+    campaigns_fake: CampaignsFake, no_retry_client: Any
+) -> None:
+    campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE)
+    rule = campaigns_fake.inject_error(None, "AccessDeniedException", match={"arn": campaign.arn})  # type: ignore[arg-type]
+    no_retry_client.describe_campaign(id=campaign.id)
+    with pytest.raises(no_retry_client.exceptions.AccessDeniedException):
+        no_retry_client.list_tags_for_resource(arn=campaign.arn)
+    assert rule.fired == 1
+
+
+def test_two_key_match_fires_only_when_both_match(
+    campaigns_fake: CampaignsFake, no_retry_client: Any
+) -> None:
+    first = campaigns_fake.add_campaign(connect_instance_id=INSTANCE, name="first")
+    second = campaigns_fake.add_campaign(connect_instance_id=INSTANCE, name="second")
+    rule = campaigns_fake.inject_error(
+        "UpdateCampaignName",
+        "ConflictException",
+        times=None,
+        match={"id": first.id, "name": "clash"},
+    )
+    # Only `id` matches, then only `name`: no fault.
+    no_retry_client.update_campaign_name(id=first.id, name="renamed")
+    no_retry_client.update_campaign_name(id=second.id, name="clash")
+    assert rule.fired == 0
+    # Both match: the fault answers.
+    with pytest.raises(no_retry_client.exceptions.ConflictException):
+        no_retry_client.update_campaign_name(id=first.id, name="clash")
+    assert rule.fired == 1
+    assert [c.injected for c in campaigns_fake.calls] == [False, False, True]
+    assert campaigns_fake.campaign(first.id).name == "renamed"
+    assert campaigns_fake.campaign(second.id).name == "clash"
+
+
+def test_fail_dial_requests_with_two_criteria_needs_both(
+    campaigns_fake: CampaignsFake, campaigns_client: Any
+) -> None:
+    campaign_id = _running_campaign(campaigns_fake)
+    rule = campaigns_fake.fail_dial_requests(
+        "InvalidInput", phone_number="+15550001", client_token="bad"
+    )
+    answer = campaigns_client.put_dial_request_batch(
+        id=campaign_id,
+        dialRequests=[
+            _dial("good", "+15550001", campaigns_fake),  # phone matches, token does not
+            _dial("bad", "+15550001", campaigns_fake),  # both match
+            # Token matches, phone does not (a failed token is not remembered, so it is new).
+            _dial("bad", "+15550002", campaigns_fake),
+        ],
+    )
+    assert [s["clientToken"] for s in answer["successfulRequests"]] == ["good", "bad"]
+    assert [(f["clientToken"], f["failureCode"]) for f in answer["failedRequests"]] == [
+        ("bad", "InvalidInput")
+    ]
+    assert rule.fired == 1
+    assert [d.phone_number for d in campaigns_fake.dial_requests(campaign_id)] == [
+        "+15550001",
+        "+15550002",
+    ]
+
+
+def test_fail_dial_requests_with_campaign_and_phone_needs_both(
+    campaigns_fake: CampaignsFake, campaigns_client: Any
+) -> None:
+    failing = _running_campaign(campaigns_fake, "failing")
+    other = _running_campaign(campaigns_fake, "other")
+    campaigns_fake.fail_dial_requests("UnknownError", campaign_id=failing, phone_number="+15550009")
+    batch = [_dial("a", "+15550009", campaigns_fake), _dial("b", "+15550001", campaigns_fake)]
+    elsewhere = campaigns_client.put_dial_request_batch(id=other, dialRequests=batch)
+    assert elsewhere["failedRequests"] == []
+    here = campaigns_client.put_dial_request_batch(id=failing, dialRequests=batch)
+    assert [f["clientToken"] for f in here["failedRequests"]] == ["a"]
+    assert [s["clientToken"] for s in here["successfulRequests"]] == ["b"]
+
+
+# -- faults without an operation answer only what an operation may answer ----------------------
+
+
+def _unlisted() -> list[tuple[str, str]]:
+    """Each operation x each model error it does not list (and that is no common error)."""
+    codes = sorted({code for _, code, _ in ERROR_TABLE} - _COMMON)
+    listed = {(op, code) for op, code, _ in ERROR_TABLE}
+    return [
+        (op, code)
+        for op in sorted(_MODEL.operation_names)
+        for code in codes
+        if (op, code) not in listed
+    ]
+
+
+UNLISTED = _unlisted()
+
+
+def test_unlisted_table_is_not_empty() -> None:
+    assert ("ListCampaigns", "InvalidCampaignStateException") in UNLISTED
+    assert ("DescribeCampaign", "ConflictException") in UNLISTED
+    assert len(UNLISTED) > 30
+
+
+@pytest.mark.campaigns_fake(strict=False)
+@pytest.mark.parametrize(("operation", "code"), UNLISTED, ids=[f"{o}-{c}" for o, c in UNLISTED])
+def test_operationless_fault_never_answers_an_unlisted_code(
+    campaigns_fake: CampaignsFake, no_retry_client: Any, operation: str, code: str
+) -> None:
+    rule = campaigns_fake.inject_error(None, code, times=None)  # type: ignore[arg-type]
+    try:
+        _call(no_retry_client, operation)
+    except ClientError as error:
+        assert error.response["Error"]["Code"] != code
+    call = campaigns_fake.calls.last
+    assert (call.operation, call.injected) == (operation, False)
+    assert rule.fired == 0
+    assert campaigns_fake.unused_faults == [rule]
+
+
+@pytest.mark.parametrize(
+    ("operation", "code", "status"), ERROR_TABLE, ids=[f"{o}-{c}" for o, c, _ in ERROR_TABLE]
+)
+def test_operationless_fault_answers_a_listed_code(
+    campaigns_fake: CampaignsFake, no_retry_client: Any, operation: str, code: str, status: int
+) -> None:
+    rule = campaigns_fake.inject_error(None, code)  # type: ignore[arg-type]
+    with pytest.raises(getattr(no_retry_client.exceptions, code)):
+        _call(no_retry_client, operation)
+    assert rule.fired == 1
+    assert campaigns_fake.calls.last.status_code == status
+
+
+@pytest.mark.parametrize("operation", sorted(_MODEL.operation_names))
+@pytest.mark.parametrize(("code", "status"), [("InternalFailure", 500), ("ThrottlingException", 0)])
+def test_common_errors_fire_on_every_operation(
+    campaigns_fake: CampaignsFake, no_retry_client: Any, operation: str, code: str, status: int
+) -> None:
+    # ThrottlingException keeps the model's 429 wherever any operation lists it.
+    rule = (
+        campaigns_fake.throttle()
+        if code == "ThrottlingException"
+        else campaigns_fake.inject_error(None, code)  # type: ignore[arg-type]
+    )
+    with pytest.raises(ClientError) as caught:
+        _call(no_retry_client, operation)
+    assert caught.value.response["Error"]["Code"] == code
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == (status or 429)
+    assert rule.fired == 1
+
+
+def test_operationless_fault_skips_then_fires(
+    campaigns_fake: CampaignsFake, no_retry_client: Any
+) -> None:
+    campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE, state="Running")
+    rule = campaigns_fake.inject_error(None, "InvalidCampaignStateException")  # type: ignore[arg-type]
+    assert no_retry_client.list_campaigns()["campaignSummaryList"]
+    assert no_retry_client.describe_campaign(id=campaign.id)["campaign"]["id"] == campaign.id
+    assert rule.fired == 0
+    with pytest.raises(no_retry_client.exceptions.InvalidCampaignStateException) as caught:
+        no_retry_client.pause_campaign(id=campaign.id)
+    assert caught.value.response["state"] == "Running"
+    assert rule.fired == 1
+    assert [c.injected for c in campaigns_fake.calls] == [False, False, True]
+
+
+def test_operationless_code_no_operation_lists_is_refused(campaigns_fake: CampaignsFake) -> None:
+    with pytest.raises(ValueError) as caught:
+        campaigns_fake.inject_error(None, "InternalServerErrorException")  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message.startswith(
+        "'InternalServerErrorException' is neither a connectcampaigns error nor a common AWS error"
+    )
+    assert "InternalServerException" in message and "InternalFailure" in message
+    assert campaigns_fake.unused_faults == []
+
+
+# -- control values are checked before anything is registered --------------------------------
+
+BAD_TIMES = [True, False, 0, -1, 1.5, "2", float("nan"), float("inf")]
+
+
+@pytest.mark.parametrize("times", BAD_TIMES, ids=repr)
+@pytest.mark.parametrize(
+    "register",
+    [
+        lambda fake, times: fake.inject_error(
+            "DescribeCampaign", "ValidationException", times=times
+        ),
+        lambda fake, times: fake.inject_error(None, "AccessDeniedException", times=times),
+        lambda fake, times: fake.throttle("ListCampaigns", times=times),
+        lambda fake, times: fake.throttle(times=times),
+        lambda fake, times: fake.fail_dial_requests("InvalidInput", times=times),
+        lambda fake, times: fake.fail_campaign_state("c1", times=times),
+    ],
+    ids=["inject_error", "inject_error-any", "throttle", "throttle-any", "dial", "state"],
+)
+def test_times_is_a_positive_int_not_a_bool(register: Any, times: Any) -> None:
+    fake = CampaignsFake()
+    kept = fake.inject_error("DescribeCampaign", "AccessDeniedException")
+    with pytest.raises(ValueError) as caught:
+        register(fake, times)
+    assert str(caught.value) == (
+        f"times must be a positive integer or None (always), not {times!r}"
+    )
+    assert fake.unused_faults == [kept]
+
+
+def test_times_true_with_a_rate_is_refused(campaigns_fake: CampaignsFake) -> None:
+    with pytest.raises(TypeError, match="times does not apply"):
+        campaigns_fake.throttle(rate=1, times=True)
+
+
+def _never_throttled(fake: CampaignsFake, client: Any) -> None:
+    fake.clock.freeze()
+    for _ in range(3):
+        client.list_campaigns()
+    assert [c.status_code for c in fake.calls] == [200, 200, 200]
+
+
+@pytest.mark.parametrize(
+    "rate", [0, -1, 0.0, float("nan"), float("inf"), float("-inf"), True, False, "2"], ids=repr
+)
+def test_rate_is_a_finite_positive_number(
+    campaigns_fake: CampaignsFake, no_retry_client: Any, rate: Any
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        campaigns_fake.throttle("ListCampaigns", rate=rate)
+    assert str(caught.value) == (
+        f"rate must be a positive number of requests per second, not {rate!r}"
+    )
+    _never_throttled(campaigns_fake, no_retry_client)
+
+
+@pytest.mark.parametrize(
+    "burst", [0, 0.5, -1, float("nan"), float("inf"), True, False, "2"], ids=repr
+)
+def test_burst_is_a_finite_number_of_at_least_one(
+    campaigns_fake: CampaignsFake, no_retry_client: Any, burst: Any
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        campaigns_fake.throttle("ListCampaigns", rate=1, burst=burst)
+    assert str(caught.value) == (
+        f"burst must be a number of requests >= 1 (or None for max(1, rate)), not {burst!r}"
+    )
+    _never_throttled(campaigns_fake, no_retry_client)
+
+
+def test_burst_of_one_is_accepted(campaigns_fake: CampaignsFake, no_retry_client: Any) -> None:
+    campaigns_fake.clock.freeze()
+    limit = campaigns_fake.throttle("ListCampaigns", rate=0.5, burst=1)
+    no_retry_client.list_campaigns()
+    with pytest.raises(no_retry_client.exceptions.ThrottlingException):
+        no_retry_client.list_campaigns()
+    assert isinstance(limit, object) and limit.fired == 1
+
+
+def test_empty_operation_name_is_no_wildcard(
+    campaigns_fake: CampaignsFake, no_retry_client: Any
+) -> None:
+    with pytest.raises(ValueError, match="Unknown connectcampaigns operation ''"):
+        campaigns_fake.throttle("", rate=1)
+    with pytest.raises(ValueError, match="Unknown connectcampaigns operation ''"):
+        campaigns_fake.throttle("")
+    _never_throttled(campaigns_fake, no_retry_client)
+
+
+@pytest.mark.parametrize(
+    ("register", "message"),
+    [
+        (
+            lambda fake: fake.inject_error("DescribeCampaign", 404),
+            "code must be an error name (a str), not 404",
+        ),
+        (
+            lambda fake: fake.inject_error(None, ["AccessDeniedException"]),
+            "code must be an error name (a str), not ['AccessDeniedException']",
+        ),
+        (
+            lambda fake: fake.fail_dial_requests(None),
+            "code must be an error name (a str), not None",
+        ),
+        (
+            lambda fake: fake.fail_campaign_state("c1", 3),
+            "code must be an error name (a str), not 3",
+        ),
+        (
+            lambda fake: fake.inject_error(7, "AccessDeniedException"),
+            "operation must be an operation name (a str) or None, not 7",
+        ),
+        (
+            lambda fake: fake.throttle(["ListCampaigns"]),
+            "operation must be an operation name (a str) or None, not ['ListCampaigns']",
+        ),
+        (
+            lambda fake: fake.inject_error("ListCampaigns", "AccessDeniedException", message=5),
+            "message must be a str or None, not 5",
+        ),
+        (
+            lambda fake: fake.inject_error(
+                "PauseCampaign", "InvalidCampaignStateException", members=[("state", "Paused")]
+            ),
+            "members must be a mapping of error members, not [('state', 'Paused')]",
+        ),
+        (
+            lambda fake: fake.fail_dial_requests("InvalidInput", phone_number=15550001),
+            "phone_number must be a str or None, not 15550001",
+        ),
+        (
+            lambda fake: fake.fail_dial_requests("InvalidInput", client_token=b"t"),
+            "client_token must be a str or None, not b't'",
+        ),
+        (
+            lambda fake: fake.fail_campaign_state(1),
+            "campaign_id must be a str, not 1",
+        ),
+    ],
+)
+def test_control_values_of_the_wrong_type_are_refused(register: Any, message: str) -> None:
+    fake = CampaignsFake()
+    kept = fake.throttle("ListCampaigns")
+    with pytest.raises(TypeError) as caught:
+        register(fake)
+    assert str(caught.value) == message
+    assert fake.unused_faults == [kept]

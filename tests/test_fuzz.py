@@ -501,6 +501,11 @@ def service_rule(operation: str, params: Mapping[str, Any], world: World) -> str
             return "may"
         if token is not None and token != world.issued_token:
             return "must"
+        # The token was issued for no filter: under an instance filter it is not valid.
+        filters = params.get("filters")
+        chosen = filters.get("instanceIdFilter") if isinstance(filters, dict) else None
+        if token is not None and isinstance(chosen, dict) and chosen.get("value") is not None:
+            return "must"
     return None
 
 
@@ -1264,6 +1269,10 @@ def test_pinned_validation_bug(method: str, path: str, body: bytes | None) -> No
         method=method,
         url=f"https://connect-campaigns.{REGION}.amazonaws.com{path.format(id=campaign.id)}",
         data=body,
+        headers={
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAFAKECAMPAIGNS000/20260101/"
+            f"{REGION}/connect-campaigns/aws4_request, SignedHeaders=host, Signature=0"
+        },
     )
     response = fake.handle(request.prepare())
     document = json.loads(response.content)

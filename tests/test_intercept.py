@@ -400,19 +400,24 @@ def test_client_without_credentials_made_before_activation_is_signed_with_dummie
     assert no_network == []
 
 
-def test_real_environment_credentials_are_left_alone(
+def test_environment_credentials_give_way_to_dummies_inside_the_fake(
     no_credentials: dict[str, str], monkeypatch: pytest.MonkeyPatch, no_network: list[object]
 ) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALLOOKING12345")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-looking-secret")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
     before = aws_environment()
-    with CampaignsFake(require_onboarding=False) as active:
+    early = boto3.client("connectcampaigns")  # made before activation: keeps its static keys
+    with CampaignsFake(require_onboarding=False, region="eu-west-2") as active:
         active.register_account("AKIAREALLOOKING12345", "210987654321")
-        assert aws_environment() == before
-        c = boto3.client("connectcampaigns")
-        assert c._request_signer._credentials.access_key == "AKIAREALLOOKING12345"
-        created = create(c)
+        assert aws_environment() != before
+        inside = boto3.session.Session().client("connectcampaigns")
+        assert inside._request_signer._credentials.access_key == _intercept.DUMMY_ACCESS_KEY
+        assert inside.meta.region_name == "eu-west-2"
+        created = create(inside)
+        assert created["arn"] == arn("eu-west-2", DEFAULT_ACCOUNT, created["id"])
+        # Static keys sign as given and pick the account.
+        created = create(early)
         assert created["arn"] == arn("ap-northeast-1", "210987654321", created["id"])
         assert (active.calls.last.region, active.calls.last.account) == (
             "ap-northeast-1",
@@ -422,8 +427,27 @@ def test_real_environment_credentials_are_left_alone(
     assert no_network == []
 
 
-def test_static_keys_of_a_credentials_file_sign_the_request(
-    no_credentials: dict[str, str], no_network: list[object]
+def test_environment_credentials_are_left_alone_without_isolation(
+    no_credentials: dict[str, str], monkeypatch: pytest.MonkeyPatch, no_network: list[object]
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALLOOKING12345")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-looking-secret")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
+    before = aws_environment()
+    with CampaignsFake(require_onboarding=False, isolate_environment=False) as active:
+        active.register_account("AKIAREALLOOKING12345", "210987654321")
+        assert aws_environment() == before
+        c = boto3.client("connectcampaigns")
+        assert c._request_signer._credentials.access_key == "AKIAREALLOOKING12345"
+        created = create(c)
+        assert created["arn"] == arn("ap-northeast-1", "210987654321", created["id"])
+    assert aws_environment() == before
+    assert no_network == []
+
+
+@pytest.mark.parametrize("isolate", [True, False])
+def test_static_keys_of_a_credentials_file_sign_only_without_isolation(
+    no_credentials: dict[str, str], no_network: list[object], isolate: bool
 ) -> None:
     Path(no_credentials["AWS_SHARED_CREDENTIALS_FILE"]).write_text(
         "[default]\n"
@@ -431,11 +455,12 @@ def test_static_keys_of_a_credentials_file_sign_the_request(
         "aws_secret_access_key = from-file-secret\n"
     )
     before = aws_environment()
-    with CampaignsFake(require_onboarding=False) as active:
+    with CampaignsFake(require_onboarding=False, isolate_environment=isolate) as active:
         active.register_account("AKIAFROMFILE00000001", "333333333333")
-        assert aws_environment() == before  # configuration found: no dummies
+        assert (aws_environment() == before) is not isolate
         created = create(boto3.client("connectcampaigns", region_name="ca-central-1"))
-        assert created["arn"] == arn("ca-central-1", "333333333333", created["id"])
+        account = DEFAULT_ACCOUNT if isolate else "333333333333"
+        assert created["arn"] == arn("ca-central-1", account, created["id"])
     assert aws_environment() == before
     assert no_network == []
 

@@ -226,7 +226,7 @@ def test_assert_called_once_and_not_called(
         campaigns_fake.calls.assert_called_once("DeleteCampaign")
     with pytest.raises(AssertionError) as caught:
         campaigns_fake.calls.assert_not_called("DescribeCampaign", id=campaign.id)
-    assert "Expected no call to DescribeCampaign; got 2" in str(caught.value)
+    assert f"Expected no call to DescribeCampaign(id='{campaign.id}'); got 2" in str(caught.value)
     assert f"DescribeCampaign(id='{campaign.id}')" in str(caught.value)
 
 

@@ -3,7 +3,9 @@
 Each test prepares a botocore ``AWSRequest`` and hands it straight to ``CampaignsFake.handle``,
 then reads the ``AWSResponse`` as a client would: status, headers, JSON body. This reaches what
 botocore never sends: unknown paths and methods, bodies that are not JSON, empty and
-hand-encoded URI labels, requests without a signature.
+hand-encoded URI labels, requests without a signature. ``send`` adds a SigV4-looking
+``Authorization`` header (scoped to the host's region) unless told not to: the fake checks that
+a request is signed, not its signature.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from botocore.awsrequest import AWSRequest
 from pytest_campaigns_fake import CampaignsFake
 
 HOST = "connect-campaigns.us-east-1.amazonaws.com"
+HOST_REGION = re.compile(r"connect-campaigns\.([a-z0-9-]+)\.amazonaws\.com")
 EU_HOST = "connect-campaigns.eu-west-2.amazonaws.com"
 ACCOUNT = "123456789012"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -62,14 +65,26 @@ def send(
     *,
     host: str = HOST,
     headers: Mapping[str, str] | None = None,
+    signed: bool = True,
 ) -> Answer:
-    request = AWSRequest(
-        method=method, url=f"https://{host}{path}", data=body, headers=dict(headers or {})
-    )
+    all_headers = dict(headers or {})
+    if signed:
+        all_headers.setdefault("Authorization", authorization(host))
+    request = AWSRequest(method=method, url=f"https://{host}{path}", data=body, headers=all_headers)
     response = fake.handle(request.prepare())
     content = response.content
     assert isinstance(content, bytes)
     return Answer(response.status_code, dict(response.headers.items()), content)
+
+
+def authorization(host: str, access_key: str = "AKIARAWHTTPTEST00001") -> str:
+    """A SigV4 header as botocore writes it, scoped to the host's region (us-east-1 if none)."""
+    found = HOST_REGION.fullmatch(host)
+    region = found.group(1) if found else "us-east-1"
+    return (
+        f"AWS4-HMAC-SHA256 Credential={access_key}/20260101/{region}/connect-campaigns/"
+        "aws4_request, SignedHeaders=host;x-amz-date, Signature=" + "0" * 64
+    )
 
 
 def send_json(fake: CampaignsFake, method: str, path: str, document: Any, **kw: Any) -> Answer:
@@ -331,7 +346,7 @@ def test_unknown_query_parameters_are_ignored(fake: CampaignsFake) -> None:
 # -- envelope: region, account, request id ----------------------------------------------------
 
 
-def test_unsigned_request_takes_its_region_from_the_host(fake: CampaignsFake) -> None:
+def test_request_signed_for_the_hosts_region_acts_there(fake: CampaignsFake) -> None:
     home = fake.add_campaign(connect_instance_id="inst-1")
     abroad = fake.add_campaign(connect_instance_id="inst-1", region="eu-west-2")
     assert_ok(send(fake, "GET", f"/campaigns/{abroad.id}", host=EU_HOST))
@@ -360,10 +375,79 @@ def test_signed_request_takes_its_region_from_the_credential_scope(fake: Campaig
     assert fake.calls.last.region == "ap-southeast-2"
 
 
-def test_host_without_a_region_falls_back_to_the_default(fake: CampaignsFake) -> None:
+def test_host_without_a_region_takes_the_region_of_the_scope(fake: CampaignsFake) -> None:
     campaign = fake.add_campaign(connect_instance_id="inst-1")
     assert_ok(send(fake, "GET", f"/campaigns/{campaign.id}", host="localhost:4566"))
     assert fake.calls.last.region == "us-east-1"
+
+
+# -- unsigned requests -----------------------------------------------------------------------
+
+
+def assert_missing_token(answer: Answer) -> None:
+    """AWS's front-end answer to a request without a signature, to the byte."""
+    assert_error(answer, 403, "MissingAuthenticationTokenException")
+    assert answer.body == b'{"message":"Missing Authentication Token"}'
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "operation", "params"),
+    [
+        ("POST", "/campaigns-summary", b"{}", "ListCampaigns", {}),
+        ("PUT", "/campaigns", json.dumps(CREATE_BODY).encode(), "CreateCampaign", CREATE_BODY),
+        ("GET", "/campaigns/abc", None, "DescribeCampaign", {"id": "abc"}),
+        # Refused before routing, validation and parsing: none of their errors shows.
+        ("GET", "/campaigns/a%20b", None, "DescribeCampaign", {"id": "a b"}),
+        ("PUT", "/campaigns", b"not json", "CreateCampaign", {}),
+        ("PATCH", "/nothing-here", None, "Unknown", {}),
+    ],
+)
+def test_unsigned_request_is_refused_before_any_operation_runs(
+    fake: CampaignsFake,
+    method: str,
+    path: str,
+    body: bytes | None,
+    operation: str,
+    params: dict[str, Any],
+) -> None:
+    answer = send(fake, method, path, body, host=EU_HOST, signed=False)
+    assert_missing_token(answer)
+    assert fake.campaigns == []
+    call = fake.calls.last
+    assert (call.operation, call.params) == (operation, params)
+    assert (call.status_code, call.error_code) == (403, "MissingAuthenticationTokenException")
+    assert (call.region, call.account) == ("eu-west-2", ACCOUNT)
+    assert call.request_id == answer.header("x-amzn-RequestId")
+
+
+def test_unsigned_request_does_not_use_up_a_fault(fake: CampaignsFake) -> None:
+    fake.inject_error("ListCampaigns", "InternalServerException", times=1)
+    assert_missing_token(send(fake, "POST", "/campaigns-summary", b"{}", signed=False))
+    assert_error(send(fake, "POST", "/campaigns-summary", b"{}"), 500, "InternalServerException")
+    assert [call.status_code for call in fake.calls] == [403, 500]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "",
+        "Bearer token",
+        "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=00",
+        "AWS4-HMAC-SHA256 Credential=AKIARAWHTTPTEST00001, SignedHeaders=host, Signature=00",
+        "AWS AKIARAWHTTPTEST00001:c2lnbmF0dXJl",  # SigV2: no credential scope
+    ],
+)
+def test_authorization_without_a_sigv4_scope_is_unsigned(fake: CampaignsFake, header: str) -> None:
+    answer = send(fake, "POST", "/campaigns-summary", b"{}", headers={"Authorization": header})
+    assert_missing_token(answer)
+
+
+def test_a_presigned_url_is_signed(fake: CampaignsFake) -> None:
+    credential = quote("AKIARAWHTTPTEST00001/20260101/eu-west-2/connect-campaigns/aws4_request")
+    query = f"?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={credential}&X-Amz-Signature=00"
+    answer = send(fake, "GET", f"/campaigns/abc{query}", signed=False)
+    assert_error(answer, 404, "ResourceNotFoundException")
+    assert fake.calls.last.region == "eu-west-2"
 
 
 def test_every_answer_has_its_own_request_id(fake: CampaignsFake) -> None:

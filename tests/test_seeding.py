@@ -16,7 +16,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pytest_campaigns_fake import Campaign, CampaignsFake, Instance, mock_campaigns
+from pytest_campaigns_fake import Campaign, CampaignsFake, Instance
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "210987654321"
@@ -465,7 +465,7 @@ def test_snapshot_reproduces_every_answer(
     original = _observe(client, eu_client, made)
     original_dials = campaigns_fake.dial_requests(made["running"])
 
-    with mock_campaigns() as other:
+    with CampaignsFake() as other:
         other.load(snap)
         loaded = _observe(client, eu_client, made)
         assert other.dial_requests(made["running"]) == original_dials
@@ -507,7 +507,7 @@ def test_loaded_fake_keeps_creating_after_the_snapshot(
         campaigns_fake.add_campaign(connect_instance_id="inst-a", name=f"c{i}") for i in range(3)
     ]
     snap = campaigns_fake.snapshot()
-    with mock_campaigns() as other:
+    with CampaignsFake() as other:
         other.load(snap)
         created = client.create_campaign(
             name="after",
@@ -527,12 +527,12 @@ def test_loading_does_not_tie_the_fake_to_the_snapshot(
     )
     snap = campaigns_fake.snapshot()
     pristine = copy.deepcopy(snap)
-    with mock_campaigns() as first:
+    with CampaignsFake() as first:
         first.load(snap)
         client.untag_resource(arn=campaign.arn, tagKeys=["a"])
         client.pause_campaign(id=campaign.id)
     assert snap == pristine
-    with mock_campaigns() as second:
+    with CampaignsFake() as second:
         second.load(snap)
         assert client.list_tags_for_resource(arn=campaign.arn)["tags"] == {"a": "1", "b": "2"}
         assert client.get_campaign_state(id=campaign.id)["state"] == "Running"
@@ -558,7 +558,7 @@ def test_load_from_json_file(
     )
     path = tmp_path / "snapshot.json"
     path.write_text(json.dumps(campaigns_fake.snapshot()), encoding="utf-8")
-    with mock_campaigns() as other:
+    with CampaignsFake() as other:
         other.load(str(path) if as_str else path)
         assert client.describe_campaign(id=campaign.id)["campaign"]["name"] == "from json"
         assert client.get_campaign_state(id=campaign.id)["state"] == "Paused"
@@ -575,7 +575,7 @@ def test_load_from_yaml_file(
     campaign = campaigns_fake.add_campaign(connect_instance_id="inst-a", name="from yaml")
     path = tmp_path / f"snapshot{suffix}"
     path.write_text(yaml.safe_dump(campaigns_fake.snapshot()), encoding="utf-8")
-    with mock_campaigns() as other:
+    with CampaignsFake() as other:
         other.load(path)
         assert client.describe_campaign(id=campaign.id)["campaign"]["name"] == "from yaml"
         job = client.get_instance_onboarding_job_status(connectInstanceId="inst-a")
@@ -634,7 +634,7 @@ def test_corrupted_snapshot_is_rejected_and_changes_nothing(
     )
     snap = campaigns_fake.snapshot()
     broken = _corrupt(snap, CORRUPTIONS[corruption])
-    with mock_campaigns() as other:
+    with CampaignsFake() as other:
         survivor = other.add_campaign(connect_instance_id="inst-z", name="survivor")
         with pytest.raises(ValueError, match="snapshot"):
             other.load(broken)
@@ -662,7 +662,7 @@ def test_corrupted_snapshot_file_is_rejected(
 
 
 def _run_with_seed(client: Any, seed: int | None) -> list[str]:
-    with mock_campaigns(seed=seed) as fake:
+    with CampaignsFake(seed=seed) as fake:
         fake.add_instance("inst-a")
         ids = [fake.add_campaign(connect_instance_id="inst-a").id]
         for name in ("one", "two", "three"):
@@ -719,7 +719,7 @@ def test_unseeded_ids_are_random_uuid4(client: Any) -> None:
 @pytest.mark.campaigns_fake(seed="reproducible")
 def test_seed_via_marker(campaigns_fake: CampaignsFake, client: Any) -> None:
     mine = campaigns_fake.add_campaign(connect_instance_id="inst-a").id
-    with mock_campaigns(seed="reproducible") as twin:
+    with CampaignsFake(seed="reproducible") as twin:
         assert twin.add_campaign(connect_instance_id="inst-a").id == mine
     _assert_uuid4(mine)
 
@@ -737,7 +737,7 @@ def test_seeded_campaign_keeps_its_own_copy_of_the_callers_dicts() -> None:
 
 def test_extra_calls_do_not_shift_seeded_resource_ids(client: Any) -> None:
     def campaign_ids(extra_calls: int) -> list[str]:
-        with mock_campaigns(seed=7, require_onboarding=False) as fake:
+        with CampaignsFake(seed=7, require_onboarding=False) as fake:
             created = []
             for n in range(2):
                 for _ in range(extra_calls):

@@ -1,0 +1,76 @@
+"""Hints for the person reading a failure: what in the test would have avoided it.
+
+A ResourceNotFoundException is often the test's own doing: an instance never seeded, a client
+signed for another region or account than the seed, a campaign deleted earlier. The AWS error
+message stays as AWS would word it; the hint goes to the journal and the report section.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._options import Options
+from ._store import Partition, Store
+
+
+def not_found(
+    store: Store,
+    options: Options,
+    operation: str,
+    params: dict[str, Any],
+    account: str,
+    region: str,
+) -> str | None:
+    """The hint for a ResourceNotFoundException the fake answered, or None."""
+    here = (account, region)
+    if "arn" in params and isinstance(params["arn"], str):
+        campaign_id = params["arn"].rpartition("/")[2]
+        return _campaign_hint(store, campaign_id, here, what=f"the campaign of {params['arn']}")
+    if "id" in params and isinstance(params["id"], str):
+        return _campaign_hint(store, params["id"], here, what=f"campaign {params['id']}")
+    instance_id = params.get("connectInstanceId")
+    if not isinstance(instance_id, str):
+        return None
+    elsewhere = [
+        p for key, p in store.partitions.items() if key != here and instance_id in p.instances
+    ]
+    if elsewhere:
+        return f"instance {instance_id} is in {_where(elsewhere[0])} of the fake; {_this(here)}"
+    instance = (
+        store.partitions[here].instances.get(instance_id) if here in store.partitions else None
+    )
+    seed = f"campaigns_fake.add_instance({instance_id!r})"
+    if instance is not None and instance.status is not None and instance.status != "SUCCEEDED":
+        fix = (
+            f"campaigns_fake.advance_onboarding({instance_id!r})"
+            if instance.status == "IN_PROGRESS"
+            else seed
+        )
+        return f"the onboarding job of instance {instance_id} is {instance.status}; {fix}"
+    if operation == "CreateCampaign":
+        return (
+            f"seed the instance with {seed}, or turn the onboarding check off with "
+            "require_onboarding=False"
+        )
+    return f"seed the instance with {seed}"
+
+
+def _campaign_hint(store: Store, campaign_id: str, here: tuple[str, str], what: str) -> str:
+    for key, p in store.partitions.items():
+        if campaign_id in p.campaigns and key != here:
+            return f"{what} is in {_where(p)} of the fake; {_this(here)}"
+    for p in store.partitions.values():
+        if campaign_id in p.deleted:
+            return f"{what} was deleted earlier (DeleteCampaign)"
+    return (
+        f"no campaign {campaign_id} was created or seeded in this fake; seed one with "
+        "campaigns_fake.add_campaign(...) and use its .id"
+    )
+
+
+def _where(p: Partition) -> str:
+    return f"account {p.account}, region {p.region}"
+
+
+def _this(here: tuple[str, str]) -> str:
+    return f"this request was signed for account {here[0]}, region {here[1]}"

@@ -1,0 +1,136 @@
+"""The backoff botocore asks for is recorded in ``fake.retry_delays`` exactly, and never slept.
+
+botocore's jitter is made deterministic, so the recorded values can be pinned: a fake that
+recorded 0 (or anything but what botocore computed) fails here.
+
+- legacy mode: ``botocore.retryhandler.delay_exponential`` with base ``'rand'`` draws
+  ``random.random()`` and waits ``base * 2 ** (attempts - 1)``;
+- standard mode: ``botocore.retries.standard.ExponentialBackoff`` draws ``self._random()`` and
+  waits ``rand * min(scale * 2 ** (attempt - 1), 20)``, scale 1 for throttling errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import boto3
+import botocore.endpoint
+import botocore.retryhandler
+import pytest
+from botocore.config import Config
+from botocore.retries import standard
+
+from pytest_campaigns_fake import CampaignsFake
+
+INSTANCE = "instance-1"
+# Binary fractions: every product below is exact, so equality is exact.
+JITTER = [0.25, 0.375, 0.625, 0.8125, 0.5625]
+
+
+class Jitter:
+    """Stands in for ``random.random``: hands out JITTER in order and counts the draws."""
+
+    def __init__(self) -> None:
+        self._values: Iterator[float] = iter(JITTER)
+        self.draws = 0
+
+    def __call__(self) -> float:
+        self.draws += 1
+        return next(self._values)
+
+
+@pytest.fixture
+def jitter(monkeypatch: pytest.MonkeyPatch) -> Jitter:
+    """Deterministic jitter for both retry modes; clients must be made after this fixture."""
+    draw = Jitter()
+    # Legacy: delay_exponential reads the module global `random` at call time.
+    monkeypatch.setattr(botocore.retryhandler, "random", SimpleNamespace(random=draw))
+    # Standard: `random=random.random` is bound as a default when the class is defined, and the
+    # backoff is built with the client, so the instance's `_random` is replaced.
+    original = standard.ExponentialBackoff.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self._random = draw
+
+    monkeypatch.setattr(standard.ExponentialBackoff, "__init__", init)
+    return draw
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every ``time.sleep`` botocore's endpoint asks for, recorded instead of slept."""
+    asked: list[float] = []
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", asked.append)
+    return asked
+
+
+def _client(mode: str) -> Any:
+    return boto3.session.Session().client(
+        "connectcampaigns",
+        region_name="us-east-1",
+        aws_access_key_id="AKIAFAKECAMPAIGNS000",
+        aws_secret_access_key="fake-secret-key-for-tests",
+        config=Config(retries={"mode": mode}),
+    )
+
+
+def _backoff(throttles: int) -> list[float]:
+    """Both modes' throttling backoff: jitter * 2 ** (attempt - 1), below the 20 s cap."""
+    return [JITTER[i] * 2**i for i in range(throttles)]
+
+
+def test_expected_values_are_not_zero_nor_the_raw_jitter() -> None:
+    assert _backoff(2) == [0.25, 0.75]
+    assert _backoff(3) == [0.25, 0.75, 2.5]
+
+
+@pytest.mark.parametrize("mode", ["legacy", "standard"])
+def test_throttled_twice_records_the_exact_backoff(
+    campaigns_fake: CampaignsFake, jitter: Jitter, sleeps: list[float], mode: str
+) -> None:
+    client = _client(mode)
+    campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE)
+    campaigns_fake.throttle("DescribeCampaign", times=2)
+    answer = client.describe_campaign(id=campaign.id)
+    assert answer["ResponseMetadata"]["RetryAttempts"] == 2
+    assert [(c.attempt, c.status_code) for c in campaigns_fake.calls] == [
+        (1, 429),
+        (2, 429),
+        (3, 200),
+    ]
+    assert campaigns_fake.retry_delays == [0.25, 0.75]
+    assert jitter.draws == 2
+    # Nothing was slept: botocore's endpoint slept 0 once per retry, never the delays.
+    assert sleeps == [0, 0]
+
+
+@pytest.mark.parametrize("mode", ["legacy", "standard"])
+def test_more_retries_grow_the_backoff(
+    campaigns_fake: CampaignsFake, jitter: Jitter, sleeps: list[float], mode: str
+) -> None:
+    client = _client(mode)
+    # Standard mode stops after 3 attempts; legacy after 5.
+    throttles = {"legacy": 4, "standard": 2}[mode]
+    campaigns_fake.throttle("ListCampaigns", times=None)
+    with pytest.raises(client.exceptions.ThrottlingException):
+        client.list_campaigns()
+    assert campaigns_fake.calls.count("ListCampaigns") == throttles + 1
+    assert campaigns_fake.retry_delays == _backoff(throttles)
+    assert sleeps == [0] * throttles
+    assert not set(sleeps) & set(_backoff(throttles))
+
+
+def test_unpatched_jitter_stays_in_its_bounds(
+    campaigns_fake: CampaignsFake, sleeps: list[float]
+) -> None:
+    # Without the patch the values are random, yet bounded: rand in [0, 1) times 2 ** i.
+    client = _client("legacy")
+    campaigns_fake.throttle("ListCampaigns", times=3)
+    client.list_campaigns()
+    delays = campaigns_fake.retry_delays
+    assert len(delays) == 3
+    assert all(0 <= d < 2**i for i, d in enumerate(delays))
+    assert sleeps == [0, 0, 0]
