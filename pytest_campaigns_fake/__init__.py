@@ -1,11 +1,47 @@
-"""An in-process fake of AWS Amazon Connect Outbound Campaigns (boto3 ``connectcampaigns``)."""
+"""An in-process fake of AWS Amazon Connect Outbound Campaigns (boto3 ``connectcampaigns``).
+
+While a fake is active, every botocore/boto3 client in the process that calls
+``connectcampaigns`` is answered by an in-memory service that follows the real one (all 22
+operations, the campaign state machine, onboarding jobs, quotas, validation from the botocore
+model) with real HTTP responses, so botocore's parser, errors and retries run as against AWS.
+Nothing reaches the network.
+
+In pytest (the plugin is registered on install)::
+
+    def test_start(campaigns_fake, campaigns_client):
+        campaigns_fake.add_instance("instance-1")
+        ...
+        campaigns_fake.calls.assert_called("StartCampaign", id=campaign_id)
+
+Anywhere else::
+
+    from pytest_campaigns_fake import mock_campaigns
+
+    with mock_campaigns() as fake:          # or @mock_campaigns on a function or TestCase
+        fake.add_instance("instance-1")
+        ...
+
+What a test uses:
+
+- ``CampaignsFake``: the service: seeding (``add_instance``, ``add_campaign``), faults
+  (``inject_error``, ``throttle``, ``fail_dial_requests``), onboarding, ``clock``, the journal
+  (``calls``), snapshots; its ``Options`` are checked when it is made.
+- ``mock_campaigns``: a fresh fake as context manager or decorator; ``current()`` the active one.
+- ``Calls``/``Call`` and ``contains``: the journal, with assertions checked against the model.
+- ``Rule``/``RateLimit``: what fault methods return; ``Clock``: the fake's time.
+- ``Campaign``, ``Instance``, ``DialRequest``: the stored records, to read.
+- ``FakeUsageError``: the fake was used in a way that would let a test pass by accident.
+"""
 
 from __future__ import annotations
 
+from ._clock import Clock
 from ._fake import CampaignsFake, FakeUsageError
+from ._faults import RateLimit, Rule
 from ._intercept import FakeBypassedWarning, current
 from ._journal import Call, Calls, contains
 from ._mock import mock_campaigns
+from ._options import Options
 from ._store import Campaign, DialRequest, Instance
 
 __all__ = [
@@ -13,10 +49,14 @@ __all__ = [
     "Calls",
     "Campaign",
     "CampaignsFake",
+    "Clock",
     "DialRequest",
     "FakeBypassedWarning",
     "FakeUsageError",
     "Instance",
+    "Options",
+    "RateLimit",
+    "Rule",
     "contains",
     "current",
     "mock_campaigns",

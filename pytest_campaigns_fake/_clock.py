@@ -72,6 +72,7 @@ class Clock:
 
     @property
     def frozen(self) -> bool:
+        """Whether the clock stands still (``freeze``) rather than running."""
         return self._frozen is not None
 
 

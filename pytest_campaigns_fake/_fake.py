@@ -165,6 +165,7 @@ class CampaignsFake:
 
     @property
     def active(self) -> bool:
+        """Whether this fake answers requests now (the innermost active fake)."""
         return _intercept.current() is self
 
     def __enter__(self) -> CampaignsFake:
@@ -189,8 +190,8 @@ class CampaignsFake:
 
     # -- the request path --------------------------------------------------------------------
 
-    def handle(self, request: AWSPreparedRequest) -> AWSResponse:
-        """Answer one HTTP request as the service would."""
+    def _answer(self, request: AWSPreparedRequest) -> AWSResponse:
+        """Answer one HTTP request as the service would (what interception calls)."""
         # One request at a time, journal included: the journal's order is the order in which
         # the service acted, whatever the threads.
         with self._lock:
@@ -402,7 +403,7 @@ class CampaignsFake:
         """Every campaign, in every account and region, in creation order."""
         with self._lock:
             everything = [c for p in self._store.partitions.values() for c in p.campaigns.values()]
-        return sorted(everything, key=lambda c: c.seq)
+        return sorted(everything, key=lambda c: c._seq)
 
     # -- onboarding --------------------------------------------------------------------------
 
@@ -444,7 +445,7 @@ class CampaignsFake:
 
     def inject_error(
         self,
-        operation: str,
+        operation: str | None,
         code: str,
         *,
         times: int | None = 1,
@@ -532,6 +533,7 @@ class CampaignsFake:
 
     @property
     def unused_faults(self) -> list[Rule]:
+        """Faults set up and never fired (what a strict fake fails on)."""
         return self._faults.unused()
 
     def verify(self) -> None:

@@ -40,15 +40,18 @@ class Rule:
 
     @property
     def exhausted(self) -> bool:
+        """Whether the rule fired its ``times`` and answers no more."""
         return self.times is not None and self.fired >= self.times
 
     def describe(self) -> str:
+        """One line naming the rule, as the strict check and the report list it."""
         where = self.operation or _ITEMS_OF.get(self.kind, "any operation")
         times = "every time" if self.times is None else f"times={self.times}"
         match = f", match={self.match!r}" if self.match else ""
         return f"{self.kind} {self.code} on {where} ({times}{match}, fired {self.fired})"
 
     def matches(self, params: dict[str, Any]) -> bool:
+        """Whether a request (or batch item) meets every criterion of ``match``."""
         if self.match is None:
             return True
         if callable(self.match):
@@ -68,6 +71,7 @@ class RateLimit:
     fired: int = 0
 
     def take(self, now: float) -> bool:
+        """Take a token for a request at ``now``; False (and counted) when throttled."""
         # A clock moved back (advance(-n)) refills nothing rather than taking tokens away.
         self.tokens = min(self.burst, self.tokens + max(0.0, now - self.last) * self.rate)
         self.last = now

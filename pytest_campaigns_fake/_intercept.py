@@ -131,7 +131,7 @@ def _emit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) ->
             # No such host at AWS: the request never reaches a service, nor the journal.
             # botocore's endpoint turns this into its connection-error retries, then raises it.
             raise _RegionNotOffered(endpoint_url=request.url, region=region)
-        return [*responses, (fake.handle, fake.handle(event_kwargs["request"]))]
+        return [*responses, (fake._answer, fake._answer(event_kwargs["request"]))]
     responses = wrapped(*args, **kwargs)
     return [(h, _recorded_delay(fake, r)) for h, r in responses]
 

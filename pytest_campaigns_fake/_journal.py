@@ -85,9 +85,11 @@ class Call:
 
     @property
     def ok(self) -> bool:
+        """Whether the call was answered with success (no error code)."""
         return self.error_code is None
 
     def summary(self) -> str:
+        """One line: operation, key parameters, outcome (per item for batches), hint."""
         shown = []
         for key in _KEY_PARAMS:
             if key in self.params:
@@ -159,6 +161,7 @@ class Calls(Sequence[Call]):
 
     @property
     def last(self) -> Call:
+        """The most recent call; AssertionError when there is none."""
         __tracebackhide__ = True
         calls = list(self._calls)
         if not calls:
@@ -167,10 +170,12 @@ class Calls(Sequence[Call]):
 
     @property
     def call_count(self) -> int:
+        """How many calls (``len(calls)``)."""
         return len(self._calls)
 
     @property
     def called(self) -> bool:
+        """Whether any call was made."""
         return bool(self._calls)
 
     def filter(
@@ -244,6 +249,7 @@ class Calls(Sequence[Call]):
             )
 
     def describe(self) -> str:
+        """The numbered one-line summaries of the calls, as in the report section."""
         return "\n".join(f"  {i}. {c.summary()}" for i, c in enumerate(list(self._calls), 1))
 
 

@@ -68,6 +68,7 @@ class Options:
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
+        """The option names, in order: what the marker and ``mock_campaigns`` accept."""
         return tuple(f.name for f in dataclasses.fields(cls))
 
     @classmethod
@@ -82,6 +83,7 @@ class Options:
         return cls(**options)
 
     def replace(self, **changes: Any) -> Options:
+        """A copy with ``changes``, checked as a new object is."""
         return dataclasses.replace(self, **changes)
 
 

@@ -249,7 +249,7 @@ class Service:
                 more = True
                 break
             page.append(campaign.summary())
-            last = campaign.seq
+            last = campaign._seq
         result: dict[str, Any] = {"campaignSummaryList": page}
         if more:
             result["nextToken"] = page_token(last, list_scope(p, params))
@@ -266,7 +266,7 @@ class Service:
         failed: list[dict[str, Any]] = []
         for item in params["dialRequests"]:
             token = item["clientToken"]
-            known = campaign.tokens.get(token)
+            known = campaign._tokens.get(token)
             if known is not None and now - known.accepted_at < CLIENT_TOKEN_VALIDITY:
                 succeeded.append({"clientToken": token, "id": known.id})
                 continue
@@ -294,7 +294,7 @@ class Service:
                 accepted_at=now,
             )
             campaign.dial_requests.append(accepted)
-            campaign.tokens[token] = accepted
+            campaign._tokens[token] = accepted
             succeeded.append({"clientToken": token, "id": accepted.id})
         return {"successfulRequests": succeeded, "failedRequests": failed}
 

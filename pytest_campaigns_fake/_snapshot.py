@@ -65,14 +65,14 @@ def dump(
 
 
 def _seq(campaign: Campaign) -> int:
-    return campaign.seq
+    return campaign._seq
 
 
 def _campaign(c: Campaign) -> dict[str, Any]:
     return {
         **c.describe(),
         "state": c.state,
-        "seq": c.seq,
+        "seq": c._seq,
         "dialRequests": [
             {
                 "id": d.id,
@@ -245,7 +245,7 @@ def _build(data: dict[str, Any]) -> tuple[Store, int, bool, int | None, dict[str
                     raise ValueError(f"campaign {campaign_id}: repeated id {accepted.id!r}")
                 store.ids.add(accepted.id)
                 campaign.dial_requests.append(accepted)
-                campaign.tokens[accepted.client_token] = accepted
+                campaign._tokens[accepted.client_token] = accepted
             if gone:
                 p.deleted[campaign_id] = campaign
             else:

@@ -28,6 +28,8 @@ class Campaign:
     """A campaign as the service stores it. Read its fields; change it through the fake."""
 
     __slots__ = (
+        "_seq",
+        "_tokens",
         "arn",
         "connect_instance_id",
         "dial_requests",
@@ -35,10 +37,8 @@ class Campaign:
         "id",
         "name",
         "outbound_call_config",
-        "seq",
         "state",
         "tags",
-        "tokens",
     )
 
     def __init__(
@@ -62,15 +62,17 @@ class Campaign:
         self.outbound_call_config = outbound_call_config
         self.tags = tags
         self.state = state
-        self.seq = seq
+        # Creation order across the whole fake: list order and page tokens point into it.
+        self._seq = seq
         self.dial_requests: list[DialRequest] = []
         # client token -> accepted request, for idempotency within the token's validity
-        self.tokens: dict[str, DialRequest] = {}
+        self._tokens: dict[str, DialRequest] = {}
 
     def __repr__(self) -> str:
         return f"Campaign(id={self.id!r}, name={self.name!r}, state={self.state!r})"
 
     def describe(self) -> dict[str, Any]:
+        """The campaign as DescribeCampaign answers it."""
         return {
             "id": self.id,
             "arn": self.arn,
@@ -82,6 +84,7 @@ class Campaign:
         }
 
     def summary(self) -> dict[str, Any]:
+        """The campaign as ListCampaigns lists it."""
         return {
             "id": self.id,
             "arn": self.arn,
@@ -103,12 +106,14 @@ class Instance:
     polls: int = 0
 
     def job(self) -> dict[str, Any]:
+        """The onboarding job as GetInstanceOnboardingJobStatus answers it."""
         job: dict[str, Any] = {"connectInstanceId": self.connect_instance_id, "status": self.status}
         if self.failure_code is not None:
             job["failureCode"] = self.failure_code
         return job
 
     def config(self) -> dict[str, Any]:
+        """The instance config as GetConnectInstanceConfig answers it."""
         return {
             "connectInstanceId": self.connect_instance_id,
             "serviceLinkedRoleArn": self.service_linked_role_arn,
@@ -134,16 +139,16 @@ class Partition:
 
     def add(self, campaign: Campaign) -> None:
         self.campaigns[campaign.id] = campaign
-        self._seqs.append(campaign.seq)
-        self._by_seq[campaign.seq] = campaign
+        self._seqs.append(campaign._seq)
+        self._by_seq[campaign._seq] = campaign
         counts = self.campaigns_per_instance
         counts[campaign.connect_instance_id] = counts.get(campaign.connect_instance_id, 0) + 1
 
     def remove(self, campaign: Campaign) -> None:
         del self.campaigns[campaign.id]
         self.deleted[campaign.id] = campaign
-        del self._seqs[bisect_left(self._seqs, campaign.seq)]
-        del self._by_seq[campaign.seq]
+        del self._seqs[bisect_left(self._seqs, campaign._seq)]
+        del self._by_seq[campaign._seq]
         counts = self.campaigns_per_instance
         counts[campaign.connect_instance_id] -= 1
         if not counts[campaign.connect_instance_id]:

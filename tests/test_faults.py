@@ -784,14 +784,14 @@ def test_operationless_match_key_must_be_some_operations_member(
     campaigns_fake: CampaignsFake,
 ) -> None:
     with pytest.raises(ValueError) as caught:
-        campaigns_fake.inject_error(None, "AccessDeniedException", match={"campaignID": "c1"})  # type: ignore[arg-type]
+        campaigns_fake.inject_error(None, "AccessDeniedException", match={"campaignID": "c1"})
     assert str(caught.value) == (
         "match key 'campaignID' is not an input member of any connectcampaigns operation; "
         f"input members are: {', '.join(_EVERY_MEMBER)}"
     )
     # No operation that may answer InvalidCampaignStateException takes an `arn`.
     with pytest.raises(ValueError) as caught:
-        campaigns_fake.inject_error(None, "InvalidCampaignStateException", match={"arn": ARN})  # type: ignore[arg-type]
+        campaigns_fake.inject_error(None, "InvalidCampaignStateException", match={"arn": ARN})
     message = str(caught.value)
     assert "no operation that may answer InvalidCampaignStateException" in message
     assert "PauseCampaign" in message and "ListTagsForResource" not in message
@@ -799,7 +799,7 @@ def test_operationless_match_key_must_be_some_operations_member(
     # Both keys exist, but no single operation takes both.
     with pytest.raises(ValueError, match="'arn', 'campaignIds'"):
         campaigns_fake.inject_error(
-            None,  # type: ignore[arg-type]
+            None,
             "AccessDeniedException",
             match={"arn": ARN, "campaignIds": ["c1"]},
         )
@@ -810,7 +810,7 @@ def test_operationless_match_fires_where_the_key_is(
     campaigns_fake: CampaignsFake, no_retry_client: Any
 ) -> None:
     campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE)
-    rule = campaigns_fake.inject_error(None, "AccessDeniedException", match={"arn": campaign.arn})  # type: ignore[arg-type]
+    rule = campaigns_fake.inject_error(None, "AccessDeniedException", match={"arn": campaign.arn})
     no_retry_client.describe_campaign(id=campaign.id)
     with pytest.raises(no_retry_client.exceptions.AccessDeniedException):
         no_retry_client.list_tags_for_resource(arn=campaign.arn)
@@ -911,7 +911,7 @@ def test_unlisted_table_is_not_empty() -> None:
 def test_operationless_fault_never_answers_an_unlisted_code(
     campaigns_fake: CampaignsFake, no_retry_client: Any, operation: str, code: str
 ) -> None:
-    rule = campaigns_fake.inject_error(None, code, times=None)  # type: ignore[arg-type]
+    rule = campaigns_fake.inject_error(None, code, times=None)
     try:
         _call(no_retry_client, operation)
     except ClientError as error:
@@ -928,7 +928,7 @@ def test_operationless_fault_never_answers_an_unlisted_code(
 def test_operationless_fault_answers_a_listed_code(
     campaigns_fake: CampaignsFake, no_retry_client: Any, operation: str, code: str, status: int
 ) -> None:
-    rule = campaigns_fake.inject_error(None, code)  # type: ignore[arg-type]
+    rule = campaigns_fake.inject_error(None, code)
     with pytest.raises(getattr(no_retry_client.exceptions, code)):
         _call(no_retry_client, operation)
     assert rule.fired == 1
@@ -944,7 +944,7 @@ def test_common_errors_fire_on_every_operation(
     rule = (
         campaigns_fake.throttle()
         if code == "ThrottlingException"
-        else campaigns_fake.inject_error(None, code)  # type: ignore[arg-type]
+        else campaigns_fake.inject_error(None, code)
     )
     with pytest.raises(ClientError) as caught:
         _call(no_retry_client, operation)
@@ -957,7 +957,7 @@ def test_operationless_fault_skips_then_fires(
     campaigns_fake: CampaignsFake, no_retry_client: Any
 ) -> None:
     campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE, state="Running")
-    rule = campaigns_fake.inject_error(None, "InvalidCampaignStateException")  # type: ignore[arg-type]
+    rule = campaigns_fake.inject_error(None, "InvalidCampaignStateException")
     assert no_retry_client.list_campaigns()["campaignSummaryList"]
     assert no_retry_client.describe_campaign(id=campaign.id)["campaign"]["id"] == campaign.id
     assert rule.fired == 0
@@ -970,7 +970,7 @@ def test_operationless_fault_skips_then_fires(
 
 def test_operationless_code_no_operation_lists_is_refused(campaigns_fake: CampaignsFake) -> None:
     with pytest.raises(ValueError) as caught:
-        campaigns_fake.inject_error(None, "InternalServerErrorException")  # type: ignore[arg-type]
+        campaigns_fake.inject_error(None, "InternalServerErrorException")
     message = str(caught.value)
     assert message.startswith(
         "'InternalServerErrorException' is neither a connectcampaigns error nor a common AWS error"

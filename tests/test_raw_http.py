@@ -1,6 +1,6 @@
 """The fake's HTTP surface, with hand-built requests: no boto3 client shapes them.
 
-Each test prepares a botocore ``AWSRequest`` and hands it straight to ``CampaignsFake.handle``,
+Each test prepares a botocore ``AWSRequest`` and hands it straight to ``CampaignsFake._answer``,
 then reads the ``AWSResponse`` as a client would: status, headers, JSON body. This reaches what
 botocore never sends: unknown paths and methods, bodies that are not JSON, empty and
 hand-encoded URI labels, requests without a signature. ``send`` adds a SigV4-looking
@@ -71,7 +71,7 @@ def send(
     if signed:
         all_headers.setdefault("Authorization", authorization(host))
     request = AWSRequest(method=method, url=f"https://{host}{path}", data=body, headers=all_headers)
-    response = fake.handle(request.prepare())
+    response = fake._answer(request.prepare())
     content = response.content
     assert isinstance(content, bytes)
     return Answer(response.status_code, dict(response.headers.items()), content)
