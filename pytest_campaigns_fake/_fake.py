@@ -22,6 +22,7 @@ from ._validation import validate
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+    from botocore.model import Shape
 
 # What a FAILED onboarding job reports when the test names no failure code.
 DEFAULT_FAILURE_CODE = "INTERNAL_FAILURE"
@@ -169,6 +170,7 @@ class CampaignsFake:
         return _intercept.current() is self
 
     def __enter__(self) -> CampaignsFake:
+        __tracebackhide__ = True
         return self.start()
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -226,14 +228,16 @@ class CampaignsFake:
         injected = False
         body: bytes | None = None
         self._item_faults.injected.clear()
+        raw: dict[str, Any] = {}
+        valid: Shape | None = None
         try:
             op_model, raw = _wire.decode(self._model, request)
             operation = op_model.name
-            params = raw
             input_shape = op_model.input_shape
             # Validation, then the checks on the request alone, then faults: an invalid
             # request is rejected before any fault can fire, so it never uses one up.
             validate(input_shape, raw)
+            valid = input_shape
             # From here on, the params hold only the members the model declares, timestamps
             # as datetimes, whoever answers: the service, or an injected fault.
             params = _wire.shaped(input_shape, raw)
@@ -258,7 +262,10 @@ class CampaignsFake:
         self._journal.record(
             Call(
                 operation=operation,
-                params=params,
+                # The raw decoded request, which nothing else holds: the journal makes it
+                # into the model's shape only if a test reads it.
+                params=raw,
+                shape=valid,
                 status_code=status,
                 error_code=error.code if error else None,
                 error_message=error.message if error else None,

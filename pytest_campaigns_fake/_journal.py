@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator, Sequence
-from typing import Any, Callable, overload
+from typing import TYPE_CHECKING, Any, Callable, overload
 
 from ._model import load
+from ._wire import shaped
+
+if TYPE_CHECKING:
+    from botocore.model import Shape
 
 # Parameters worth showing in a one-line summary of a call, most telling first.
 _KEY_PARAMS = ("id", "name", "connectInstanceId", "arn", "campaignIds", "maxResults", "nextToken")
@@ -19,7 +23,9 @@ class Call:
     __slots__ = (
         "_body",
         "_elsewhere",
+        "_params",
         "_response",
+        "_shape",
         "account",
         "attempt",
         "error_code",
@@ -28,7 +34,6 @@ class Call:
         "injected",
         "injected_items",
         "operation",
-        "params",
         "region",
         "request_id",
         "status_code",
@@ -51,10 +56,14 @@ class Call:
         injected_items: tuple[str, ...] = (),
         hint: str | None = None,
         elsewhere: bool = False,
+        shape: Shape | None = None,
     ) -> None:
         self.operation = operation
-        #: The parameters as the service decoded them (timestamps as aware datetimes).
-        self.params = params
+        # The params as decoded from the wire, made into the model's shape (declared members
+        # only, timestamps as datetimes) when a test first reads them: the request path pays
+        # nothing for it, and the copy shares nothing with what the service stored.
+        self._params = params
+        self._shape = shape
         self.status_code = status_code
         self.error_code = error_code
         self.error_message = error_message
@@ -72,6 +81,16 @@ class Call:
         # and it is decoded only if a test reads it.
         self._body = body
         self._response: dict[str, Any] | None = None
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The request's parameters as the service acted on them: member names as in the model,
+        only the members its input declares, timestamps as aware UTC datetimes (for a request
+        that failed validation: as decoded). A copy: changing it changes no stored state."""
+        if self._shape is not None:
+            self._params = shaped(self._shape, self._params)
+            self._shape = None
+        return self._params
 
     @property
     def response(self) -> dict[str, Any] | None:

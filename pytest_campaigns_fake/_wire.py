@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -155,27 +155,72 @@ def shaped(shape: Shape | None, value: Any) -> Any:
     can neither be stored nor change anything (the service ignores unknown members)."""
     if shape is None:
         return {}
+    project = _projector(shape)
+    return value if project is None else project(value)
+
+
+Projector = Callable[[Any], Any]
+_projectors: dict[str, Projector | None] = {}
+
+
+def _projector(shape: Shape) -> Projector | None:
+    """The copying function of a shape, compiled once; None for a scalar kept as it is."""
+    if shape.name in _projectors:
+        return _projectors[shape.name]
+    # A placeholder first: recursive shapes reach themselves through their members.
+    _projectors[shape.name] = _copy
+    project = _compile_projector(shape)
+    _projectors[shape.name] = project
+    return project
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _compile_projector(shape: Shape) -> Projector | None:
     kind = shape.type_name
     if kind == "structure":
-        if not isinstance(value, dict):
-            return value
-        members = shape.members
-        return {
-            name: shaped(members[name], item) if item is not None else None
-            for name, item in value.items()
-            if name in members
-        }
+        members = {name: _projector(member) for name, member in shape.members.items()}
+
+        def structure(value: Any) -> Any:
+            if not isinstance(value, dict):
+                return value
+            out = {}
+            for name, item in value.items():
+                if name in members:
+                    project = members[name]
+                    out[name] = item if project is None or item is None else project(item)
+            return out
+
+        return structure
     if kind == "list":
-        if not isinstance(value, list):
-            return value
-        return [shaped(shape.member, item) for item in value]
+        inner = _projector(shape.member)
+
+        def listing(value: Any) -> Any:
+            if not isinstance(value, list):
+                return value
+            return list(value) if inner is None else [inner(item) for item in value]
+
+        return listing
     if kind == "map":
-        if not isinstance(value, dict):
-            return value
-        return {key: shaped(shape.value, item) for key, item in value.items()}
+        values = _projector(shape.value)
+
+        def mapping(value: Any) -> Any:
+            if not isinstance(value, dict):
+                return value
+            if values is None:
+                return dict(value)
+            return {key: values(item) for key, item in value.items()}
+
+        return mapping
     if kind == "timestamp":
-        return parse_timestamp(value)
-    return value
+        return parse_timestamp
+    return None
 
 
 class _Body:
