@@ -42,7 +42,7 @@ from ._intercept import FakeBypassedWarning, current
 from ._journal import Call, Calls, contains
 from ._mock import mock_campaigns
 from ._options import Options
-from ._store import Campaign, DialRequest, Instance
+from ._records import Campaign, DialRequest, Instance
 
 __all__ = [
     "Call",

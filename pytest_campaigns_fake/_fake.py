@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import copy
 import os
-import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-from . import _hints, _intercept, _snapshot, _wire
+from . import _connectcampaigns as v1
+from . import _intercept, _snapshot
 from ._clock import Clock, Ids
+from ._engine import Engine
 from ._errors import ServiceError
 from ._faults import Faults, Match, RateLimit, Rule, describe_rules
-from ._journal import Call, Calls, Journal
-from ._model import load
+from ._journal import Calls, Journal
 from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options, check_account
-from ._seeds import check_campaign, check_choice, check_instance, enum
-from ._service import Hooks, Quotas, Service, Settings
-from ._store import Campaign, DialRequest, Instance, Partition, Store
-from ._validation import validate
-
-if TYPE_CHECKING:
-    from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-    from botocore.model import Shape
+from ._records import Bucket, Campaign, CampaignRecord, DialRequest, Instance, Store
+from ._seeds import check_campaign, check_choice, check_instance
 
 # What a FAILED onboarding job reports when the test names no failure code.
 DEFAULT_FAILURE_CODE = "INTERNAL_FAILURE"
@@ -48,26 +41,6 @@ MOCK = "mock_campaigns"
 # Called with each fake as it starts: the pytest plugin notes the fakes a test used, so that
 # a failing test's report shows their calls, whoever started them.
 _on_start: list[Callable[[CampaignsFake], None]] = []
-
-
-class _ItemFaults(Hooks):
-    """The faults' per-item failures, noting the codes injected into the current request
-    (the journal shows them; requests are answered one at a time, under the fake's lock)."""
-
-    def __init__(self, faults: Faults) -> None:
-        self._faults = faults
-        self.injected: list[str] = []
-
-    def dial_request_failure(self, campaign: Campaign, item: dict[str, Any]) -> str | None:
-        return self._noted(self._faults.dial_request_failure(campaign, item))
-
-    def campaign_state_failure(self, partition: Partition, campaign_id: str) -> str | None:
-        return self._noted(self._faults.campaign_state_failure(partition, campaign_id))
-
-    def _noted(self, code: str | None) -> str | None:
-        if code is not None:
-            self.injected.append(code)
-        return code
 
 
 class CampaignsFake:
@@ -102,26 +75,33 @@ class CampaignsFake:
             any_region=any_region,
             isolate_environment=isolate_environment,
         )
-        self._model = load()
         self.clock = Clock()
         self._ids = Ids(seed)
-        self.quotas = Quotas(campaigns_per_instance=campaigns_per_instance)
-        self.settings = Settings(require_onboarding, onboarding_polls)
+        self.quotas = v1.Quotas(campaigns_per_instance=campaigns_per_instance)
+        self.settings = v1.Settings(require_onboarding, onboarding_polls)
         self.strict = strict
         self.account_id = account_id
         self.region = region
         self._store = Store()
         self._faults = Faults(self.clock)
         self._journal = Journal()
-        self._item_faults = _ItemFaults(self._faults)
-        self._service = Service(
-            self._store, self.clock, self._ids, self.settings, self.quotas, self._item_faults
-        )
         self._accounts: dict[str, str] = {}
         # Who made this fake, for messages: "the campaigns_fake fixture", "mock_campaigns".
         self._owner: str | None = None
-        self._lock = threading.RLock()
-        self._handlers = {name: self._service.handler(name) for name in self._model.operations}
+        #: The request path: what interception hands every request to.
+        self.engine = Engine(
+            store=self._store,
+            ids=self._ids,
+            faults=self._faults,
+            journal=self._journal,
+            accounts=self._accounts,
+            home=lambda: (self.account_id, self.region),
+        )
+        self._service = v1.Service(
+            self._store, self.clock, self._ids, self.settings, self.quotas, self.engine.item_faults
+        )
+        self.engine.serve(v1.DESCRIPTION, self._service)
+        self._lock = self.engine.lock
 
     def __repr__(self) -> str:
         return f"<CampaignsFake active={self.active} calls={len(self._journal.view())}>"
@@ -181,7 +161,7 @@ class CampaignsFake:
     def reset(self) -> None:
         """Forget all state, faults and calls (settings and the clock stay)."""
         with self._lock:
-            self._store.partitions.clear()
+            self._store.buckets.clear()
             self._faults.clear()
             self._journal.clear()
 
@@ -190,114 +170,14 @@ class CampaignsFake:
         check_account(account_id)
         self._accounts[access_key_id] = account_id
 
-    # -- the request path --------------------------------------------------------------------
-
-    def _answer(self, request: AWSPreparedRequest) -> AWSResponse:
-        """Answer one HTTP request as the service would (what interception calls)."""
-        # One request at a time, journal included: the journal's order is the order in which
-        # the service acted, whatever the threads.
-        with self._lock:
-            return self._handle(request)
-
-    def _handle(self, request: AWSPreparedRequest) -> AWSResponse:
-        envelope = _wire.envelope(request)
-        if not envelope.signed:
-            # AWS's front end refuses it (403) before any operation runs; journaled all the same.
-            name, decoded = _wire.identify(self._model, request)
-            refused, request_id = _wire.missing_token(), self._ids.request_id()
-            self._journal.record(
-                Call(
-                    operation=name,
-                    params=decoded,
-                    status_code=403,
-                    error_code=refused.code,
-                    error_message=refused.message,
-                    attempt=envelope.attempt,
-                    region=envelope.region or self.region,
-                    account=self.account_id,
-                    request_id=request_id,
-                )
-            )
-            return _wire.failure(envelope.url, request_id, 403, refused)
-        region = envelope.region or self.region
-        account = self._accounts.get(envelope.access_key or "", self.account_id)
-        request_id = self._ids.request_id()
-        operation = "Unknown"
-        params: dict[str, Any] = {}
-        error: ServiceError | None = None
-        injected = False
-        body: bytes | None = None
-        self._item_faults.injected.clear()
-        raw: dict[str, Any] = {}
-        valid: Shape | None = None
-        try:
-            op_model, raw = _wire.decode(self._model, request)
-            operation = op_model.name
-            input_shape = op_model.input_shape
-            # Validation, then the checks on the request alone, then faults: an invalid
-            # request is rejected before any fault can fire, so it never uses one up.
-            validate(input_shape, raw)
-            valid = input_shape
-            # From here on, the params hold only the members the model declares, timestamps
-            # as datetimes, whoever answers: the service, or an injected fault.
-            params = _wire.shaped(input_shape, raw)
-            partition = self._store.partition(account, region)
-            self._service.check(operation, partition, params)
-            fault = self._faults.request_error(
-                operation, params, lambda member: self._guess(member, account, region, params)
-            )
-            if fault is not None:
-                injected = True
-                raise fault
-            handler = self._handlers[operation]
-            if handler is None:
-                raise ServiceError("UnknownOperationException", f"{operation} is not implemented")
-            body = _wire.encode(handler(partition, params))
-        except ServiceError as raised:
-            error = raised
-        status = 200 if error is None else self._model.status_of(error.code)
-        hint = None
-        if error is not None and error.code == "ResourceNotFoundException" and not injected:
-            hint = _hints.not_found(self._store, self.options, operation, params, account, region)
-        self._journal.record(
-            Call(
-                operation=operation,
-                # The raw decoded request, which nothing else holds: the journal makes it
-                # into the model's shape only if a test reads it.
-                params=raw,
-                shape=valid,
-                status_code=status,
-                error_code=error.code if error else None,
-                error_message=error.message if error else None,
-                attempt=envelope.attempt,
-                region=region,
-                account=account,
-                request_id=request_id,
-                body=body,
-                injected=injected,
-                injected_items=tuple(self._item_faults.injected),
-                hint=hint,
-                elsewhere=(account, region) != (self.account_id, self.region),
-            )
-        )
-        if error is not None:
-            return _wire.failure(envelope.url, request_id, status, error)
-        return _wire.success(envelope.url, request_id, body)
-
-    def _guess(self, member: str, account: str, region: str, params: dict[str, Any]) -> Any:
-        if member == "state":
-            campaign = self._store.partition(account, region).campaigns.get(params.get("id", ""))
-            return campaign.state if campaign is not None else None
-        return None
-
-    def _partition(self, account: str | None, region: str | None) -> Partition:
-        """The partition a seed or lookup names, the fake's own account and region by default."""
+    def _bucket(self, account: str | None, region: str | None) -> Bucket:
+        """The bucket a seed or lookup names, the fake's own account and region by default."""
         if account is not None:
             check_account(account)
         if region is not None:
             # A seed where no client can reach it is a test that cannot mean what it says.
             self.options.replace(region=region)
-        return self._store.partition(account or self.account_id, region or self.region)
+        return self._store.bucket(account or self.account_id, region or self.region)
 
     # -- seeding -----------------------------------------------------------------------------
 
@@ -311,9 +191,12 @@ class CampaignsFake:
         region: str | None = None,
         account_id: str | None = None,
     ) -> Instance:
-        """Seed a Connect instance with an onboarding job in ``status``."""
-        encryption = copy.deepcopy(dict(encryption_config or {"enabled": False}))
-        check_instance(connect_instance_id, encryption)
+        """Seed a Connect instance with an onboarding job in ``status``.
+
+        The instance is what a valid StartInstanceOnboardingJob request would create: the
+        request is built from the arguments and checked against the model first.
+        """
+        request = check_instance(connect_instance_id, dict(encryption_config or {"enabled": False}))
         check_choice("status", status, "InstanceOnboardingJobStatusCode")
         if failure_code is not None:
             check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode")
@@ -322,13 +205,12 @@ class CampaignsFake:
         elif status == "FAILED":
             failure_code = DEFAULT_FAILURE_CODE
         with self._lock:
-            p = self._partition(account_id, region)
-            instance = p.instances[connect_instance_id] = Instance(
-                connect_instance_id, status="IN_PROGRESS", encryption_config=encryption
-            )
+            bucket = self._bucket(account_id, region)
+            self._check_rules("StartInstanceOnboardingJob", bucket, request)
+            record = v1.new_instance(self._service, bucket, request)
             if status != "IN_PROGRESS":
-                self._service.finish_onboarding(p, instance, status, failure_code)
-        return instance
+                v1.finish_onboarding(self._service, bucket, record, status, failure_code)
+        return Instance(record)
 
     def add_campaign(
         self,
@@ -342,9 +224,9 @@ class CampaignsFake:
         region: str | None = None,
         account_id: str | None = None,
     ) -> Campaign:
-        """Seed a campaign in any state. Quota and onboarding are not checked; shapes are."""
-        # Deep copies: the caller's dicts stay theirs to change after seeding.
-        request: dict[str, Any] = copy.deepcopy(
+        """Seed a campaign in any state. Quota and onboarding are not checked; the request a
+        CreateCampaign would need is built from the arguments and checked against the model."""
+        request = check_campaign(
             {
                 "name": name,
                 "connectInstanceId": connect_instance_id,
@@ -355,41 +237,45 @@ class CampaignsFake:
                     else outbound_call_config
                 ),
                 "tags": tags or {},
-            }
+            },
+            state,
         )
-        check_campaign(request, state)
         with self._lock:
+            bucket = self._bucket(account_id, region)
+            self._check_rules("CreateCampaign", bucket, request)
+            record = v1.new_campaign(self._service, bucket, request, state)
+        return Campaign(record)
+
+    def _check_rules(self, operation: str, bucket: Bucket, request: dict[str, Any]) -> None:
+        """A seed takes the request path's checks on the request alone (the 50-tag cap,
+        ``keyArn`` with encryption): the service could never hold what they refuse."""
+        check = v1.DESCRIPTION.checks.get(operation)
+        if check is not None:
             try:
-                return self._service.new_campaign(
-                    self._partition(account_id, region),
-                    name=name,
-                    connect_instance_id=connect_instance_id,
-                    dialer_config=request["dialerConfig"],
-                    outbound_call_config=request["outboundCallConfig"],
-                    tags=request["tags"],
-                    state=state,
-                )
+                check(self._service, bucket, request)
             except ServiceError as error:
-                raise ValueError(error.message) from None
+                raise ValueError(
+                    f"Seed breaks the connectcampaigns rules: {error.message}"
+                ) from None
 
     def set_campaign_state(self, campaign_id: str, state: str) -> Campaign:
         """Put a campaign in any state at once, whatever the state machine says."""
         check_choice("state", state, "CampaignState")
         with self._lock:
-            campaign = self.campaign(campaign_id)
-            campaign.state = state
-        return campaign
+            record = self._find(campaign_id, deleted=False)
+            record.state = state
+        return Campaign(record)
 
     def campaign(self, campaign_id: str) -> Campaign:
         """The stored campaign with this id, in any account or region."""
-        return self._find(campaign_id, deleted=False)
+        return Campaign(self._find(campaign_id, deleted=False))
 
-    def _find(self, campaign_id: str, *, deleted: bool) -> Campaign:
+    def _find(self, campaign_id: str, *, deleted: bool) -> CampaignRecord:
         # Under the lock, as every read of the state: requests may run on other threads.
         with self._lock:
-            for p in self._store.partitions.values():
-                found = p.campaigns.get(campaign_id) or (
-                    p.deleted.get(campaign_id) if deleted else None
+            for bucket in self._store.buckets.values():
+                found = bucket.campaigns.get(campaign_id) or (
+                    bucket.deleted.get(campaign_id) if deleted else None
                 )
                 if found is not None:
                     return found
@@ -400,17 +286,19 @@ class CampaignsFake:
     ) -> Instance:
         """The Connect instance with this id in the fake's (or the given) account and region."""
         with self._lock:
-            found = self._partition(account_id, region).instances.get(connect_instance_id)
+            found = self._bucket(account_id, region).instances.get(connect_instance_id)
         if found is None:
             raise KeyError(f"No instance {connect_instance_id!r} in the fake")
-        return found
+        return Instance(found)
 
     @property
     def campaigns(self) -> list[Campaign]:
         """Every campaign, in every account and region, in creation order."""
         with self._lock:
-            everything = [c for p in self._store.partitions.values() for c in p.campaigns.values()]
-        return sorted(everything, key=lambda c: c._seq)
+            everything = [
+                c for bucket in self._store.buckets.values() for c in bucket.campaigns.values()
+            ]
+        return [Campaign(record) for record in sorted(everything, key=lambda c: c.seq)]
 
     # -- onboarding --------------------------------------------------------------------------
 
@@ -432,8 +320,8 @@ class CampaignsFake:
         elif failure_code is not None:
             raise ValueError("failure_code is only meaningful with status='FAILED'")
         with self._lock:
-            p = self._partition(account_id, region)
-            instance = p.instances.get(connect_instance_id)
+            bucket = self._bucket(account_id, region)
+            instance = bucket.instances.get(connect_instance_id)
             if instance is None or instance.status is None:
                 raise KeyError(f"No onboarding job for instance {connect_instance_id!r}")
             if instance.status != "IN_PROGRESS":
@@ -445,8 +333,8 @@ class CampaignsFake:
                     f"SUCCEEDED (seed another state with add_instance({connect_instance_id!r}, "
                     "status=...))"
                 )
-            self._service.finish_onboarding(p, instance, status, failure_code)
-        return instance
+            v1.finish_onboarding(self._service, bucket, instance, status, failure_code)
+        return Instance(instance)
 
     # -- faults ------------------------------------------------------------------------------
 
@@ -491,7 +379,7 @@ class CampaignsFake:
             message=None,
             match=None,
             members=None,
-            kind="throttle",
+            throttle=True,
         )
 
     def fail_dial_requests(
@@ -520,9 +408,7 @@ class CampaignsFake:
             )
             if value is not None
         }
-        return self._faults.add_item_failure(
-            "dial", code, enum("FailureCode"), times, match or None
-        )
+        return self._faults.add_item_failure("PutDialRequestBatch", code, times, match or None)
 
     def fail_campaign_state(
         self, campaign_id: str, code: str = "UnknownError", *, times: int | None = None
@@ -531,11 +417,7 @@ class CampaignsFake:
         if not isinstance(campaign_id, str):
             raise TypeError(f"campaign_id must be a str, not {campaign_id!r}")
         return self._faults.add_item_failure(
-            "state",
-            code,
-            enum("GetCampaignStateBatchFailureCode"),
-            times,
-            {"campaignId": campaign_id},
+            "GetCampaignStateBatch", code, times, {"campaignId": campaign_id}
         )
 
     @property
@@ -568,7 +450,10 @@ class CampaignsFake:
         """Replace the fake's state with a snapshot: its data, or a JSON/YAML file's path."""
         data = _snapshot.read(source)
         with self._lock:
-            self._accounts = _snapshot.restore(data, self._store, self.quotas, self.settings)
+            accounts = _snapshot.restore(data, self._store, self.quotas, self.settings)
+            # In place: the engine reads the same mapping.
+            self._accounts.clear()
+            self._accounts.update(accounts)
 
     # -- the journal -------------------------------------------------------------------------
 

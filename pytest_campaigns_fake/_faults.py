@@ -11,31 +11,27 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, Protocol, Union
 
 from ._clock import Clock
 from ._errors import ServiceError
 from ._model import COMMON_ERRORS, load
-from ._service import Hooks
-from ._store import Campaign, Partition
 from ._validation import violations
 
 Match = Union[Mapping[str, Any], Callable[[dict[str, Any]], bool], None]
-# Supplies the value of an error member the test did not set, from the service's state.
-Guess = Optional[Callable[[str], Any]]
+# Supplies the value of an error member the test did not set (InvalidCampaignStateException's
+# ``state``) from the service's state: a callback the engine hands over with each request.
+StateOf = Optional[Callable[[str], Any]]
 
 
 @dataclass
 class Rule:
     """One registered fault. ``fired`` counts how often it answered a request or item."""
 
-    kind: str
     operation: str | None
     code: str
     times: int | None
-    message: str | None = None
     match: Match = None
-    members: dict[str, Any] = field(default_factory=dict)
     fired: int = 0
 
     @property
@@ -45,10 +41,11 @@ class Rule:
 
     def describe(self) -> str:
         """One line naming the rule, as the strict check and the report list it."""
-        where = self.operation or _ITEMS_OF.get(self.kind, "any operation")
         times = "every time" if self.times is None else f"times={self.times}"
         match = f", match={self.match!r}" if self.match else ""
-        return f"{self.kind} {self.code} on {where} ({times}{match}, fired {self.fired})"
+        return (
+            f"{self._label()} {self.code} on {self._where()} ({times}{match}, fired {self.fired})"
+        )
 
     def matches(self, params: dict[str, Any]) -> bool:
         """Whether a request (or batch item) meets every criterion of ``match``."""
@@ -57,6 +54,50 @@ class Rule:
         if callable(self.match):
             return bool(self.match(params))
         return all(k in params and params[k] == v for k, v in self.match.items())
+
+    def _label(self) -> str:
+        return "fault"
+
+    def _where(self) -> str:
+        return self.operation or "any operation"
+
+
+@dataclass
+class ErrorRule(Rule):
+    """A request fault: matching requests are answered with the error ``code``."""
+
+    message: str | None = None
+    members: dict[str, Any] = field(default_factory=dict)
+
+    def _label(self) -> str:
+        return "error"
+
+
+@dataclass
+class ThrottleRule(ErrorRule):
+    """A request fault answering ThrottlingException (``throttle(times=...)``)."""
+
+    def _label(self) -> str:
+        return "throttle"
+
+
+@dataclass
+class ItemRule(Rule):
+    """An item fault: matching items of a batch operation fail with the failure ``code``,
+    while the call itself succeeds (``fail_dial_requests``, ``fail_campaign_state``)."""
+
+    def _label(self) -> str:
+        return "item failure"
+
+    def _where(self) -> str:
+        return f"{self.operation} items"
+
+
+class ItemFaults(Protocol):
+    """What an operation asks, item by item, while it answers a batch."""
+
+    def item_failure(self, operation: str, item: dict[str, Any]) -> str | None:
+        """The failure code a fault gives this item, or None."""
 
 
 @dataclass
@@ -82,10 +123,9 @@ class RateLimit:
         return False
 
 
-_ITEMS_OF = {"dial": "PutDialRequestBatch items", "state": "GetCampaignStateBatch items"}
+class Faults:
+    """The faults a test registered, consumed in registration order under one lock."""
 
-
-class Faults(Hooks):
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._lock = threading.Lock()
@@ -103,8 +143,8 @@ class Faults(Hooks):
         message: str | None,
         match: Match,
         members: Mapping[str, Any] | None,
-        kind: str = "error",
-    ) -> Rule:
+        throttle: bool = False,
+    ) -> ErrorRule:
         # Every check runs before the rule is registered: a refused call changes nothing.
         name = _operation(operation)
         _check_code(code)
@@ -129,7 +169,8 @@ class Faults(Hooks):
             )
         _check_match(name, code, match)
         checked = _check_members(code, dict(members or {}))
-        rule = Rule(kind, name, code, times, message, match, checked)
+        kind = ThrottleRule if throttle else ErrorRule
+        rule = kind(name, code, times, match, message=message, members=checked)
         with self._lock:
             self.rules.append(rule)
         return rule
@@ -149,13 +190,14 @@ class Faults(Hooks):
         return limit
 
     def add_item_failure(
-        self, kind: str, code: str, allowed: tuple[str, ...], times: int | None, match: Match
-    ) -> Rule:
+        self, operation: str, code: str, times: int | None, match: Match
+    ) -> ItemRule:
         _check_code(code)
+        allowed = item_failure_codes(operation)
         if code not in allowed:
             raise ValueError(f"{code!r} is not a failure code here; choose from {allowed}")
         _check_times(times)
-        rule = Rule(kind, None, code, times, match=match)
+        rule = ItemRule(operation, code, times, match)
         with self._lock:
             self.rules.append(rule)
         return rule
@@ -163,15 +205,16 @@ class Faults(Hooks):
     # -- consumption -------------------------------------------------------------------------
 
     def request_error(
-        self, operation: str, params: dict[str, Any], guess: Guess = None
+        self, operation: str, params: dict[str, Any], state_of: StateOf = None
     ) -> ServiceError | None:
+        """The error a request fault answers this request with, or None."""
         with self._lock:
-            rule = self._take(("error", "throttle"), operation, params)
-            if rule is not None:
+            rule = self._take(ErrorRule, operation, params)
+            if isinstance(rule, ErrorRule):
                 return ServiceError(
                     rule.code,
                     rule.message or _default_message(rule.code, operation),
-                    **_required_members(rule.code, rule.members, guess),
+                    **_required_members(rule.code, rule.members, state_of),
                 )
             now = self._clock.time()
             for limit in self.limits:
@@ -179,33 +222,26 @@ class Faults(Hooks):
                     return ServiceError("ThrottlingException", "Rate exceeded")
         return None
 
-    def _item(self, kind: str, item: dict[str, Any]) -> str | None:
+    def item_failure(self, operation: str, item: dict[str, Any]) -> str | None:
+        """The failure code an item fault gives this item of ``operation``, or None."""
         with self._lock:
-            rule = self._take((kind,), None, item)
+            rule = self._take(ItemRule, operation, item)
         return rule.code if rule is not None else None
 
-    def _take(
-        self, kinds: tuple[str, ...], operation: str | None, params: dict[str, Any]
-    ) -> Rule | None:
+    def _take(self, kind: type[Rule], operation: str, params: dict[str, Any]) -> Rule | None:
         """The first live rule of these kinds that matches, counted as fired. A rule without an
         operation skips operations whose model cannot answer its code (common errors aside)."""
         for rule in self.rules:
             if (
-                rule.kind in kinds
+                isinstance(rule, kind)
                 and not rule.exhausted
                 and rule.operation in (None, operation)
-                and (operation is None or _may_answer(operation, rule.code))
+                and (isinstance(rule, ItemRule) or _may_answer(operation, rule.code))
                 and rule.matches(params)
             ):
                 rule.fired += 1
                 return rule
         return None
-
-    def dial_request_failure(self, campaign: Campaign, item: dict[str, Any]) -> str | None:
-        return self._item("dial", {**item, "campaignId": campaign.id})
-
-    def campaign_state_failure(self, partition: Partition, campaign_id: str) -> str | None:
-        return self._item("state", {"campaignId": campaign_id})
 
     # -- strictness --------------------------------------------------------------------------
 
@@ -333,18 +369,29 @@ def _check_members(code: str, members: dict[str, Any]) -> dict[str, Any]:
     return members
 
 
-def _required_members(code: str, members: dict[str, Any], guess: Guess) -> dict[str, Any]:
+def _required_members(code: str, members: dict[str, Any], state_of: StateOf) -> dict[str, Any]:
     """The error's required members (InvalidCampaignStateException.state) the test left out:
-    the service's own answer when ``guess`` knows it, else the shape's first enum value."""
+    the service's own answer when ``state_of`` knows it, else the shape's first enum value."""
     shape = load().error_shape(code)
     if shape is None:
         return members
     filled = dict(members)
     for name in shape.required_members:
         if name != "message" and name not in filled:
-            value = guess(name) if guess is not None else None
+            value = state_of(name) if state_of is not None else None
             if value is None:
                 enum = getattr(shape.members[name], "enum", None)
                 value = enum[0] if enum else ""
             filled[name] = value
     return filled
+
+
+@cache
+def item_failure_codes(operation: str) -> tuple[str, ...]:
+    """The failure codes an item of ``operation``'s batch can carry: the enum of the
+    ``failureCode`` member of the items its output lists as failed."""
+    output = load().operations[operation].output_shape
+    for member in output.members.values() if output is not None else ():
+        if member.type_name == "list" and "failureCode" in member.member.members:
+            return tuple(member.member.members["failureCode"].enum)
+    raise ValueError(f"{operation} has no per-item failures")

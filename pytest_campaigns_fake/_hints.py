@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._options import Options
-from ._store import Partition, Store
+from ._records import Bucket, Store
 
 
-def not_found(
+def not_found_hint(
     store: Store,
-    options: Options,
     operation: str,
     params: dict[str, Any],
     account: str,
@@ -32,13 +30,13 @@ def not_found(
     if not isinstance(instance_id, str):
         return None
     elsewhere = [
-        p for key, p in store.partitions.items() if key != here and instance_id in p.instances
+        bucket
+        for key, bucket in store.buckets.items()
+        if key != here and instance_id in bucket.instances
     ]
     if elsewhere:
         return f"instance {instance_id} is in {_where(elsewhere[0])} of the fake; {_this(here)}"
-    instance = (
-        store.partitions[here].instances.get(instance_id) if here in store.partitions else None
-    )
+    instance = store.buckets[here].instances.get(instance_id) if here in store.buckets else None
     seed = f"campaigns_fake.add_instance({instance_id!r})"
     if instance is not None and instance.status is not None and instance.status != "SUCCEEDED":
         fix = (
@@ -56,11 +54,11 @@ def not_found(
 
 
 def _campaign_hint(store: Store, campaign_id: str, here: tuple[str, str], what: str) -> str:
-    for key, p in store.partitions.items():
-        if campaign_id in p.campaigns and key != here:
-            return f"{what} is in {_where(p)} of the fake; {_this(here)}"
-    for p in store.partitions.values():
-        if campaign_id in p.deleted:
+    for key, bucket in store.buckets.items():
+        if campaign_id in bucket.campaigns and key != here:
+            return f"{what} is in {_where(bucket)} of the fake; {_this(here)}"
+    for bucket in store.buckets.values():
+        if campaign_id in bucket.deleted:
             return f"{what} was deleted earlier (DeleteCampaign)"
     return (
         f"no campaign {campaign_id} was created or seeded in this fake; seed one with "
@@ -68,8 +66,8 @@ def _campaign_hint(store: Store, campaign_id: str, here: tuple[str, str], what: 
     )
 
 
-def _where(p: Partition) -> str:
-    return f"account {p.account}, region {p.region}"
+def _where(bucket: Bucket) -> str:
+    return f"account {bucket.account}, region {bucket.region}"
 
 
 def _this(here: tuple[str, str]) -> str:

@@ -131,7 +131,7 @@ def _emit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) ->
             # No such host at AWS: the request never reaches a service, nor the journal.
             # botocore's endpoint turns this into its connection-error retries, then raises it.
             raise _RegionNotOffered(endpoint_url=request.url, region=region)
-        return [*responses, (fake._answer, fake._answer(event_kwargs["request"]))]
+        return [*responses, (fake.engine.answer, fake.engine.answer(event_kwargs["request"]))]
     responses = wrapped(*args, **kwargs)
     return [(h, _recorded_delay(fake, r)) for h, r in responses]
 
@@ -189,7 +189,7 @@ def _warn_bypassed(fake: CampaignsFake, event_name: str, handler: Any) -> None:
 
 def _recorded_delay(fake: CampaignsFake, response: Any) -> Any:
     if isinstance(response, (int, float)) and not isinstance(response, bool):
-        fake._journal.record_delay(float(response))
+        fake.engine.record_delay(float(response))
         return 0
     return response
 
@@ -218,7 +218,7 @@ def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any)
         instance._refill()
         amount = args[0] if args else kwargs.get("amount", 1)
         if amount > instance._current_capacity:
-            fake._journal.record_delay(float(instance._sleep_amount(amount)))
+            fake.engine.record_delay(float(instance._sleep_amount(amount)))
         instance._current_capacity = max(0.0, instance._current_capacity - amount)
     return True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Callable, overload
 
@@ -146,6 +147,10 @@ class Call:
         return f", {len(failed)} of {total} failed: {codes}"
 
 
+# count() with no argument: the deprecated "every call".
+_ALL: Any = object()
+
+
 class Calls(Sequence[Call]):
     """A read-only, ordered view of calls, with respx/unittest.mock-style helpers.
 
@@ -224,7 +229,7 @@ class Calls(Sequence[Call]):
             ]
         )
 
-    def count(
+    def count_of(
         self,
         operation: str | None = None,
         *,
@@ -234,6 +239,24 @@ class Calls(Sequence[Call]):
         """How many calls ``filter`` would return."""
         __tracebackhide__ = True
         return len(self.filter(operation, where=where, **params))
+
+    def count(self, value: Any = _ALL, /, **params: Any) -> int:
+        """``Sequence.count``: how many times the ``Call`` ``value`` is in the journal.
+
+        Deprecated: ``count("Operation", **params)`` (and ``count()``) counted matching
+        calls; that is ``count_of`` now, and warns here.
+        """
+        __tracebackhide__ = True
+        if isinstance(value, Call) and not params:
+            return super().count(value)
+        warnings.warn(
+            "Calls.count(operation, **params) is deprecated: use Calls.count_of(...); "
+            "Calls.count(call) is Sequence.count",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        operation = None if value is _ALL else value
+        return self.count_of(operation, **params)
 
     def assert_called(self, operation: str, **params: Any) -> Call:
         """The last matching call; AssertionError listing the calls made if there is none."""

@@ -1,7 +1,9 @@
-"""The botocore service model of connectcampaigns, loaded once: operations, routes, errors.
+"""A botocore service model, loaded once per service: operations, routes, errors, shapes.
 
 Everything the fake knows about shapes, routes and error statuses is read from here, so a
-botocore upgrade that changes the model changes the fake without code.
+botocore upgrade that changes the model changes the fake without code. ``load()`` gives the
+installed ``connectcampaigns`` model; ``build()`` makes the same from any rest-json
+``ServiceModel`` (the engine serves each model it is given).
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ class Model:
             return self.by_snake_name[name]
         except KeyError:
             raise ValueError(
-                f"Unknown connectcampaigns operation {name!r}; "
+                f"Unknown {self.service.service_name} operation {name!r}; "
                 f"known: {', '.join(sorted(self.operations))}"
             ) from None
 
@@ -137,8 +139,13 @@ def _compile_route(op: OperationModel) -> Route:
 
 
 @cache
-def load() -> Model:
-    service = botocore.session.Session().get_service_model(SERVICE_NAME)
+def load(service_name: str = SERVICE_NAME) -> Model:
+    """The installed botocore model of ``service_name``, loaded once."""
+    return build(botocore.session.Session().get_service_model(service_name))
+
+
+def build(service: ServiceModel) -> Model:
+    """The fake's view of a rest-json service model: operations, routes, error statuses."""
     operations = {name: service.operation_model(name) for name in service.operation_names}
     # Literal routes before templated ones, so `/campaigns-state` never reads as a label.
     routes = sorted(
@@ -161,14 +168,25 @@ def load() -> Model:
 def contains(shape: Shape, test: Callable[[Shape], bool]) -> bool:
     """Whether ``test`` holds for the shape or any shape nested in it (members, items, keys,
     values); used for "holds a timestamp" and "holds a sensitive member"."""
-    key = (shape.name, test)
+    key = (shape_key(shape), test)
     found = _contains.get(key)
     if found is None:
         found = _contains[key] = _walk(shape, test, frozenset())
     return found
 
 
-_contains: dict[tuple[str, Callable[[Shape], bool]], bool] = {}
+_contains: dict[tuple[tuple[int, str], Callable[[Shape], bool]], bool] = {}
+
+
+def model_identity(shape: Shape) -> int:
+    # botocore private: every shape of one ServiceModel shares its ShapeResolver.
+    return id(shape._shape_resolver)
+
+
+def shape_key(shape: Shape) -> tuple[int, str]:
+    """What identifies a shape across models: shape names are unique only within one model
+    (v1 and v2 both have a ``Campaign``), so the key adds the model the shape belongs to."""
+    return (model_identity(shape), shape.name)
 
 
 def _walk(shape: Shape, test: Callable[[Shape], bool], seen: frozenset[str]) -> bool:

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._model import load
-from ._service import MAX_TAGS
 from ._validation import violations
+from ._wire import shaped
 
 
 def enum(shape_name: str) -> tuple[str, ...]:
@@ -25,33 +25,34 @@ def check_choice(name: str, value: Any, shape_name: str) -> None:
         raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}")
 
 
-def check_instance(connect_instance_id: str, encryption_config: Mapping[str, Any]) -> None:
-    """A seeded instance must be what a valid StartInstanceOnboardingJob would create."""
-    _check_shape(
-        "StartInstanceOnboardingJobRequest",
+def check_instance(
+    connect_instance_id: str, encryption_config: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A seeded instance must be what a valid StartInstanceOnboardingJob would create: the
+    request, in the model's shape (a copy of the caller's dicts)."""
+    return check_request(
+        "StartInstanceOnboardingJob",
         {"connectInstanceId": connect_instance_id, "encryptionConfig": encryption_config},
     )
 
 
-def check_campaign(campaign: Mapping[str, Any], state: str) -> None:
-    """A seeded campaign must be a valid CreateCampaign request, in a modelled state."""
-    request = {
-        key: campaign.get(key)
-        for key in ("name", "connectInstanceId", "dialerConfig", "outboundCallConfig", "tags")
-    }
-    _check_shape("CreateCampaignRequest", request)
-    tags = request.get("tags") or {}
-    if len(tags) > MAX_TAGS:
-        raise ValueError(
-            f"Seed breaks the connectcampaigns rules: a resource can have at most {MAX_TAGS} "
-            f"tags, this campaign has {len(tags)}"
-        )
+def check_campaign(campaign: Mapping[str, Any], state: str) -> dict[str, Any]:
+    """A seeded campaign must be a valid CreateCampaign request (the members of ``campaign``
+    that CreateCampaign takes), in a modelled state. Returns that request, a copy."""
+    request = check_request("CreateCampaign", campaign)
     check_choice("state", state, "CampaignState")
+    return request
 
 
-def _check_shape(shape_name: str, value: dict[str, Any]) -> None:
-    errors = violations(load().service.shape_for(shape_name), value)
+def check_request(operation: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` as a request of ``operation`` (its input members only, copied), checked
+    against the model as the engine checks a request."""
+    shape = load().operations[operation].input_shape
+    request = {name: value for name, value in values.items() if name in shape.members}
+    errors = violations(shape, request)
     if errors:
         raise ValueError(
-            f"Seed breaks the connectcampaigns model ({shape_name}): " + "; ".join(errors)
+            f"Seed breaks the connectcampaigns model ({shape.name}): " + "; ".join(errors)
         )
+    shaped_request: dict[str, Any] = shaped(shape, request)
+    return shaped_request

@@ -10,14 +10,17 @@ from __future__ import annotations
 import copy
 import json
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Union
 
+from ._connectcampaigns import Quotas, Settings, check_tag_count
+from ._errors import ServiceError
 from ._options import check_account
+from ._records import Bucket, CampaignRecord, DialRequest, InstanceRecord, Store, members, shape
 from ._seeds import check_campaign, check_instance, enum
-from ._service import Quotas, Settings
-from ._store import Campaign, DialRequest, Instance, Store
-from ._validation import iso8601, parse_timestamp
+from ._validation import violations
+from ._wire import iso8601, parse_timestamp
 
 FORMAT = "pytest-campaigns-fake/1"
 Source = Union[dict[str, Any], str, "os.PathLike[str]"]
@@ -26,26 +29,18 @@ Source = Union[dict[str, Any], str, "os.PathLike[str]"]
 def dump(
     store: Store, quotas: Quotas, settings: Settings, accounts: dict[str, str]
 ) -> dict[str, Any]:
-    partitions = []
-    for p in store.partitions.values():
-        partitions.append(
+    buckets = []
+    for bucket in store.buckets.values():
+        buckets.append(
             {
-                "account": p.account,
-                "region": p.region,
-                "instances": [
-                    {
-                        "connectInstanceId": i.connect_instance_id,
-                        "status": i.status,
-                        "failureCode": i.failure_code,
-                        "encryptionConfig": i.encryption_config,
-                        "serviceLinkedRoleArn": i.service_linked_role_arn,
-                        "polls": i.polls,
-                    }
-                    for i in p.instances.values()
-                ],
-                "campaigns": [_campaign(c) for c in sorted(p.campaigns.values(), key=_seq)],
+                "account": bucket.account,
+                "region": bucket.region,
+                "instances": [_instance(i) for i in bucket.instances.values()],
+                "campaigns": [_campaign(c) for c in sorted(bucket.campaigns.values(), key=_seq)],
                 # Kept because the fake keeps them: their dial requests stay readable.
-                "deletedCampaigns": [_campaign(c) for c in sorted(p.deleted.values(), key=_seq)],
+                "deletedCampaigns": [
+                    _campaign(c) for c in sorted(bucket.deleted.values(), key=_seq)
+                ],
             }
         )
     data = {
@@ -57,22 +52,44 @@ def dump(
             "onboardingPolls": settings.onboarding_polls,
         },
         "accounts": dict(accounts),
-        "partitions": partitions,
+        "partitions": buckets,
     }
     # Round-trip through JSON so the caller gets plain data that shares nothing with the store.
-    loaded: dict[str, Any] = json.loads(json.dumps(data))
+    loaded: dict[str, Any] = json.loads(json.dumps(data, default=_json_default))
     return loaded
 
 
-def _seq(campaign: Campaign) -> int:
-    return campaign._seq
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso8601(value)
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def _campaign(c: Campaign) -> dict[str, Any]:
+def _seq(campaign: CampaignRecord) -> int:
+    return campaign.seq
+
+
+# The record's members beside those of the model's shapes: the fake's own.
+_INSTANCE_OWN = ("status", "failureCode", "serviceLinkedRoleArn", "polls")
+_CAMPAIGN_OWN = ("state", "seq", "dialRequests")
+
+
+def _instance(record: InstanceRecord) -> dict[str, Any]:
+    """The instance's config and job members side by side (they share connectInstanceId),
+    with the job's status and failure code, and the role, always present (None when unset)."""
+    entry: dict[str, Any] = {**record.config, **(record.job or {})}
+    entry["status"] = record.status
+    entry.setdefault("failureCode", None)
+    entry.setdefault("serviceLinkedRoleArn", None)
+    entry["polls"] = record.polls
+    return entry
+
+
+def _campaign(record: CampaignRecord) -> dict[str, Any]:
     return {
-        **c.describe(),
-        "state": c.state,
-        "seq": c._seq,
+        **record.data,
+        "state": record.state,
+        "seq": record.seq,
         "dialRequests": [
             {
                 "id": d.id,
@@ -82,7 +99,7 @@ def _campaign(c: Campaign) -> dict[str, Any]:
                 "attributes": d.attributes,
                 "acceptedAt": iso8601(d.accepted_at),
             }
-            for d in c.dial_requests
+            for d in record.dial_requests
         ],
     }
 
@@ -147,8 +164,8 @@ def restore(
             f"Corrupted pytest-campaigns-fake snapshot: {type(exc).__name__}: {exc}"
         ) from None
     fresh, per_instance, require_onboarding, onboarding_polls, accounts = loaded
-    store.partitions.clear()
-    store.partitions.update(fresh.partitions)
+    store.buckets.clear()
+    store.buckets.update(fresh.buckets)
     store.last_seq = fresh.last_seq
     store.ids = fresh.ids
     quotas.campaigns_per_instance = per_instance
@@ -178,79 +195,106 @@ def _build(data: dict[str, Any]) -> tuple[Store, int, bool, int | None, dict[str
     for part in data["partitions"]:
         if not _is_account(part["account"]) or not isinstance(part["region"], str):
             raise ValueError(f"bad partition {part['account']!r}/{part['region']!r}")
-        p = store.partition(part["account"], part["region"])
+        bucket = store.bucket(part["account"], part["region"])
         for raw in part["instances"]:
-            check_instance(raw["connectInstanceId"], raw["encryptionConfig"])
-            status, failure = raw["status"], raw["failureCode"]
-            if status is not None and status not in enum("InstanceOnboardingJobStatusCode"):
-                raise ValueError(f"instance {raw['connectInstanceId']}: bad status {status!r}")
-            if failure is not None and (
-                status != "FAILED" or failure not in enum("InstanceOnboardingJobFailureCode")
-            ):
-                raise ValueError(
-                    f"instance {raw['connectInstanceId']}: bad failureCode {failure!r} "
-                    f"for status {status!r}"
-                )
-            role = raw["serviceLinkedRoleArn"]
-            if role is not None and not isinstance(role, str):
-                raise ValueError(f"instance {raw['connectInstanceId']}: bad role {role!r}")
-            p.instances[raw["connectInstanceId"]] = Instance(
-                raw["connectInstanceId"],
-                status=status,
-                failure_code=failure,
-                encryption_config=raw["encryptionConfig"],
-                service_linked_role_arn=role,
-                polls=_count(raw["polls"], "polls"),
-            )
+            record = _instance_record(raw)
+            bucket.instances[record.connect_instance_id] = record
         deleted = part.get("deletedCampaigns", [])
         if not isinstance(deleted, list):
             raise ValueError("deletedCampaigns must be a list")
         live = sorted(part["campaigns"], key=lambda c: _count(c["seq"], "seq"))
         for raw, gone in [(c, False) for c in live] + [(c, True) for c in deleted]:
-            check_campaign(raw, raw["state"])
-            campaign_id, seq = raw["id"], raw["seq"]
-            if not isinstance(campaign_id, str) or not campaign_id or campaign_id in store.ids:
-                raise ValueError(f"missing or repeated campaign id {campaign_id!r}")
-            store.ids.add(campaign_id)
-            if raw["arn"] != p.campaign_arn(campaign_id):
-                raise ValueError(f"campaign {campaign_id}: arn {raw['arn']!r} is not its ARN")
-            if seq in seqs or not 0 < seq <= store.last_seq:
-                raise ValueError(f"campaign {campaign_id}: seq {seq} repeated or above lastSeq")
-            seqs.add(seq)
-            campaign = Campaign(
-                id=campaign_id,
-                arn=raw["arn"],
-                name=raw["name"],
-                connect_instance_id=raw["connectInstanceId"],
-                dialer_config=raw["dialerConfig"],
-                outbound_call_config=raw["outboundCallConfig"],
-                tags=raw["tags"],
-                state=raw["state"],
-                seq=seq,
-            )
-            for d in raw["dialRequests"]:
-                if not all(isinstance(d[k], str) for k in ("id", "clientToken", "phoneNumber")):
-                    raise ValueError(f"campaign {campaign_id}: bad dial request {d!r}")
-                if not isinstance(d["attributes"], dict):
-                    raise ValueError(f"campaign {campaign_id}: bad dial request attributes")
-                accepted = DialRequest(
-                    id=d["id"],
-                    client_token=d["clientToken"],
-                    phone_number=d["phoneNumber"],
-                    expiration_time=_when(d["expirationTime"]),
-                    attributes=d["attributes"],
-                    accepted_at=_when(d["acceptedAt"]),
-                )
-                if accepted.id in store.ids:
-                    raise ValueError(f"campaign {campaign_id}: repeated id {accepted.id!r}")
-                store.ids.add(accepted.id)
-                campaign.dial_requests.append(accepted)
-                campaign._tokens[accepted.client_token] = accepted
+            campaign = _campaign_record(raw, bucket, store, seqs)
             if gone:
-                p.deleted[campaign_id] = campaign
+                bucket.deleted[campaign.id] = campaign
             else:
-                p.add(campaign)
+                bucket.add(campaign)
     return store, per_instance, require_onboarding, polls, {k: str(v) for k, v in accounts.items()}
+
+
+def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
+    """An instance as a valid StartInstanceOnboardingJob made it, then its job and role."""
+    unknown = set(raw) - members("InstanceConfig") - members("InstanceOnboardingJobStatus")
+    unknown -= set(_INSTANCE_OWN)
+    instance_id = raw["connectInstanceId"]
+    if unknown:
+        raise ValueError(f"instance {instance_id}: unknown member(s) {sorted(unknown)}")
+    request = check_instance(instance_id, raw["encryptionConfig"])
+    status, failure = raw["status"], raw["failureCode"]
+    if status is not None and status not in enum("InstanceOnboardingJobStatusCode"):
+        raise ValueError(f"instance {instance_id}: bad status {status!r}")
+    if failure is not None and (
+        status != "FAILED" or failure not in enum("InstanceOnboardingJobFailureCode")
+    ):
+        raise ValueError(
+            f"instance {instance_id}: bad failureCode {failure!r} for status {status!r}"
+        )
+    role = raw["serviceLinkedRoleArn"]
+    if role is not None and not isinstance(role, str):
+        raise ValueError(f"instance {instance_id}: bad role {role!r}")
+    config = {
+        name: value
+        for name, value in raw.items()
+        if name in members("InstanceConfig") and value is not None
+    }
+    config.update({k: v for k, v in request.items() if k in members("InstanceConfig")})
+    job = None
+    if status is not None:
+        job = {
+            name: value
+            for name, value in raw.items()
+            if name in members("InstanceOnboardingJobStatus") and value is not None
+        }
+    return InstanceRecord(config, job, _count(raw["polls"], "polls"))
+
+
+def _campaign_record(
+    raw: dict[str, Any], bucket: Bucket, store: Store, seqs: set[int]
+) -> CampaignRecord:
+    """A campaign as a valid CreateCampaign made it (its members in the model's ``Campaign``
+    shape), in a modelled state, with its dial requests."""
+    campaign_id, seq = raw["id"], raw["seq"]
+    unknown = set(raw) - members("Campaign") - set(_CAMPAIGN_OWN)
+    if unknown:
+        raise ValueError(f"campaign {campaign_id!r}: unknown member(s) {sorted(unknown)}")
+    data = {name: value for name, value in raw.items() if name in members("Campaign")}
+    check_campaign(data, raw["state"])
+    broken = violations(shape("Campaign"), data)
+    if broken:
+        raise ValueError(f"campaign {campaign_id!r}: " + "; ".join(broken))
+    try:
+        check_tag_count(data.get("tags") or {})
+    except ServiceError as error:
+        raise ValueError(f"campaign {campaign_id!r}: {error.message}") from None
+    if not isinstance(campaign_id, str) or not campaign_id or campaign_id in store.ids:
+        raise ValueError(f"missing or repeated campaign id {campaign_id!r}")
+    store.ids.add(campaign_id)
+    if raw["arn"] != bucket.campaign_arn(campaign_id):
+        raise ValueError(f"campaign {campaign_id}: arn {raw['arn']!r} is not its ARN")
+    if seq in seqs or not 0 < seq <= store.last_seq:
+        raise ValueError(f"campaign {campaign_id}: seq {seq} repeated or above lastSeq")
+    seqs.add(seq)
+    data.setdefault("tags", {})
+    campaign = CampaignRecord(data, state=raw["state"], seq=seq)
+    for d in raw["dialRequests"]:
+        if not all(isinstance(d[k], str) for k in ("id", "clientToken", "phoneNumber")):
+            raise ValueError(f"campaign {campaign_id}: bad dial request {d!r}")
+        if not isinstance(d["attributes"], dict):
+            raise ValueError(f"campaign {campaign_id}: bad dial request attributes")
+        accepted = DialRequest(
+            id=d["id"],
+            client_token=d["clientToken"],
+            phone_number=d["phoneNumber"],
+            expiration_time=_when(d["expirationTime"]),
+            attributes=d["attributes"],
+            accepted_at=_when(d["acceptedAt"]),
+        )
+        if accepted.id in store.ids:
+            raise ValueError(f"campaign {campaign_id}: repeated id {accepted.id!r}")
+        store.ids.add(accepted.id)
+        campaign.dial_requests.append(accepted)
+        campaign.tokens[accepted.client_token] = accepted
+    return campaign
 
 
 def _count(value: Any, name: str) -> int:

@@ -9,18 +9,18 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import datetime, timezone
 from typing import Any, Callable
 
 from botocore.model import Shape
 
 from ._errors import ServiceError
-from ._model import contains
+from ._model import contains, shape_key
+from ._wire import parse_timestamp
 
 Checker = Callable[[Any, str, list[str]], None]
 
-# Shape names are unique within the one service model the fake loads.
-_cache: dict[str, Checker] = {}
+# Compiled once per shape of each model the fake serves.
+_cache: dict[tuple[int, str], Checker] = {}
 
 
 def validate(shape: Shape | None, params: dict[str, Any]) -> None:
@@ -45,9 +45,10 @@ def format_errors(errors: list[str]) -> str:
 
 
 def checker_for(shape: Shape) -> Checker:
-    checker = _cache.get(shape.name)
+    key = shape_key(shape)
+    checker = _cache.get(key)
     if checker is None:
-        checker = _cache[shape.name] = _compile(shape)
+        checker = _cache[key] = _compile(shape)
     return checker
 
 
@@ -104,7 +105,8 @@ def _type_error(type_name: str) -> str:
     return f"Member must be of type {_JSON_TYPE.get(type_name, type_name)}"
 
 
-Rule = tuple[str, Callable[[Any], bool]]
+# One constraint of a shape: its AWS phrase, and the predicate that tells it is violated.
+Constraint = tuple[str, Callable[[Any], bool]]
 
 
 def _predicate(predicate: Callable[[Any], bool]) -> Callable[[Any], bool]:
@@ -112,12 +114,12 @@ def _predicate(predicate: Callable[[Any], bool]) -> Callable[[Any], bool]:
     return predicate
 
 
-def _scalar_constraints(shape: Shape) -> list[Rule]:
+def _scalar_constraints(shape: Shape) -> list[Constraint]:
     """Length/value/pattern/enum constraints of a shape: (phrase, predicate "violated")."""
     if shape.type_name in ("structure", "boolean"):
         return []
     meta = shape.metadata
-    rules: list[Rule] = []
+    rules: list[Constraint] = []
     measure: Callable[[Any], Any]
     if shape.type_name in ("string", "list", "map"):
         measure, word = len, "length"
@@ -321,49 +323,3 @@ def _compile(shape: Shape) -> Checker:
         check_scalar(value, path, errors)
 
     return check_leaf
-
-
-_ISO = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|[+-]\d{2}:?\d{2})?"
-)
-
-
-def iso8601(value: datetime) -> str:
-    """A UTC datetime as the wire writes it: ISO-8601 with a ``Z``."""
-    return value.isoformat().replace("+00:00", "Z")
-
-
-def parse_timestamp(value: Any) -> datetime | None:
-    """An ISO-8601 string or epoch seconds as an aware UTC datetime; None if it is neither."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        try:
-            return datetime.fromtimestamp(value, tz=timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            return None
-    if not isinstance(value, str) or _ISO.fullmatch(value) is None:
-        return None
-    text = value.replace("z", "Z").replace("Z", "+00:00").replace("t", "T")
-    try:
-        parsed = datetime.fromisoformat(_trim_fraction(text))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    try:
-        return parsed.astimezone(timezone.utc)
-    except OverflowError:
-        # A valid instant just outside what datetime holds in UTC (year 1 or 9999 with an
-        # offset): as far out of any window as the nearest datetime that exists.
-        extreme = datetime.min if parsed.year == 1 else datetime.max
-        return extreme.replace(tzinfo=timezone.utc)
-
-
-def _trim_fraction(text: str) -> str:
-    # Python 3.9's fromisoformat accepts only 3 or 6 fractional digits.
-    match = re.search(r"\.(\d+)", text)
-    if match is None:
-        return text
-    digits = (match.group(1) + "000000")[:6]
-    return text[: match.start()] + "." + digits + text[match.end() :]

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -18,8 +18,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import OperationModel, Shape
 
 from ._errors import ServiceError
-from ._model import Model
-from ._validation import iso8601, parse_timestamp
+from ._model import Model, shape_key
 
 # A SigV4 credential scope: access key / date / region / service / aws4_request.
 _SCOPE = re.compile(r"([^/,\s=]+)/\d{8}/([^/,\s]+)/[^/,\s]+/aws4_request")
@@ -86,6 +85,11 @@ def identify(model: Model, request: AWSPreparedRequest) -> tuple[str, dict[str, 
         found = model.route(request.method.upper(), urlsplit(request.url).path)
         return (found[0].operation.name if found else "Unknown"), {}
     return op_model.name, params
+
+
+def routes(model: Model, request: AWSPreparedRequest) -> bool:
+    """Whether one of ``model``'s operations serves this request's method and path."""
+    return model.route(request.method.upper(), urlsplit(request.url).path) is not None
 
 
 def decode(model: Model, request: AWSPreparedRequest) -> tuple[OperationModel, dict[str, Any]]:
@@ -160,17 +164,18 @@ def shaped(shape: Shape | None, value: Any) -> Any:
 
 
 Projector = Callable[[Any], Any]
-_projectors: dict[str, Projector | None] = {}
+_projectors: dict[tuple[int, str], Projector | None] = {}
 
 
 def _projector(shape: Shape) -> Projector | None:
     """The copying function of a shape, compiled once; None for a scalar kept as it is."""
-    if shape.name in _projectors:
-        return _projectors[shape.name]
+    key = shape_key(shape)
+    if key in _projectors:
+        return _projectors[key]
     # A placeholder first: recursive shapes reach themselves through their members.
-    _projectors[shape.name] = _copy
+    _projectors[key] = _copy
     project = _compile_projector(shape)
-    _projectors[shape.name] = project
+    _projectors[key] = project
     return project
 
 
@@ -272,3 +277,51 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return iso8601(value)
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+# -- timestamps: ISO-8601 on the wire, aware UTC datetimes inside ---------------------------
+
+_ISO = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def iso8601(value: datetime) -> str:
+    """A UTC datetime as the wire writes it: ISO-8601 with a ``Z``."""
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """An ISO-8601 string or epoch seconds as an aware UTC datetime; None if it is neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or _ISO.fullmatch(value) is None:
+        return None
+    text = value.replace("z", "Z").replace("Z", "+00:00").replace("t", "T")
+    try:
+        parsed = datetime.fromisoformat(_trim_fraction(text))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:
+        # A valid instant just outside what datetime holds in UTC (year 1 or 9999 with an
+        # offset): as far out of any window as the nearest datetime that exists.
+        extreme = datetime.min if parsed.year == 1 else datetime.max
+        return extreme.replace(tzinfo=timezone.utc)
+
+
+def _trim_fraction(text: str) -> str:
+    # Python 3.9's fromisoformat accepts only 3 or 6 fractional digits.
+    match = re.search(r"\.(\d+)", text)
+    if match is None:
+        return text
+    digits = (match.group(1) + "000000")[:6]
+    return text[: match.start()] + "." + digits + text[match.end() :]

@@ -1,4 +1,4 @@
-"""Shared test set-up: no test may open a network connection."""
+"""Shared test set-up: no test may open a network connection; clients in both validation modes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+from support import Client, ClientFactory
+
+from pytest_campaigns_fake import CampaignsFake
 
 
 class NetworkAccessError(AssertionError):
@@ -24,3 +27,32 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
     monkeypatch.setattr(socket.socket, "connect", guard)
     monkeypatch.setattr(socket.socket, "connect_ex", guard)
     yield attempts
+
+
+# -- clients in both validation modes ------------------------------------------------------------
+# For the tests of every operation (test_campaigns.py, test_dial_requests.py, ...): each test
+# asking for ``client`` or ``make_client`` runs twice, with a default client and with one built
+# with ``parameter_validation=False`` (which sends what it is given, so that the fake's own
+# checks are what answer). A module that defines a fixture of the same name uses its own.
+
+
+@pytest.fixture(scope="module")
+def _client_cache() -> Iterator[dict[tuple[bool, str, str], Client]]:
+    cache: dict[tuple[bool, str, str], Client] = {}
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture(params=[True, False], ids=["validated", "unvalidated"])
+def make_client(
+    request: pytest.FixtureRequest,
+    campaigns_fake: CampaignsFake,
+    _client_cache: dict[tuple[bool, str, str], Client],
+) -> ClientFactory:
+    """The validation mode is the parameter; ``campaigns_fake`` answers every client."""
+    return ClientFactory(request.param, _client_cache)
+
+
+@pytest.fixture
+def client(make_client: ClientFactory) -> Client:
+    return make_client()

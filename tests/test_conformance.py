@@ -2,41 +2,31 @@
 
 from __future__ import annotations
 
-import inspect
 from datetime import timedelta
 from typing import Any
 
 import botocore.session
 import pytest
-from botocore import xform_name
 from botocore.model import Shape
 
 from pytest_campaigns_fake import CampaignsFake
 from pytest_campaigns_fake._model import load
-from pytest_campaigns_fake._service import TRANSITIONS, Service
 from pytest_campaigns_fake._validation import violations
 
 MODEL = botocore.session.Session().get_service_model("connectcampaigns")
-# Service methods that are not operations: the fake's seeding reaches the rules through them.
-SERVICE_HELPERS = {"handler", "check", "new_campaign", "finish_onboarding"}
 
 
 def test_the_fake_serves_exactly_the_models_operations() -> None:
-    expected = {xform_name(name) for name in MODEL.operation_names}
-    methods = {
-        name
-        for name, member in vars(Service).items()
-        if inspect.isfunction(member) and not name.startswith("_")
+    # The engine dispatches by the description's explicit table: it is the one to check.
+    served = {
+        name for served in CampaignsFake().engine.served for name in served.description.operations
     }
-    # The state transitions are served by one rule and its table, not by methods.
-    public = (methods - SERVICE_HELPERS) | {xform_name(op) for op in TRANSITIONS}
-    assert public == expected, (
+    expected = set(MODEL.operation_names)
+    assert served == expected, (
         "the operations the fake implements differ from the installed botocore model: "
-        f"missing {sorted(expected - public)}, extra {sorted(public - expected)}"
+        f"missing {sorted(expected - served)}, extra {sorted(served - expected)}"
     )
     assert len(expected) == 22
-    service = CampaignsFake()._service
-    assert all(service.handler(name) is not None for name in MODEL.operation_names)
 
 
 def _sample_path(uri: str) -> str:

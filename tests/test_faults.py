@@ -10,19 +10,14 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import boto3
 import botocore.session
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
+from support import DIALER, INSTANCE, error_code, error_status, new_client
 
 from pytest_campaigns_fake import CampaignsFake, FakeUsageError
 
-ACCESS_KEY = "AKIAFAKECAMPAIGNS000"
-SECRET_KEY = "fake-secret-key-for-tests"
-INSTANCE = "instance-1"
 ARN = "arn:aws:connect-campaigns:us-east-1:123456789012:campaign/c1"
-DIALER = {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}}
 DIAL_REQUEST = {
     "clientToken": "token-1",
     "phoneNumber": "+15550100",
@@ -78,37 +73,27 @@ def _model_errors() -> list[tuple[str, str, int]]:
 ERROR_TABLE = _model_errors()
 
 
-def _client(**config: Any) -> Any:
-    return boto3.session.Session().client(
-        "connectcampaigns",
-        region_name="us-east-1",
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        config=Config(**config) if config else None,
-    )
-
-
 @pytest.fixture(scope="module")
 def no_retry_client() -> Any:
     """A client that surfaces the first error instead of retrying it."""
-    return _client(retries={"max_attempts": 0})
+    return new_client(max_attempts=1)
 
 
 @pytest.fixture(scope="module")
 def raw_client() -> Any:
     """No client-side validation and no retries: the server sees whatever is sent."""
-    return _client(parameter_validation=False, retries={"max_attempts": 0})
+    return new_client(validate=False, max_attempts=1)
 
 
 @pytest.fixture(scope="module")
 def legacy_client() -> Any:
     """botocore's legacy retry mode (5 attempts), named: newer botocore defaults to standard."""
-    return _client(retries={"mode": "legacy"})
+    return new_client(retry_mode="legacy")
 
 
 @pytest.fixture(scope="module")
 def standard_client() -> Any:
-    return _client(retries={"mode": "standard", "total_max_attempts": 1})
+    return new_client(retry_mode="standard", max_attempts=1)
 
 
 def _call(client: Any, operation: str, **overrides: Any) -> dict[str, Any]:
@@ -462,7 +447,7 @@ def test_retries_give_up_after_legacy_attempts(
     with pytest.raises(legacy_client.exceptions.ThrottlingException) as caught:
         legacy_client.describe_campaign(id="c1")
     assert caught.value.response["ResponseMetadata"]["RetryAttempts"] == 4
-    assert campaigns_fake.calls.count("DescribeCampaign") == 5
+    assert campaigns_fake.calls.count_of("DescribeCampaign") == 5
 
 
 def test_rate_limit_on_the_fake_clock(campaigns_fake: CampaignsFake, no_retry_client: Any) -> None:
@@ -625,7 +610,7 @@ def test_verify_names_a_fault_that_never_fired() -> None:
     message = str(caught.value)
     assert message.startswith("2 fault(s) set up on the connectcampaigns fake never fired")
     assert "AccessDeniedException on DescribeCampaign (times=2" in message
-    assert "dial RequestThrottled on PutDialRequestBatch items (every time" in message
+    assert "item failure RequestThrottled on PutDialRequestBatch items (every time" in message
     assert "+15550001" in message
     assert isinstance(caught.value, AssertionError)
 
@@ -915,7 +900,7 @@ def test_operationless_fault_never_answers_an_unlisted_code(
     try:
         _call(no_retry_client, operation)
     except ClientError as error:
-        assert error.response["Error"]["Code"] != code
+        assert error_code(error) != code
     call = campaigns_fake.calls.last
     assert (call.operation, call.injected) == (operation, False)
     assert rule.fired == 0
@@ -948,8 +933,8 @@ def test_common_errors_fire_on_every_operation(
     )
     with pytest.raises(ClientError) as caught:
         _call(no_retry_client, operation)
-    assert caught.value.response["Error"]["Code"] == code
-    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == (status or 429)
+    assert error_code(caught.value) == code
+    assert error_status(caught.value) == (status or 429)
     assert rule.fired == 1
 
 

@@ -35,26 +35,22 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import boto3
 import botocore.session
 import pytest
 from botocore import xform_name
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.model import OperationModel, Shape
 from hypothesis import HealthCheck, example, given, note, reject, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
+from support import OTHER_REGION, REGION, STATES, new_client
 
 from pytest_campaigns_fake import CampaignsFake, mock_campaigns
 
 SERVICE = botocore.session.Session().get_service_model("connectcampaigns")
 OPERATIONS = tuple(sorted(SERVICE.operation_names))
-REGION = "us-east-1"
-OTHER_REGION = "eu-west-2"
 FROZEN_NOW = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
-CAMPAIGN_STATES = ("Initialized", "Running", "Paused", "Stopped", "Failed")
 MAX_TAGS = 50
 
 # Package bugs this suite found. Each has a strict xfail regression test at the end of this
@@ -132,7 +128,7 @@ class Ref:
         return Ref(self.shape, self.name, self.suffix + suffix)
 
 
-CAMPAIGN_NAMES = (*CAMPAIGN_STATES, "agentless", "tagged", "other-region")
+CAMPAIGN_NAMES = (*STATES, "agentless", "tagged", "other-region")
 INSTANCE_NAMES = ("inst-ready", "inst-empty", "inst-failed", "inst-pending")
 REFS: dict[str, tuple[Ref, ...]] = {
     "CampaignId": tuple(Ref("CampaignId", n) for n in CAMPAIGN_NAMES),
@@ -164,7 +160,7 @@ def seed(fake: CampaignsFake, client: Any, operation: str) -> World:
         state: fake.add_campaign(
             connect_instance_id="inst-ready", name=f"seed-{state}", state=state
         )
-        for state in CAMPAIGN_STATES
+        for state in STATES
     }
     seeded["agentless"] = fake.add_campaign(
         connect_instance_id="inst-ready",
@@ -954,13 +950,7 @@ class Fuzzer:
 
 @pytest.fixture(scope="module")
 def fuzzer() -> Fuzzer:
-    client = boto3.client(
-        "connectcampaigns",
-        region_name=REGION,
-        aws_access_key_id="AKIAFUZZTEST00000001",
-        aws_secret_access_key="fuzz-secret",
-        config=Config(parameter_validation=False, retries={"max_attempts": 0}),
-    )
+    client = new_client(REGION, validate=False, max_attempts=1)
     capture = Capture()
     client.meta.events.register("before-send.connectcampaigns", capture)
     return Fuzzer(client, capture)
@@ -1175,7 +1165,7 @@ def test_every_model_pattern_can_be_bounded() -> None:
 
 
 # -- bugs found by the fuzzers, pinned ----------------------------------------------------------
-# Raw requests handed to CampaignsFake._answer, so that botocore cannot refuse them first.
+# Raw requests handed to CampaignsFake.engine.answer, so that botocore cannot refuse them first.
 
 
 def _bug(name: str, cause: str) -> tuple[pytest.MarkDecorator, ...]:
@@ -1219,7 +1209,7 @@ def _bug(name: str, cause: str) -> tuple[pytest.MarkDecorator, ...]:
             marks=_bug(
                 "token-non-ascii-crash",
                 "a nextToken with non-ASCII characters raises TypeError out of handle() "
-                "(_service.py read_page_token: hmac.compare_digest on str)",
+                "(_connectcampaigns.py read_page_token: hmac.compare_digest on str)",
             ),
             id="next-token-non-ascii",
         ),
@@ -1274,7 +1264,7 @@ def test_pinned_validation_bug(method: str, path: str, body: bytes | None) -> No
             f"{REGION}/connect-campaigns/aws4_request, SignedHeaders=host, Signature=0"
         },
     )
-    response = fake._answer(request.prepare())
+    response = fake.engine.answer(request.prepare())
     document = json.loads(response.content)
     if "0001-01-01" in (body or b"").decode():
         # A valid instant, far outside the 30..900 s window: the item fails, the call does not.

@@ -12,42 +12,24 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
+from support import DIALER, OUTBOUND, code_and_message, new_client
 
 from pytest_campaigns_fake import CampaignsFake
 
-DIALER = {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}}
-OUTBOUND = {"connectContactFlowId": "flow-1", "connectQueueId": "queue-1"}
-
-
-def _client(*, validate: bool = True, region: str = "us-east-1") -> Any:
-    return boto3.session.Session().client(
-        "connectcampaigns",
-        region_name=region,
-        aws_access_key_id="AKIAFAKECAMPAIGNS000",
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 0}, parameter_validation=validate),
-    )
+QUEUED_OUTBOUND = {**OUTBOUND, "connectQueueId": "queue-1"}
 
 
 @pytest.fixture(scope="module")
 def client() -> Any:
-    return _client()
+    return new_client(max_attempts=1)
 
 
 @pytest.fixture(scope="module")
 def loose() -> Any:
     """A client that sends what it is given: the server-side checks alone decide."""
-    return _client(validate=False)
-
-
-def _error(call: Callable[[], Any]) -> tuple[str, str]:
-    with pytest.raises(ClientError) as caught:
-        call()
-    return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
+    return new_client(validate=False, max_attempts=1)
 
 
 def _create(client: Any, **extra: Any) -> dict[str, Any]:
@@ -55,7 +37,7 @@ def _create(client: Any, **extra: Any) -> dict[str, Any]:
         name="c",
         connectInstanceId="inst-1",
         dialerConfig=DIALER,
-        outboundCallConfig=OUTBOUND,
+        outboundCallConfig=QUEUED_OUTBOUND,
         **extra,
     )
     return answer
@@ -102,7 +84,7 @@ def test_tag_cap_is_validation_before_onboarding_and_quota(
     # Not onboarded and quota 0: the request itself is invalid, and that is what is said.
     campaigns_fake.quotas.campaigns_per_instance = 0
     tags = {f"k{i}": "v" for i in range(51)}
-    code, message = _error(lambda: _create(client, tags=tags))
+    code, message = code_and_message(lambda: _create(client, tags=tags))
     assert code == "ValidationException"
     assert "at most 50 tags" in message
 
@@ -128,10 +110,10 @@ def test_an_invalid_request_never_uses_up_a_fault(
     campaigns_fake: CampaignsFake, client: Any, name: str, call: Callable[[Any], Any]
 ) -> None:
     rule = campaigns_fake.inject_error(None, "ThrottlingException", times=1)
-    assert _error(lambda: call(client))[0] == "ValidationException"
+    assert code_and_message(lambda: call(client))[0] == "ValidationException"
     assert rule.fired == 0
     # The fault is still there for the next valid request.
-    assert _error(lambda: client.list_campaigns())[0] == "ThrottlingException"
+    assert code_and_message(lambda: client.list_campaigns())[0] == "ThrottlingException"
 
 
 # -- 3. only the members the model declares are stored -----------------------------------------
@@ -156,7 +138,7 @@ def test_update_outbound_call_config_ignores_members_its_input_lacks(
 ) -> None:
     created = _create(client)
     sneaky = _sending_extra(
-        _client(),
+        new_client(max_attempts=1),
         "UpdateCampaignOutboundCallConfig",
         lambda body: body.update(connectQueueId="queue-evil"),
     )
@@ -174,10 +156,10 @@ def test_unknown_nested_members_are_neither_stored_nor_echoed(
         body["dialerConfig"]["progressiveDialerConfig"]["evil"] = 1
         body["outboundCallConfig"]["hidden"] = {"x": 1}
 
-    created = _create(_sending_extra(_client(), "CreateCampaign", nest))
+    created = _create(_sending_extra(new_client(max_attempts=1), "CreateCampaign", nest))
     campaign = client.describe_campaign(id=created["id"])["campaign"]
     assert campaign["dialerConfig"] == DIALER
-    assert campaign["outboundCallConfig"] == OUTBOUND
+    assert campaign["outboundCallConfig"] == QUEUED_OUTBOUND
     assert "evil" not in json.dumps(campaigns_fake.snapshot())
     assert "hidden" not in json.dumps(campaigns_fake.snapshot())
 
@@ -191,7 +173,7 @@ def test_reads_while_other_threads_create(campaigns_fake: CampaignsFake) -> None
     errors: list[BaseException] = []
 
     def create() -> None:
-        client = _client()
+        client = new_client(max_attempts=1)
         while not stop.is_set():
             try:
                 _create(client)
@@ -226,7 +208,7 @@ def test_dot_matches_no_line_terminator(
     campaigns_fake: CampaignsFake, client: Any, terminator: str
 ) -> None:
     # TagResource's arn pattern is 'arn:.*'.
-    code, message = _error(
+    code, message = code_and_message(
         lambda: client.tag_resource(arn=f"arn:aws:connect-campaigns{terminator}x", tags={"k": "v"})
     )
     assert code == "ValidationException"
@@ -317,7 +299,7 @@ def test_a_snapshot_keeps_the_dial_requests_of_deleted_campaigns(
     with CampaignsFake() as other:
         other.load(snap)
         assert [d.client_token for d in other.dial_requests(campaign.id)] == ["t"]
-        assert _error(lambda: client.describe_campaign(id=campaign.id))[0] == (
+        assert code_and_message(lambda: client.describe_campaign(id=campaign.id))[0] == (
             "ResourceNotFoundException"
         )
 
@@ -334,12 +316,14 @@ def test_a_page_token_is_refused_under_another_filter_or_region(
     token = client.list_campaigns(maxResults=1)["nextToken"]
     assert client.list_campaigns(maxResults=1, nextToken=token)["campaignSummaryList"]
     other_filter = {"instanceIdFilter": {"value": "inst-2", "operator": "Eq"}}
-    code, message = _error(
+    code, message = code_and_message(
         lambda: client.list_campaigns(maxResults=1, nextToken=token, filters=other_filter)
     )
     assert (code, message) == ("ValidationException", f"Invalid nextToken: {token}")
-    west = _client(region="eu-west-2")
-    assert _error(lambda: west.list_campaigns(nextToken=token))[0] == "ValidationException"
+    west = new_client("eu-west-2", max_attempts=1)
+    assert (
+        code_and_message(lambda: west.list_campaigns(nextToken=token))[0] == "ValidationException"
+    )
 
 
 def test_a_number_too_large_for_a_double_gets_a_validation_message(
@@ -356,7 +340,7 @@ def test_a_number_too_large_for_a_double_gets_a_validation_message(
             "us-east-1/connect-campaigns/aws4_request, SignedHeaders=host, Signature=0"
         },
     ).prepare()
-    answer = campaigns_fake._answer(request)
+    answer = campaigns_fake.engine.answer(request)
     assert answer.status_code == 400
     assert answer.headers["x-amzn-ErrorType"] == "ValidationException"
     assert b"Value 'Infinity' at 'maxResults' failed to satisfy constraint" in answer.content

@@ -29,6 +29,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
+from support import ACCESS_KEY, ACCOUNT, SECRET_KEY, Client, create, error_code, new_client
 
 from pytest_campaigns_fake import (
     CampaignsFake,
@@ -38,12 +39,7 @@ from pytest_campaigns_fake import (
     mock_campaigns,
 )
 
-ACCESS_KEY = "AKIAINTERCEPTTEST001"
-SECRET_KEY = "intercept-test-secret"
 KEYS: dict[str, str] = {"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
-DEFAULT_ACCOUNT = "123456789012"
-DIALER: dict[str, Any] = {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}}
-OUTBOUND: dict[str, Any] = {"connectContactFlowId": "flow-1"}
 ONE_ATTEMPT = Config(retries={"total_max_attempts": 1})
 MAX_ATTEMPTS = {"legacy": 5, "standard": 3, "adaptive": 3}
 RETRY_MODES = tuple(MAX_ATTEMPTS)
@@ -51,8 +47,6 @@ RETRY_MODES = tuple(MAX_ATTEMPTS)
 # Captured at import, before any test can have activated a fake.
 ORIGINAL_EMIT = HierarchicalEmitter.__dict__["_emit"]
 ORIGINAL_ACQUIRE = TokenBucket.__dict__["acquire"]
-
-Client = Any  # botocore clients are generated classes: nothing narrower to name
 
 
 # -- fixtures ------------------------------------------------------------------------------
@@ -123,18 +117,6 @@ def aws_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
 
 
-def client(region: str = "us-east-1", **options: Any) -> Client:
-    options = {**KEYS, **options}
-    return boto3.session.Session().client("connectcampaigns", region_name=region, **options)
-
-
-def create(c: Client, name: str = "campaign", instance: str = "instance-1") -> dict[str, Any]:
-    answer: dict[str, Any] = c.create_campaign(
-        name=name, connectInstanceId=instance, dialerConfig=DIALER, outboundCallConfig=OUTBOUND
-    )
-    return answer
-
-
 def arn(region: str, account: str, campaign_id: str) -> str:
     return f"arn:aws:connect-campaigns:{region}:{account}:campaign/{campaign_id}"
 
@@ -147,10 +129,6 @@ def wrapped(cls: type, name: str, original: object) -> bool:
 
 def expiration() -> datetime:
     return datetime.now(timezone.utc) + timedelta(minutes=5)
-
-
-def error_code(error: ClientError) -> str:
-    return str(error.response["Error"]["Code"])
 
 
 # -- every client is intercepted -------------------------------------------------------------
@@ -190,20 +168,20 @@ def test_client_made_any_way_is_answered_by_the_fake(
 ) -> None:
     c = MAKERS[maker]("eu-west-2", endpoint_url)
     created = create(c, name="any-way")
-    assert created["arn"] == arn("eu-west-2", DEFAULT_ACCOUNT, created["id"])
+    assert created["arn"] == arn("eu-west-2", ACCOUNT, created["id"])
     assert [campaign.id for campaign in fake.campaigns] == [created["id"]]
     call = fake.calls.assert_called_once("CreateCampaign", name="any-way")
-    assert (call.region, call.account, call.status_code) == ("eu-west-2", DEFAULT_ACCOUNT, 200)
+    assert (call.region, call.account, call.status_code) == ("eu-west-2", ACCOUNT, 200)
     assert c.describe_campaign(id=created["id"])["campaign"]["name"] == "any-way"
     assert no_network == []
     assert lookups == []
 
 
 def test_client_created_before_activation_is_answered(no_network: list[object]) -> None:
-    early = client("ap-southeast-2")
+    early = new_client("ap-southeast-2")
     with CampaignsFake(require_onboarding=False) as active:
         created = create(early)
-        assert created["arn"] == arn("ap-southeast-2", DEFAULT_ACCOUNT, created["id"])
+        assert created["arn"] == arn("ap-southeast-2", ACCOUNT, created["id"])
         active.calls.assert_called_once("CreateCampaign")
     assert no_network == []
 
@@ -212,7 +190,7 @@ def test_client_created_on_another_thread_is_answered(
     fake: CampaignsFake, no_network: list[object]
 ) -> None:
     made: list[Client] = []
-    worker = threading.Thread(target=lambda: made.append(client()))
+    worker = threading.Thread(target=lambda: made.append(new_client()))
     worker.start()
     worker.join()
     created = create(made[0])
@@ -223,7 +201,7 @@ def test_client_created_on_another_thread_is_answered(
 def test_client_used_from_another_thread_is_answered(
     fake: CampaignsFake, no_network: list[object]
 ) -> None:
-    c = client()
+    c = new_client()
     answers: list[dict[str, Any]] = []
     failures: list[BaseException] = []
 
@@ -245,7 +223,7 @@ def test_client_used_from_another_thread_is_answered(
 def test_many_calls_never_touch_the_network(
     fake: CampaignsFake, no_network: list[object], lookups: list[str]
 ) -> None:
-    clients = [client(region) for region in ("us-east-1", "us-west-2", "eu-west-2")]
+    clients = [new_client(region) for region in ("us-east-1", "us-west-2", "eu-west-2")]
     for i in range(60):
         c = clients[i % len(clients)]
         created = create(c, name=f"c{i}")
@@ -280,7 +258,7 @@ class _Raw:
 
 
 def test_a_before_send_handler_of_the_test_keeps_precedence(fake: CampaignsFake) -> None:
-    c = client()
+    c = new_client()
     canned = {"id": "canned", "arn": "arn:canned", "name": "canned", "connectInstanceId": "i"}
 
     def answer(request: Any, **_: Any) -> AWSResponse:
@@ -296,7 +274,7 @@ def test_a_before_send_handler_of_the_test_keeps_precedence(fake: CampaignsFake)
         warnings.simplefilter("error")  # once per fake, not once per call
         assert c.list_campaigns()["campaignSummaryList"] == [canned]
     assert len(fake.calls) == 0
-    assert client().list_campaigns()["campaignSummaryList"] == []
+    assert new_client().list_campaigns()["campaignSummaryList"] == []
     assert len(fake.calls) == 1
 
 
@@ -306,7 +284,7 @@ def test_a_before_send_handler_of_the_test_keeps_precedence(fake: CampaignsFake)
 def test_without_a_fake_a_call_goes_to_the_network(
     no_network: list[object], lookups: list[str]
 ) -> None:
-    c = client(config=ONE_ATTEMPT)
+    c = new_client(max_attempts=1)
     # NetworkAccessError is an AssertionError, in case botocore lets it through unwrapped.
     with pytest.raises((BotoCoreError, AssertionError)):
         c.list_campaigns()
@@ -374,7 +352,7 @@ def test_no_configuration_anywhere_gets_dummy_credentials_and_region(
         c = boto3.client("connectcampaigns")
         created = create(c)
         assert c.meta.region_name == "us-east-1"
-        assert created["arn"] == arn("us-east-1", DEFAULT_ACCOUNT, created["id"])
+        assert created["arn"] == arn("us-east-1", ACCOUNT, created["id"])
         assert active.calls.last.region == "us-east-1"
     assert aws_environment() == before
     assert no_network == []
@@ -393,7 +371,7 @@ def test_client_without_credentials_made_before_activation_is_signed_with_dummie
         early.list_campaigns()
     with CampaignsFake(require_onboarding=False) as active:
         created = create(early)
-        assert created["arn"] == arn("eu-central-1", DEFAULT_ACCOUNT, created["id"])
+        assert created["arn"] == arn("eu-central-1", ACCOUNT, created["id"])
         assert active.calls.last.region == "eu-central-1"
     with pytest.raises(NoCredentialsError):
         early.list_campaigns()
@@ -415,7 +393,7 @@ def test_environment_credentials_give_way_to_dummies_inside_the_fake(
         assert inside._request_signer._credentials.access_key == _intercept.DUMMY_ACCESS_KEY
         assert inside.meta.region_name == "eu-west-2"
         created = create(inside)
-        assert created["arn"] == arn("eu-west-2", DEFAULT_ACCOUNT, created["id"])
+        assert created["arn"] == arn("eu-west-2", ACCOUNT, created["id"])
         # Static keys sign as given and pick the account.
         created = create(early)
         assert created["arn"] == arn("ap-northeast-1", "210987654321", created["id"])
@@ -459,7 +437,7 @@ def test_static_keys_of_a_credentials_file_sign_only_without_isolation(
         active.register_account("AKIAFROMFILE00000001", "333333333333")
         assert (aws_environment() == before) is not isolate
         created = create(boto3.client("connectcampaigns", region_name="ca-central-1"))
-        account = DEFAULT_ACCOUNT if isolate else "333333333333"
+        account = ACCOUNT if isolate else "333333333333"
         assert created["arn"] == arn("ca-central-1", account, created["id"])
     assert aws_environment() == before
     assert no_network == []
@@ -496,7 +474,7 @@ def test_credentials_needing_a_fetch_are_not_fetched(
     c = boto3.Session(profile_name=profile).client("connectcampaigns")
     with CampaignsFake(require_onboarding=False) as active:
         created = create(c)
-        assert created["arn"] == arn("ca-central-1", DEFAULT_ACCOUNT, created["id"])
+        assert created["arn"] == arn("ca-central-1", ACCOUNT, created["id"])
         assert active.calls.last.region == "ca-central-1"
     assert no_network == []
     assert lookups == []
@@ -504,10 +482,10 @@ def test_credentials_needing_a_fetch_are_not_fetched(
 
 def test_region_comes_from_the_signing_scope(fake: CampaignsFake) -> None:
     # Same endpoint for both: only the SigV4 scope tells the regions apart.
-    europe = client("eu-west-2", endpoint_url="https://example.invalid")
-    virginia = client("us-east-1", endpoint_url="https://example.invalid")
+    europe = new_client("eu-west-2", endpoint_url="https://example.invalid")
+    virginia = new_client("us-east-1", endpoint_url="https://example.invalid")
     created = create(europe)
-    assert created["arn"] == arn("eu-west-2", DEFAULT_ACCOUNT, created["id"])
+    assert created["arn"] == arn("eu-west-2", ACCOUNT, created["id"])
     assert fake.calls.last.region == "eu-west-2"
     with pytest.raises(virginia.exceptions.ResourceNotFoundException):
         virginia.describe_campaign(id=created["id"])
@@ -519,17 +497,17 @@ def test_region_comes_from_the_signing_scope(fake: CampaignsFake) -> None:
 def test_account_comes_from_the_registered_access_key(fake: CampaignsFake) -> None:
     fake.register_account("AKIAACCOUNTA00000001", "111111111111")
     fake.register_account("AKIAACCOUNTB00000002", "222222222222")
-    a = client(aws_access_key_id="AKIAACCOUNTA00000001")
-    b = client(aws_access_key_id="AKIAACCOUNTB00000002")
-    unknown = client(aws_access_key_id="AKIAUNREGISTERED0003")
+    a = new_client(access_key="AKIAACCOUNTA00000001")
+    b = new_client(access_key="AKIAACCOUNTB00000002")
+    unknown = new_client(access_key="AKIAUNREGISTERED0003")
     in_a, in_b, in_default = create(a), create(b), create(unknown)
     assert in_a["arn"] == arn("us-east-1", "111111111111", in_a["id"])
     assert in_b["arn"] == arn("us-east-1", "222222222222", in_b["id"])
-    assert in_default["arn"] == arn("us-east-1", DEFAULT_ACCOUNT, in_default["id"])
+    assert in_default["arn"] == arn("us-east-1", ACCOUNT, in_default["id"])
     assert [call.account for call in fake.calls] == [
         "111111111111",
         "222222222222",
-        DEFAULT_ACCOUNT,
+        ACCOUNT,
     ]
     with pytest.raises(b.exceptions.ResourceNotFoundException):
         b.describe_campaign(id=in_a["id"])
@@ -565,7 +543,7 @@ def test_throttled_twice_then_success_is_retried_without_sleeping(
     no_network: list[object],
     mode: str,
 ) -> None:
-    c = client(config=Config(retries={"mode": mode}))
+    c = new_client(retry_mode=mode)
     campaign = fake.add_campaign(connect_instance_id="instance-1")
     fake.throttle("DescribeCampaign", times=2)
     answer = c.describe_campaign(id=campaign.id)
@@ -591,7 +569,7 @@ def test_throttled_twice_then_success_is_retried_without_sleeping(
 def test_internal_server_error_is_retried(
     fake: CampaignsFake, sleeps: list[float], mode: str
 ) -> None:
-    c = client(config=Config(retries={"mode": mode}))
+    c = new_client(retry_mode=mode)
     campaign = fake.add_campaign(connect_instance_id="instance-1")
     fake.inject_error("GetCampaignState", "InternalServerException", times=2)
     answer = c.get_campaign_state(id=campaign.id)
@@ -611,7 +589,7 @@ def test_internal_server_error_is_retried(
 def test_throttling_beyond_max_attempts_surfaces(
     fake: CampaignsFake, sleeps: list[float], condition_waits: list[float | None], mode: str
 ) -> None:
-    c = client(config=Config(retries={"mode": mode}))
+    c = new_client(retry_mode=mode)
     campaign = fake.add_campaign(connect_instance_id="instance-1")
     fake.throttle("DescribeCampaign", times=None)
     with pytest.raises(c.exceptions.ThrottlingException) as raised:
@@ -632,7 +610,7 @@ def test_only_one_fake_records_retry_delays(sleeps: list[float]) -> None:
         with CampaignsFake(require_onboarding=False) as inner:
             campaign = inner.add_campaign(connect_instance_id="instance-1")
             inner.throttle("DescribeCampaign", times=1)
-            client().describe_campaign(id=campaign.id)
+            new_client().describe_campaign(id=campaign.id)
         assert len(inner.retry_delays) == 1
         assert outer.retry_delays == []
         assert len(outer.calls) == 0
@@ -648,7 +626,7 @@ OPERATIONS = 50
 def test_threads_share_one_fake_without_losing_anything(
     fake: CampaignsFake, no_network: list[object]
 ) -> None:
-    shared_client = client()
+    shared_client = new_client()
     shared = [create(shared_client, name=f"shared-{i}") for i in range(4)]
     for campaign in shared:
         shared_client.start_campaign(id=campaign["id"])
@@ -657,7 +635,7 @@ def test_threads_share_one_fake_without_losing_anything(
 
     def work(n: int) -> dict[str, Any]:
         rng = random.Random(n)
-        c = shared_client if n % 2 else client()
+        c = shared_client if n % 2 else new_client()
         done: dict[str, Any] = {
             "requests": 0,
             "created": [],
@@ -739,7 +717,7 @@ def test_threads_share_one_fake_without_losing_anything(
 
 
 def test_innermost_fake_answers_and_the_outer_one_resumes(no_network: list[object]) -> None:
-    c = client()
+    c = new_client()
     outer = CampaignsFake(require_onboarding=False).start()
     create(c, name="outer-1")
     inner = CampaignsFake(require_onboarding=False).start()
@@ -787,7 +765,7 @@ def test_starting_an_active_fake_twice_is_refused() -> None:
 
 
 def test_nested_mock_campaigns_blocks(no_network: list[object]) -> None:
-    c = client()
+    c = new_client()
     with mock_campaigns(require_onboarding=False) as outer:
         create(c, name="outer")
         with mock_campaigns(require_onboarding=False) as inner:

@@ -5,32 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
+from support import INSTANCE, OTHER_ACCOUNT, OTHER_KEY, new_client
 
 from pytest_campaigns_fake import Call, Calls, CampaignsFake
-
-INSTANCE = "instance-1"
-OTHER_ACCOUNT = "210987654321"
-OTHER_KEY = "AKIAOTHERACCOUNT0001"
-
-
-def _client(
-    region: str = "us-east-1", access_key: str = "AKIAFAKECAMPAIGNS000", **config: Any
-) -> Any:
-    return boto3.session.Session().client(
-        "connectcampaigns",
-        region_name=region,
-        aws_access_key_id=access_key,
-        aws_secret_access_key="secret",
-        config=Config(**config) if config else None,
-    )
 
 
 @pytest.fixture(scope="module")
 def raw_client() -> Any:
-    return _client(parameter_validation=False, retries={"max_attempts": 0})
+    return new_client(validate=False, max_attempts=1)
 
 
 def _create(client: Any, name: str, tags: dict[str, str] | None = None) -> dict[str, Any]:
@@ -128,8 +111,8 @@ def test_injected_errors_are_marked(campaigns_fake: CampaignsFake, campaigns_cli
 
 def test_region_and_account(campaigns_fake: CampaignsFake) -> None:
     campaigns_fake.register_account(OTHER_KEY, OTHER_ACCOUNT)
-    _client("eu-west-2").list_campaigns()
-    _client("ap-southeast-2", access_key=OTHER_KEY).list_campaigns()
+    new_client("eu-west-2").list_campaigns()
+    new_client("ap-southeast-2", OTHER_KEY).list_campaigns()
     assert [(c.region, c.account) for c in campaigns_fake.calls] == [
         ("eu-west-2", "123456789012"),
         ("ap-southeast-2", OTHER_ACCOUNT),
@@ -161,10 +144,16 @@ def test_helpers(campaigns_fake: CampaignsFake, campaigns_client: Any) -> None:
     assert [c.request_id for c in ones] == [calls[0].request_id, calls[2].request_id]
     assert len(calls.filter("DescribeCampaign")) == 3
     assert len(calls.filter(id=two.id)) == 1
-    assert calls.count("DescribeCampaign") == 3
-    assert calls.count("describe_campaign", id=one.id) == 2
-    assert calls.count("DescribeCampaign", id="missing") == 0
-    assert calls.count() == 4
+    assert calls.count_of("DescribeCampaign") == 3
+    assert calls.count_of("describe_campaign", id=one.id) == 2
+    assert calls.count_of("DescribeCampaign", id="missing") == 0
+    assert calls.count_of() == 4
+    # count is Sequence.count; the old count("Operation", ...) still answers, and warns.
+    assert calls.count(calls[0]) == 1
+    with pytest.warns(DeprecationWarning, match=r"use Calls.count_of"):
+        assert calls.count("DescribeCampaign", id=one.id) == 2
+    with pytest.warns(DeprecationWarning):
+        assert calls.count() == 4
     assert "DescribeCampaign" in repr(calls)
 
 
@@ -336,7 +325,7 @@ def test_filter_where_looks_inside_nested_params(
     found = campaigns_fake.calls.filter("PutDialRequestBatch", where=dials("+15550002"))
     assert len(found) == 1
     assert found.last.params["dialRequests"][0]["clientToken"] == "15550002"
-    assert campaigns_fake.calls.count("put_dial_request_batch", where=dials("+1999")) == 0
+    assert campaigns_fake.calls.count_of("put_dial_request_batch", where=dials("+1999")) == 0
 
 
 def test_save_and_load_a_snapshot_file(

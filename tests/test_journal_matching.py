@@ -30,7 +30,7 @@ def _members(operation: str) -> list[str]:
 ALL_MEMBERS = sorted({m for op in OPERATIONS for m in _members(op)})
 QUERIES: dict[str, Callable[..., Any]] = {
     "filter": Calls.filter,
-    "count": Calls.count,
+    "count_of": Calls.count_of,
     "assert_called": Calls.assert_called,
     "assert_called_once": Calls.assert_called_once,
     "assert_not_called": Calls.assert_not_called,
@@ -85,7 +85,7 @@ def test_every_operation_refuses_a_member_its_input_lacks(
 def test_every_input_member_is_accepted(campaigns_fake: CampaignsFake, operation: str) -> None:
     for member in _members(operation):
         params: dict[str, Any] = {member: object()}
-        assert campaigns_fake.calls.count(operation, **params) == 0
+        assert campaigns_fake.calls.count_of(operation, **params) == 0
 
 
 def test_the_silent_pass_of_the_issue_is_refused(dialled: Calls) -> None:
@@ -100,7 +100,7 @@ def test_the_silent_pass_of_the_issue_is_refused(dialled: Calls) -> None:
 def test_without_an_operation_a_member_of_some_input_is_needed(dialled: Calls) -> None:
     batch = dialled.last
     assert list(dialled.filter(id=batch.params["id"])) == [batch]
-    assert dialled.count(campaignIds=["x"]) == 0
+    assert dialled.count_of(campaignIds=["x"]) == 0
     with pytest.raises(TypeError) as caught:
         dialled.filter(phoneNumber="+15550100")
     assert str(caught.value) == (
@@ -109,7 +109,7 @@ def test_without_an_operation_a_member_of_some_input_is_needed(dialled: Calls) -
         "dialRequests=contains(phoneNumber=...)"
     )
     with pytest.raises(TypeError, match=r"^No connectcampaigns operation .* 'nope'; .* tags$"):
-        dialled.count(nope=1)
+        dialled.count_of(nope=1)
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_unknown_members_come_with_a_hint(
 
 
 def test_where_stays_a_free_predicate(dialled: Calls) -> None:
-    assert dialled.count("PutDialRequestBatch", where=lambda call: "anything" not in call.params)
+    assert dialled.count_of("PutDialRequestBatch", where=lambda call: "anything" not in call.params)
 
 
 # -- contains ----------------------------------------------------------------------------------
@@ -164,10 +164,10 @@ def test_contains_matches_a_dial_request(dialled: Calls) -> None:
         "PutDialRequestBatch",
         dialRequests=contains(phoneNumber="+15550100", clientToken="tok15550101"),
     )
-    assert dialled.count(dialRequests=contains(attributes={"n": "1"})) == 1
-    assert dialled.count(dialRequests=contains(attributes={"n": "1", "x": "y"})) == 0
+    assert dialled.count_of(dialRequests=contains(attributes={"n": "1"})) == 1
+    assert dialled.count_of(dialRequests=contains(attributes={"n": "1", "x": "y"})) == 0
     expires = batch.params["dialRequests"][0]["expirationTime"]
-    assert dialled.count(dialRequests=contains(expirationTime=expires)) == 1
+    assert dialled.count_of(dialRequests=contains(expirationTime=expires)) == 1
     with pytest.raises(AssertionError) as missing:
         dialled.assert_called("PutDialRequestBatch", dialRequests=contains(phoneNumber="+1999"))
     assert "Expected a call to PutDialRequestBatch(dialRequests=contains(phoneNumber='+1999'))" in (
@@ -182,8 +182,8 @@ def test_contains_matches_a_campaign_id(
     campaigns_client.get_campaign_state_batch(campaignIds=["id-2"])
     calls = campaigns_fake.calls
     assert list(calls.filter("GetCampaignStateBatch", campaignIds=contains("id-1"))) == [calls[0]]
-    assert calls.count("GetCampaignStateBatch", campaignIds=contains("id-2")) == 2
-    assert calls.count(campaignIds=contains("id-3")) == 0
+    assert calls.count_of("GetCampaignStateBatch", campaignIds=contains("id-2")) == 2
+    assert calls.count_of(campaignIds=contains("id-3")) == 0
     with pytest.raises(AssertionError, match=r"campaignIds=contains\('id-2'\)\), got 2;"):
         calls.assert_called_once("GetCampaignStateBatch", campaignIds=contains("id-2"))
 
@@ -199,7 +199,7 @@ def _send_raw(fake: CampaignsFake, path: str, document: Any) -> None:
             "connect-campaigns/aws4_request, SignedHeaders=host, Signature=" + "0" * 64
         },
     )
-    assert fake._answer(request.prepare()).status_code == 400
+    assert fake.engine.answer(request.prepare()).status_code == 400
 
 
 def test_contains_never_matches_what_is_not_a_list(campaigns_fake: CampaignsFake) -> None:
@@ -213,9 +213,9 @@ def test_contains_never_matches_what_is_not_a_list(campaigns_fake: CampaignsFake
     ] * 2
     assert [c.params.get("campaignIds") for c in calls[:2]] == ["id-1", {"id-1": "id-1"}]
     for value in ("id-1", "i"):
-        assert calls.count("GetCampaignStateBatch", campaignIds=contains(value)) == 0
-    assert calls.count("PutDialRequestBatch", dialRequests=contains(phoneNumber=1)) == 0
-    assert calls.count("PutDialRequestBatch", dialRequests=contains(phoneNumber="+1")) == 0
+        assert calls.count_of("GetCampaignStateBatch", campaignIds=contains(value)) == 0
+    assert calls.count_of("PutDialRequestBatch", dialRequests=contains(phoneNumber=1)) == 0
+    assert calls.count_of("PutDialRequestBatch", dialRequests=contains(phoneNumber="+1")) == 0
     # The same, on the matcher itself.
     assert not contains("i").matches("id-1")
     assert not contains("a").matches({"a": 1})
@@ -308,7 +308,7 @@ def test_contains_is_checked_against_the_model(
     matcher: contains,
     message: str,
 ) -> None:
-    for query in ("filter", "assert_not_called") if operation else ("filter", "count"):
+    for query in ("filter", "assert_not_called") if operation else ("filter", "count_of"):
         args = (operation,) if operation else ()
         with pytest.raises(TypeError) as caught:
             QUERIES[query](campaigns_fake.calls, *args, **{member: matcher})
@@ -381,7 +381,7 @@ def test_iteration_and_queries_while_other_threads_record(
         calls = campaigns_fake.calls
         for _ in range(50):
             snapshot = list(calls)
-            assert calls.count("ListCampaigns") >= len(snapshot)
+            assert calls.count_of("ListCampaigns") >= len(snapshot)
             assert calls.describe().count("\n") + 1 >= len(snapshot) or not snapshot
             repr(calls)
     finally:
@@ -419,7 +419,7 @@ def test_unknown_member(campaigns_fake):
 
 
 def test_bad_matcher(campaigns_fake):
-    campaigns_fake.calls.count(campaignIds=contains(id="c1"))  # USER-LINE-6
+    campaigns_fake.calls.count_of(campaignIds=contains(id="c1"))  # USER-LINE-6
 """
 
 

@@ -6,25 +6,15 @@ import asyncio
 import inspect
 import io
 import unittest
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import boto3
 import pytest
+from support import new_client
 
 import pytest_campaigns_fake
 from pytest_campaigns_fake import CampaignsFake, FakeUsageError, mock_campaigns
 
-
-def make_client() -> Any:
-    return boto3.session.Session().client(
-        "connectcampaigns",
-        region_name="us-east-1",
-        aws_access_key_id="AKIAEXAMPLE",
-        aws_secret_access_key="secret",
-    )
-
-
-CLIENT = make_client()
+CLIENT = new_client()
 
 
 def test_context_manager_returns_an_active_fresh_fake() -> None:
@@ -132,6 +122,7 @@ def test_decorating_a_non_testcase_class_is_refused() -> None:
 class _Reminders(unittest.TestCase):
     __test__ = False  # run by unittest's own runner below, not collected by pytest
     seen: ClassVar[list[CampaignsFake]] = []
+    campaigns_fake: CampaignsFake  # set by the mock_campaigns decorator, for each test
 
     def setUp(self) -> None:
         self.client = CLIENT

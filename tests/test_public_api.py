@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _public_members(obj: object) -> list[tuple[str, object]]:
-    members = []
+    members: list[tuple[str, object]] = []
     for name, member in vars(obj).items():
         if name.startswith("_"):
             continue
@@ -38,7 +38,7 @@ def test_every_public_name_and_member_has_a_docstring(name: str) -> None:
 
 
 def test_help_tells_a_newcomer_where_to_start() -> None:
-    text = pydoc.render_doc(pytest_campaigns_fake, renderer=pydoc.plaintext)
+    text = pydoc.render_doc(pytest_campaigns_fake, renderer=pydoc.plaintext)  # type: ignore[attr-defined]  # not in typeshed
     for needed in ("campaigns_fake", "mock_campaigns", "CampaignsFake", "calls", "FakeUsageError"):
         assert needed in text
 

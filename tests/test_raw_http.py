@@ -1,6 +1,6 @@
 """The fake's HTTP surface, with hand-built requests: no boto3 client shapes them.
 
-Each test prepares a botocore ``AWSRequest`` and hands it straight to ``CampaignsFake._answer``,
+Each test prepares a botocore ``AWSRequest`` and hands it straight to the engine,
 then reads the ``AWSResponse`` as a client would: status, headers, JSON body. This reaches what
 botocore never sends: unknown paths and methods, bodies that are not JSON, empty and
 hand-encoded URI labels, requests without a signature. ``send`` adds a SigV4-looking
@@ -21,14 +21,13 @@ from urllib.parse import quote
 
 import pytest
 from botocore.awsrequest import AWSRequest
+from support import ACCOUNT, UUID_RE
 
 from pytest_campaigns_fake import CampaignsFake
 
 HOST = "connect-campaigns.us-east-1.amazonaws.com"
 HOST_REGION = re.compile(r"connect-campaigns\.([a-z0-9-]+)\.amazonaws\.com")
 EU_HOST = "connect-campaigns.eu-west-2.amazonaws.com"
-ACCOUNT = "123456789012"
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 CREATE_BODY: dict[str, Any] = {
     "name": "raw",
     "connectInstanceId": "inst-1",
@@ -71,7 +70,7 @@ def send(
     if signed:
         all_headers.setdefault("Authorization", authorization(host))
     request = AWSRequest(method=method, url=f"https://{host}{path}", data=body, headers=all_headers)
-    response = fake._answer(request.prepare())
+    response = fake.engine.answer(request.prepare())
     content = response.content
     assert isinstance(content, bytes)
     return Answer(response.status_code, dict(response.headers.items()), content)
@@ -96,7 +95,7 @@ def assert_error(answer: Answer, status: int, code: str) -> dict[str, Any]:
     assert answer.status == status, (answer.status, answer.body)
     assert answer.header("x-amzn-ErrorType") == code
     request_id = answer.header("x-amzn-RequestId")
-    assert request_id is not None and UUID.fullmatch(request_id), request_id
+    assert request_id is not None and UUID_RE.fullmatch(request_id), request_id
     assert answer.header("Content-Type") == "application/json"
     assert answer.header("Content-Length") == str(len(answer.body))
     document = answer.json()
@@ -247,7 +246,7 @@ def test_unknown_members_are_ignored(fake: CampaignsFake) -> None:
 def test_a_streamed_body_is_read(fake: CampaignsFake) -> None:
     stream = io.BytesIO(json.dumps(CREATE_BODY).encode())
     created = assert_ok(send(fake, "PUT", "/campaigns", stream))
-    assert UUID.fullmatch(created["id"])
+    assert UUID_RE.fullmatch(created["id"])
 
 
 def test_a_body_on_an_operation_without_body_members_is_ignored(fake: CampaignsFake) -> None:

@@ -16,15 +16,11 @@ import botocore.endpoint
 import pytest
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
+from support import ACCOUNT, new_client
 
 from pytest_campaigns_fake import CampaignsFake, current
 from pytest_campaigns_fake._options import offered_regions
 
-KEYS: dict[str, str] = {
-    "aws_access_key_id": "AKIAREGIONSTEST00001",
-    "aws_secret_access_key": "regions-test-secret",
-}
-ACCOUNT = "123456789012"
 OFFERED = ("us-east-1", "us-west-2", "eu-west-2", "ap-southeast-2")
 NOT_OFFERED = ("eu-west-1", "us-east-2", "sa-east-1")
 ATTEMPTS = {"legacy": 5, "standard": 3}
@@ -58,10 +54,6 @@ def fake() -> Iterator[CampaignsFake]:
         yield active
 
 
-def client(region: str, **options: Any) -> Any:
-    return boto3.session.Session().client("connectcampaigns", region_name=region, **KEYS, **options)
-
-
 def test_the_tables_agree_with_botocore() -> None:
     assert set(OFFERED) <= set(offered_regions())
     assert not set(NOT_OFFERED) & set(offered_regions())
@@ -71,7 +63,7 @@ def test_the_tables_agree_with_botocore() -> None:
 def test_an_offered_region_is_answered(
     fake: CampaignsFake, no_network: list[object], lookups: list[str], region: str
 ) -> None:
-    c = client(region)
+    c = new_client(region)
     assert c.meta.endpoint_url == f"https://connect-campaigns.{region}.amazonaws.com"
     assert c.list_campaigns()["campaignSummaryList"] == []
     assert (fake.calls.last.operation, fake.calls.last.region) == ("ListCampaigns", region)
@@ -88,7 +80,7 @@ def test_a_region_not_offered_has_no_endpoint(
     region: str,
     mode: str,
 ) -> None:
-    c = client(region, config=Config(retries={"mode": mode}))
+    c = new_client(region, retry_mode=mode)
     with pytest.raises(EndpointConnectionError) as raised:
         c.list_campaigns()
     url = f"https://connect-campaigns.{region}.amazonaws.com/campaigns-summary"
@@ -115,7 +107,7 @@ def test_a_region_not_offered_has_no_endpoint(
 def test_every_aws_host_variant_is_checked_by_its_region(
     fake: CampaignsFake, region: str, config: Config | None
 ) -> None:
-    c = client(region, config=config)
+    c = new_client(region, config=config)
     if region in offered_regions():
         c.list_campaigns()
         assert fake.calls.last.region == region
@@ -127,7 +119,7 @@ def test_every_aws_host_variant_is_checked_by_its_region(
 
 def test_the_region_of_the_host_counts_not_the_signing_region(fake: CampaignsFake) -> None:
     # Signed for us-east-1, sent to AWS's host in eu-west-1: there is no such host.
-    c = client("us-east-1", endpoint_url="https://connect-campaigns.eu-west-1.amazonaws.com")
+    c = new_client("us-east-1", endpoint_url="https://connect-campaigns.eu-west-1.amazonaws.com")
     with pytest.raises(EndpointConnectionError):
         c.list_campaigns()
     assert len(fake.calls) == 0
@@ -140,7 +132,7 @@ def test_the_region_of_the_host_counts_not_the_signing_region(fake: CampaignsFak
 def test_a_custom_endpoint_is_answered_in_any_region(
     fake: CampaignsFake, no_network: list[object], endpoint_url: str
 ) -> None:
-    c = client("eu-west-1", endpoint_url=endpoint_url)
+    c = new_client("eu-west-1", endpoint_url=endpoint_url)
     created = c.create_campaign(
         name="custom",
         connectInstanceId="instance-1",
@@ -154,7 +146,7 @@ def test_a_custom_endpoint_is_answered_in_any_region(
 
 @pytest.mark.parametrize("region", ["eu-west-1", "sa-east-1", "cn-north-1"])
 def test_any_region_answers_every_region(no_network: list[object], region: str) -> None:
-    c = client(region)
+    c = new_client(region)
     with CampaignsFake(any_region=True) as active:
         assert c.list_campaigns()["campaignSummaryList"] == []
         assert active.calls.last.region == region
@@ -162,7 +154,7 @@ def test_any_region_answers_every_region(no_network: list[object], region: str) 
 
 
 def test_the_innermost_fake_decides(no_network: list[object]) -> None:
-    c = client("eu-west-1")
+    c = new_client("eu-west-1")
     with CampaignsFake() as outer:
         with CampaignsFake(any_region=True) as inner:
             c.list_campaigns()
@@ -174,14 +166,14 @@ def test_the_innermost_fake_decides(no_network: list[object]) -> None:
 
 def test_the_fixture_refuses_a_region_not_offered(campaigns_fake: CampaignsFake) -> None:
     with pytest.raises(EndpointConnectionError):
-        client("eu-west-1", config=Config(retries={"total_max_attempts": 1})).list_campaigns()
+        new_client("eu-west-1", max_attempts=1).list_campaigns()
     assert len(campaigns_fake.calls) == 0
 
 
 @pytest.mark.campaigns_fake(any_region=True)
 def test_the_marker_reaches_any_region(campaigns_fake: CampaignsFake) -> None:
     assert campaigns_fake.options.any_region
-    assert client("eu-west-1").list_campaigns()["campaignSummaryList"] == []
+    assert new_client("eu-west-1").list_campaigns()["campaignSummaryList"] == []
     assert campaigns_fake.calls.last.region == "eu-west-1"
 
 

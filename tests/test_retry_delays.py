@@ -15,16 +15,14 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
-import boto3
 import botocore.endpoint
 import botocore.retryhandler
 import pytest
-from botocore.config import Config
 from botocore.retries import standard
+from support import INSTANCE, new_client
 
 from pytest_campaigns_fake import CampaignsFake
 
-INSTANCE = "instance-1"
 # Binary fractions: every product below is exact, so equality is exact.
 JITTER = [0.25, 0.375, 0.625, 0.8125, 0.5625]
 
@@ -67,16 +65,6 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return asked
 
 
-def _client(mode: str) -> Any:
-    return boto3.session.Session().client(
-        "connectcampaigns",
-        region_name="us-east-1",
-        aws_access_key_id="AKIAFAKECAMPAIGNS000",
-        aws_secret_access_key="fake-secret-key-for-tests",
-        config=Config(retries={"mode": mode}),
-    )
-
-
 def _backoff(throttles: int) -> list[float]:
     """Both modes' throttling backoff: jitter * 2 ** (attempt - 1), below the 20 s cap."""
     return [JITTER[i] * 2**i for i in range(throttles)]
@@ -91,7 +79,7 @@ def test_expected_values_are_not_zero_nor_the_raw_jitter() -> None:
 def test_throttled_twice_records_the_exact_backoff(
     campaigns_fake: CampaignsFake, jitter: Jitter, sleeps: list[float], mode: str
 ) -> None:
-    client = _client(mode)
+    client = new_client(retry_mode=mode)
     campaign = campaigns_fake.add_campaign(connect_instance_id=INSTANCE)
     campaigns_fake.throttle("DescribeCampaign", times=2)
     answer = client.describe_campaign(id=campaign.id)
@@ -111,13 +99,13 @@ def test_throttled_twice_records_the_exact_backoff(
 def test_more_retries_grow_the_backoff(
     campaigns_fake: CampaignsFake, jitter: Jitter, sleeps: list[float], mode: str
 ) -> None:
-    client = _client(mode)
+    client = new_client(retry_mode=mode)
     # Standard mode stops after 3 attempts; legacy after 5.
     throttles = {"legacy": 4, "standard": 2}[mode]
     campaigns_fake.throttle("ListCampaigns", times=None)
     with pytest.raises(client.exceptions.ThrottlingException):
         client.list_campaigns()
-    assert campaigns_fake.calls.count("ListCampaigns") == throttles + 1
+    assert campaigns_fake.calls.count_of("ListCampaigns") == throttles + 1
     assert campaigns_fake.retry_delays == _backoff(throttles)
     assert sleeps == [0] * throttles
     assert not set(sleeps) & set(_backoff(throttles))
@@ -127,7 +115,7 @@ def test_unpatched_jitter_stays_in_its_bounds(
     campaigns_fake: CampaignsFake, sleeps: list[float]
 ) -> None:
     # Without the patch the values are random, yet bounded: rand in [0, 1) times 2 ** i.
-    client = _client("legacy")
+    client = new_client(retry_mode="legacy")
     campaigns_fake.throttle("ListCampaigns", times=3)
     client.list_campaigns()
     delays = campaigns_fake.retry_delays

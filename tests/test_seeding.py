@@ -11,50 +11,26 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
-from botocore.exceptions import ClientError
+from support import ACCOUNT, DIALER, OTHER_ACCOUNT, OTHER_KEY, STATES, code_and_status, new_client
 
 from pytest_campaigns_fake import Campaign, CampaignsFake, Instance
 
-ACCOUNT = "123456789012"
-OTHER_ACCOUNT = "210987654321"
-OTHER_KEY = "AKIAOTHERACCOUNT0002"
-STATES = ("Initialized", "Running", "Paused", "Stopped", "Failed")
 ROLE = re.compile(
     r"arn:aws:iam::123456789012:role/aws-service-role/connect-campaigns\.amazonaws\.com/"
     r"AWSServiceRoleForConnectCampaigns_[A-Za-z0-9]{20}"
 )
-DIALER = {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}}
-
-
-def _client(region: str = "us-east-1", access_key: str = "AKIAFAKECAMPAIGNS000") -> Any:
-    return boto3.session.Session().client(
-        "connectcampaigns",
-        region_name=region,
-        aws_access_key_id=access_key,
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 0}),
-    )
 
 
 @pytest.fixture(scope="module")
 def client() -> Any:
-    return _client()
+    return new_client(max_attempts=1)
 
 
 @pytest.fixture(scope="module")
 def eu_client() -> Any:
     """A client acting in OTHER_ACCOUNT (once the fake registers OTHER_KEY) in eu-west-2."""
-    return _client("eu-west-2", OTHER_KEY)
-
-
-def _error(call: Callable[[], Any]) -> tuple[str, int]:
-    with pytest.raises(ClientError) as caught:
-        call()
-    response = caught.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
+    return new_client("eu-west-2", OTHER_KEY, max_attempts=1)
 
 
 def _plain(answer: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +80,9 @@ def test_add_instance_in_progress(campaigns_fake: CampaignsFake, client: Any) ->
         "connectInstanceId": "inst-wip",
         "status": "IN_PROGRESS",
     }
-    assert _error(lambda: client.get_connect_instance_config(connectInstanceId="inst-wip")) == (
+    assert code_and_status(
+        lambda: client.get_connect_instance_config(connectInstanceId="inst-wip")
+    ) == (
         "ResourceNotFoundException",
         404,
     )
@@ -121,7 +99,7 @@ def test_add_instance_failed(campaigns_fake: CampaignsFake, client: Any) -> None
     }
     # Only a FAILED job can be deleted.
     client.delete_instance_onboarding_job(connectInstanceId="inst-bad")
-    assert _error(
+    assert code_and_status(
         lambda: client.get_instance_onboarding_job_status(connectInstanceId="inst-bad")
     ) == ("ResourceNotFoundException", 404)
 
@@ -191,7 +169,7 @@ def test_add_campaign_in_every_state(
         },
         "tags": {"team": "blue"},
     }
-    assert campaigns_fake.campaign(campaign.id) is campaign
+    assert campaigns_fake.campaign(campaign.id) == campaign
     assert campaigns_fake.campaigns == [campaign]
 
 
@@ -298,15 +276,15 @@ def test_seeds_in_another_region_and_account(
         in config["connectInstanceConfig"]["serviceLinkedRoleArn"]
     )
     # Invisible from the default account and region...
-    assert _error(lambda: client.describe_campaign(id=campaign.id))[0] == (
+    assert code_and_status(lambda: client.describe_campaign(id=campaign.id))[0] == (
         "ResourceNotFoundException"
     )
     assert client.list_campaigns()["campaignSummaryList"] == []
-    assert _error(lambda: client.get_connect_instance_config(connectInstanceId="inst-eu"))[0] == (
-        "ResourceNotFoundException"
-    )
+    assert code_and_status(lambda: client.get_connect_instance_config(connectInstanceId="inst-eu"))[
+        0
+    ] == ("ResourceNotFoundException")
     # ...and from the same account in another region.
-    same_account_us = _client("us-east-1", OTHER_KEY)
+    same_account_us = new_client("us-east-1", OTHER_KEY, max_attempts=1)
     assert same_account_us.list_campaigns()["campaignSummaryList"] == []
     assert campaigns_fake.instance("inst-eu", region="eu-west-2", account_id=OTHER_ACCOUNT)
     with pytest.raises(KeyError):
@@ -327,7 +305,7 @@ def test_seed_arn_partition(campaigns_fake: CampaignsFake, region: str, partitio
 def test_set_campaign_state(campaigns_fake: CampaignsFake, client: Any) -> None:
     campaign = campaigns_fake.add_campaign(connect_instance_id="inst-1")
     returned = campaigns_fake.set_campaign_state(campaign.id, "Stopped")
-    assert returned is campaign
+    assert returned == campaign
     assert campaign.state == "Stopped"
     assert client.get_campaign_state(id=campaign.id)["state"] == "Stopped"
     with pytest.raises(client.exceptions.InvalidCampaignStateException) as caught:
@@ -447,7 +425,7 @@ def _observe(client: Any, eu_client: Any, made: dict[str, Any]) -> dict[str, Any
         _plain(eu_client.list_tags_for_resource(arn=made["eu_arn"])),
         _plain(eu_client.get_connect_instance_config(connectInstanceId="inst-eu")),
     ]
-    seen["eu_from_default"] = _error(lambda: client.describe_campaign(id=made["eu"]))
+    seen["eu_from_default"] = code_and_status(lambda: client.describe_campaign(id=made["eu"]))
     return seen
 
 
@@ -544,7 +522,7 @@ def test_load_replaces_existing_state(campaigns_fake: CampaignsFake, client: Any
     dropped = campaigns_fake.add_campaign(connect_instance_id="inst-a", name="dropped")
     campaigns_fake.load(snap)
     assert [c.id for c in campaigns_fake.campaigns] == [kept.id]
-    assert _error(lambda: client.describe_campaign(id=dropped.id))[0] == (
+    assert code_and_status(lambda: client.describe_campaign(id=dropped.id))[0] == (
         "ResourceNotFoundException"
     )
 

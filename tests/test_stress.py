@@ -25,20 +25,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Callable
 
-import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from support import ACCOUNT, REGION, STATES, new_client
 
 from pytest_campaigns_fake import CampaignsFake
 
 THREADS = 8
 OPERATIONS_PER_THREAD = 300
-REGION = "us-east-1"
 INSTANCE = "inst-stress"
 SEED_CAMPAIGNS = 8
 TAG_KEYS = tuple(f"k{i}" for i in range(8))  # never more than 50 tags on a campaign
-STATES = ("Initialized", "Running", "Paused", "Stopped", "Failed")
 
 # Package bugs this file found, each pinned by a strict xfail test below. While one is listed,
 # the stress test checks only what does not depend on it; delete the entry once it is fixed.
@@ -73,7 +71,6 @@ MIX = {
     "delete": 6,
 }
 SWITCH_INTERVAL = 1e-6
-ONE_ATTEMPT = Config(retries={"max_attempts": 0}, max_pool_connections=THREADS)
 
 
 @dataclass
@@ -264,7 +261,7 @@ class Worker:
         return None
 
     def _arn(self, campaign_id: str) -> str:
-        return f"arn:aws:connect-campaigns:{REGION}:123456789012:campaign/{campaign_id}"
+        return f"arn:aws:connect-campaigns:{REGION}:{ACCOUNT}:campaign/{campaign_id}"
 
 
 def list_all(call: Callable[..., Any], page_size: int) -> list[str]:
@@ -354,23 +351,18 @@ def stress_fake() -> Iterator[CampaignsFake]:
         yield fake
 
 
-def new_client() -> Any:
-    return boto3.session.Session().client(
-        "connectcampaigns",
-        region_name=REGION,
-        aws_access_key_id="AKIASTRESSTEST000001",
-        aws_secret_access_key="stress-secret",
-        config=ONE_ATTEMPT,
-    )
+def stress_client() -> Any:
+    """One attempt per call, and a connection pool for every thread."""
+    return new_client(REGION, max_attempts=1, config=Config(max_pool_connections=THREADS))
 
 
 @pytest.mark.parametrize("sharing", ["client-per-thread", "one-shared-client"])
 def test_concurrent_mixed_operations(stress_fake: CampaignsFake, sharing: str) -> None:
     fake = stress_fake
     clients = (
-        [new_client() for _ in range(THREADS)]
+        [stress_client() for _ in range(THREADS)]
         if sharing == "client-per-thread"
-        else [new_client()] * THREADS
+        else [stress_client()] * THREADS
     )
     seed_reports = Report()
     seeded = [
@@ -486,7 +478,7 @@ def test_journal_order_follows_execution_order(monkeypatch: pytest.MonkeyPatch) 
         record(call)
 
     monkeypatch.setattr(journal, "record", slow_record)
-    starter, dialer = new_client(), new_client()
+    starter, dialer = stress_client(), stress_client()
     with fake:
         thread = threading.Thread(target=lambda: starter.start_campaign(id=campaign.id))
         thread.start()

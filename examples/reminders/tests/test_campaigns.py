@@ -91,7 +91,7 @@ def test_find_campaign_reads_every_page(
 
     assert found is not None
     assert found.id == wanted.id
-    assert campaigns_fake.calls.count("ListCampaigns") == 2  # pages of 50
+    assert campaigns_fake.calls.count_of("ListCampaigns") == 2  # pages of 50
     assert dialer.find_campaign("missing", INSTANCE) is None
 
 
@@ -104,8 +104,8 @@ def test_launch_twice_creates_once_and_dials_once(
     again, repushed = dialer.launch(spec, contacts, run_key="2024-06-03")
 
     assert again == first
-    assert campaigns_fake.calls.count("CreateCampaign") == 1
-    assert campaigns_fake.calls.count("StartCampaign") == 1
+    assert campaigns_fake.calls.count_of("CreateCampaign") == 1
+    assert campaigns_fake.calls.count_of("StartCampaign") == 1
     assert len(campaigns_fake.dial_requests(first.id)) == 30
     assert [a.dial_request_id for a in repushed.accepted] == [
         a.dial_request_id for a in pushed.accepted

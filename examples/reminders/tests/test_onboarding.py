@@ -31,7 +31,7 @@ def test_waits_for_the_job_then_returns_the_config(
     assert ROLE.fullmatch(config["serviceLinkedRoleArn"])
     assert config["encryptionConfig"] == {"enabled": False}
     # The job succeeds on its third status poll; the app slept before each one, instantly.
-    assert campaigns_fake.calls.count("GetInstanceOnboardingJobStatus") == 3
+    assert campaigns_fake.calls.count_of("GetInstanceOnboardingJobStatus") == 3
     assert fake_time.sleeps == [10, 10, 10]
     campaigns_fake.calls.assert_called_once(
         "StartInstanceOnboardingJob",
@@ -106,7 +106,7 @@ def test_a_job_that_fails_while_we_wait_is_not_restarted(
         dialer.onboard(INSTANCE)
 
     assert raised.value.failure_code == "KMS_KEY_NOT_FOUND"
-    assert campaigns_fake.calls.count("GetInstanceOnboardingJobStatus") == 2
+    assert campaigns_fake.calls.count_of("GetInstanceOnboardingJobStatus") == 2
     campaigns_fake.calls.assert_not_called("DeleteInstanceOnboardingJob")
     campaigns_fake.calls.assert_called_once("StartInstanceOnboardingJob")
 

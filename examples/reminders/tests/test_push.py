@@ -76,7 +76,7 @@ def test_a_repeated_run_dials_nobody_twice(
     ]
     assert len(tuesday.accepted) == 5
     assert len(campaigns_fake.dial_requests(campaign_id)) == 45
-    assert campaigns_fake.calls.count("PutDialRequestBatch") == 2 + 2 + 1
+    assert campaigns_fake.calls.count_of("PutDialRequestBatch") == 2 + 2 + 1
 
 
 def test_a_rerun_after_a_restart_is_still_idempotent(
@@ -139,7 +139,7 @@ def test_items_throttled_on_every_attempt_are_rejected(
     assert [(r.contact, r.failure_code) for r in result.rejected] == [
         (contacts[1], "RequestThrottled")
     ]
-    assert campaigns_fake.calls.count("PutDialRequestBatch") == dialer.max_item_attempts == 4
+    assert campaigns_fake.calls.count_of("PutDialRequestBatch") == dialer.max_item_attempts == 4
     assert fake_time.sleeps == [1.0, 2.0, 4.0]
 
 
@@ -236,4 +236,4 @@ def test_throttling_beyond_the_retry_budget_reaches_the_caller(
 
     assert raised.value.response["Error"]["Code"] == "ThrottlingException"
     assert raised.value.response["ResponseMetadata"]["RetryAttempts"] == 2
-    assert campaigns_fake.calls.count("PutDialRequestBatch") == 3
+    assert campaigns_fake.calls.count_of("PutDialRequestBatch") == 3

@@ -55,7 +55,7 @@ class ReminderDayTest(unittest.TestCase):
         self.assertTrue(pushed.ok)
         self.assertEqual(pushed.batches, 3)
         self.assertEqual(paused, "paused")
-        self.assertEqual(fake.calls.count("PutDialRequestBatch"), 3)
+        self.assertEqual(fake.calls.count_of("PutDialRequestBatch"), 3)
         fake.calls.assert_called_once("StopCampaign", id=campaign.id)
         fake.calls.assert_called_once("DeleteConnectInstanceConfig", connectInstanceId=INSTANCE)
         self.assertEqual(fake.campaigns, [])

@@ -1,0 +1,542 @@
+"""connectcampaigns (2021-01-30): the service description, business rules only.
+
+``OPERATIONS`` is the explicit table the engine dispatches by: each rule is registered under
+the model's operation name, at its implementation (grep ``"CreateCampaign"`` and land on it).
+A rule receives the caller's bucket and parameters that already passed the model's
+validation, and returns the output shape's members (or None for operations without output).
+``CHECKS`` are the checks an operation makes on the request alone, run before faults.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Callable
+
+from ._clock import Clock, Ids
+from ._engine import Description, Result, Rule
+from ._errors import ServiceError, not_found, validation
+from ._faults import ItemFaults
+from ._hints import not_found_hint
+from ._model import load
+from ._options import check_bool, check_count
+from ._records import (
+    Bucket,
+    CampaignRecord,
+    DialRequest,
+    InstanceRecord,
+    Store,
+    members,
+)
+
+EXPIRATION_MIN = timedelta(seconds=30)
+EXPIRATION_MAX = timedelta(seconds=900)
+CLIENT_TOKEN_VALIDITY = timedelta(days=7)
+DEFAULT_PAGE_SIZE = 50
+MAX_TAGS = 50
+_TOKEN_KEY = b"pytest-campaigns-fake/list-campaigns"
+
+# operation -> {current state: new state}; a state missing from the map is illegal there.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "StartCampaign": {"Initialized": "Running"},
+    "PauseCampaign": {"Running": "Paused"},
+    "ResumeCampaign": {"Paused": "Running"},
+    "StopCampaign": {"Running": "Stopped", "Paused": "Stopped"},
+}
+AGENTLESS = "agentlessDialerConfig"
+
+
+@dataclass
+class Quotas:
+    """Adjustable service quotas; a value is checked when it is set (``"25"`` is refused)."""
+
+    campaigns_per_instance: int = 25
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        check_count(name, value)
+        super().__setattr__(name, value)
+
+
+@dataclass
+class Settings:
+    """Behaviour a test may change while the fake runs; values are checked when set."""
+
+    require_onboarding: bool = True
+    # An IN_PROGRESS onboarding job succeeds on this status poll; None: only when told.
+    onboarding_polls: int | None = 1
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "require_onboarding":
+            check_bool(name, value)
+        elif value is not None:
+            check_count(name, value, none="None")
+        super().__setattr__(name, value)
+
+
+@dataclass
+class Service:
+    """What the rules act on besides the bucket: the fake's store, time, ids and settings."""
+
+    store: Store
+    clock: Clock
+    ids: Ids
+    settings: Settings
+    quotas: Quotas
+    faults: ItemFaults
+
+
+OPERATIONS: dict[str, Rule] = {}
+CHECKS: dict[str, Rule] = {}
+
+
+def operation(name: str, table: dict[str, Rule] = OPERATIONS) -> Callable[[Rule], Rule]:
+    """Register a rule for the model's operation ``name``."""
+
+    def register(rule: Rule) -> Rule:
+        table[name] = rule
+        return rule
+
+    return register
+
+
+# -- checks on the request alone -------------------------------------------------------------
+
+
+@operation("CreateCampaign", CHECKS)
+@operation("TagResource", CHECKS)
+def check_tags(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    check_tag_count(params.get("tags") or {})
+    return None
+
+
+@operation("StartInstanceOnboardingJob", CHECKS)
+def check_encryption(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    encryption = params["encryptionConfig"]
+    if encryption.get("enabled") and not encryption.get("keyArn"):
+        raise validation("keyArn is required when encryption is enabled")
+    return None
+
+
+@operation("ListCampaigns", CHECKS)
+def check_page_token(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    if params.get("nextToken"):
+        read_page_token(params["nextToken"], list_scope(bucket, params))
+    return None
+
+
+# -- campaigns -------------------------------------------------------------------------------
+
+
+@operation("CreateCampaign")
+def create_campaign(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    instance_id = params["connectInstanceId"]
+    instance = bucket.instances.get(instance_id)
+    if service.settings.require_onboarding and (instance is None or instance.status != "SUCCEEDED"):
+        raise ServiceError(
+            "ResourceNotFoundException",
+            f"Connect instance {instance_id} is not onboarded to outbound campaigns",
+        )
+    quota = service.quotas.campaigns_per_instance
+    if bucket.campaigns_per_instance.get(instance_id, 0) >= quota:
+        raise ServiceError(
+            "ServiceQuotaExceededException",
+            f"Campaigns per instance quota of {quota} reached for instance {instance_id}",
+        )
+    campaign = new_campaign(service, bucket, params)
+    result: dict[str, Any] = {"id": campaign.id, "arn": campaign.data["arn"]}
+    if params.get("tags"):
+        result["tags"] = campaign.data["tags"]
+    return result
+
+
+def new_campaign(
+    service: Service, bucket: Bucket, request: dict[str, Any], state: str = "Initialized"
+) -> CampaignRecord:
+    """A campaign made from a valid CreateCampaign request: the members the model's
+    ``Campaign`` declares are copied from it (a member a botocore release adds to both comes
+    along without code), then the service's own: id, ARN, tags."""
+    check_tag_count(request.get("tags") or {})
+    campaign_id = service.store.fresh_id(service.ids.uuid)
+    # The request's params are the request path's own copy (the journal keeps the raw
+    # request), and seeds copy the test's dicts: nothing stored here is shared.
+    data = {name: value for name, value in request.items() if name in members("Campaign")}
+    data.update(id=campaign_id, arn=bucket.campaign_arn(campaign_id))
+    data["tags"] = dict(request.get("tags") or {})
+    campaign = CampaignRecord(data, state=state, seq=service.store.next_seq())
+    bucket.add(campaign)
+    return campaign
+
+
+@operation("DescribeCampaign")
+def describe_campaign(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    return {"campaign": campaign_of(bucket, params["id"]).describe()}
+
+
+@operation("DeleteCampaign")
+def delete_campaign(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    bucket.remove(campaign_of(bucket, params["id"]))
+    return None
+
+
+@operation("GetCampaignState")
+def get_campaign_state(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    return {"state": campaign_of(bucket, params["id"]).state}
+
+
+@operation("GetCampaignStateBatch")
+def get_campaign_state_batch(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    succeeded: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for campaign_id in params["campaignIds"]:
+        campaign = bucket.campaigns.get(campaign_id)
+        code = (
+            "ResourceNotFound"
+            if campaign is None
+            else service.faults.item_failure("GetCampaignStateBatch", {"campaignId": campaign_id})
+        )
+        if code is not None or campaign is None:
+            failed.append({"campaignId": campaign_id, "failureCode": code})
+        else:
+            succeeded.append({"campaignId": campaign_id, "state": campaign.state})
+    return {"successfulRequests": succeeded, "failedRequests": failed}
+
+
+def _transition(name: str) -> Rule:
+    """Start, Pause, Resume and Stop: one rule over the TRANSITIONS table."""
+    legal = TRANSITIONS[name]
+
+    def transition(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+        campaign = campaign_of(bucket, params["id"])
+        target = legal.get(campaign.state)
+        if target is None:
+            raise invalid_state(campaign, name)
+        campaign.state = target
+        return None
+
+    return transition
+
+
+for _name in TRANSITIONS:
+    OPERATIONS[_name] = _transition(_name)
+
+
+@operation("UpdateCampaignName")
+def update_campaign_name(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    campaign_of(bucket, params["id"]).data["name"] = params["name"]
+    return None
+
+
+@operation("UpdateCampaignDialerConfig")
+def update_campaign_dialer_config(
+    service: Service, bucket: Bucket, params: dict[str, Any]
+) -> Result:
+    campaign = campaign_of(bucket, params["id"])
+    new = params["dialerConfig"]
+    if (AGENTLESS in campaign.data["dialerConfig"]) != (AGENTLESS in new):
+        raise ServiceError(
+            "ConflictException",
+            "The dialer of a campaign cannot be switched between agentless and "
+            "agent-based after creation",
+        )
+    campaign.data["dialerConfig"] = new
+    return None
+
+
+@operation("UpdateCampaignOutboundCallConfig")
+def update_campaign_outbound_call_config(
+    service: Service, bucket: Bucket, params: dict[str, Any]
+) -> Result:
+    campaign = campaign_of(bucket, params["id"])
+    changes = {k: v for k, v in params.items() if k != "id" and v is not None}
+    campaign.data["outboundCallConfig"] = {**campaign.data["outboundCallConfig"], **changes}
+    return None
+
+
+@operation("ListCampaigns")
+def list_campaigns(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    size = params.get("maxResults") or DEFAULT_PAGE_SIZE
+    token = params.get("nextToken")
+    after = read_page_token(token, list_scope(bucket, params)) if token else 0
+    instance_filter = (params.get("filters") or {}).get("instanceIdFilter")
+    wanted = instance_filter["value"] if instance_filter else None
+    page: list[dict[str, Any]] = []
+    last = after
+    more = False
+    for campaign in bucket.after(after):
+        if wanted is not None and campaign.connect_instance_id != wanted:
+            continue
+        if len(page) == size:
+            more = True
+            break
+        page.append(campaign.summary())
+        last = campaign.seq
+    result: dict[str, Any] = {"campaignSummaryList": page}
+    if more:
+        result["nextToken"] = page_token(last, list_scope(bucket, params))
+    return result
+
+
+# -- dial requests ---------------------------------------------------------------------------
+
+
+@operation("PutDialRequestBatch")
+def put_dial_request_batch(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    campaign = campaign_of(bucket, params["id"])
+    if campaign.state != "Running":
+        raise invalid_state(campaign, "PutDialRequestBatch")
+    now = service.clock.now()
+    succeeded: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for item in params["dialRequests"]:
+        token = item["clientToken"]
+        known = campaign.tokens.get(token)
+        if known is not None and now - known.accepted_at < CLIENT_TOKEN_VALIDITY:
+            succeeded.append({"clientToken": token, "id": known.id})
+            continue
+        expires = item["expirationTime"]
+        code = (
+            "InvalidInput"
+            if not now + EXPIRATION_MIN <= expires <= now + EXPIRATION_MAX
+            else service.faults.item_failure(
+                "PutDialRequestBatch", {**item, "campaignId": campaign.id}
+            )
+        )
+        ident = service.store.fresh_id(service.ids.uuid)
+        if code is not None:
+            failed.append({"clientToken": token, "id": ident, "failureCode": code})
+            continue
+        accepted = DialRequest(
+            id=ident,
+            client_token=token,
+            phone_number=item["phoneNumber"],
+            expiration_time=expires,
+            attributes=dict(item["attributes"]),
+            accepted_at=now,
+        )
+        campaign.dial_requests.append(accepted)
+        campaign.tokens[token] = accepted
+        succeeded.append({"clientToken": token, "id": accepted.id})
+    return {"successfulRequests": succeeded, "failedRequests": failed}
+
+
+# -- onboarding and instance config ----------------------------------------------------------
+
+
+@operation("StartInstanceOnboardingJob")
+def start_instance_onboarding_job(
+    service: Service, bucket: Bucket, params: dict[str, Any]
+) -> Result:
+    instance = bucket.instances.get(params["connectInstanceId"])
+    if instance is None or instance.status is None:
+        instance = new_instance(service, bucket, params)
+        if service.settings.onboarding_polls == 0:
+            finish_onboarding(service, bucket, instance, "SUCCEEDED", None)
+    return {"connectInstanceOnboardingJobStatus": dict(instance.job or {})}
+
+
+def new_instance(service: Service, bucket: Bucket, request: dict[str, Any]) -> InstanceRecord:
+    """An instance with an IN_PROGRESS job, from a valid StartInstanceOnboardingJob request:
+    its config holds the members the model's ``InstanceConfig`` declares."""
+    config = {k: v for k, v in request.items() if k in members("InstanceConfig")}
+    instance_id = request["connectInstanceId"]
+    job = {"connectInstanceId": instance_id, "status": "IN_PROGRESS"}
+    instance = bucket.instances[instance_id] = InstanceRecord(config, job)
+    return instance
+
+
+@operation("GetInstanceOnboardingJobStatus")
+def get_instance_onboarding_job_status(
+    service: Service, bucket: Bucket, params: dict[str, Any]
+) -> Result:
+    instance = bucket.instances.get(params["connectInstanceId"])
+    if instance is None or instance.job is None:
+        raise not_found("Onboarding job", params["connectInstanceId"])
+    if instance.status == "IN_PROGRESS":
+        instance.polls += 1
+        target = service.settings.onboarding_polls
+        if target is not None and instance.polls >= target:
+            finish_onboarding(service, bucket, instance, "SUCCEEDED", None)
+    return {"connectInstanceOnboardingJobStatus": dict(instance.job)}
+
+
+def finish_onboarding(
+    service: Service,
+    bucket: Bucket,
+    instance: InstanceRecord,
+    status: str,
+    failure_code: str | None,
+) -> None:
+    job = instance.job = {"connectInstanceId": instance.connect_instance_id, "status": status}
+    if failure_code is not None:
+        job["failureCode"] = failure_code
+    if status == "SUCCEEDED" and instance.config.get("serviceLinkedRoleArn") is None:
+        instance.config["serviceLinkedRoleArn"] = (
+            f"arn:{bucket.aws_partition}:iam::{bucket.account}:role/aws-service-role/"
+            "connect-campaigns.amazonaws.com/AWSServiceRoleForConnectCampaigns_"
+            f"{service.ids.alphanumeric(20)}"
+        )
+
+
+@operation("DeleteInstanceOnboardingJob")
+def delete_instance_onboarding_job(
+    service: Service, bucket: Bucket, params: dict[str, Any]
+) -> Result:
+    instance = bucket.instances.get(params["connectInstanceId"])
+    if instance is None or instance.job is None:
+        raise not_found("Onboarding job", params["connectInstanceId"])
+    if instance.status != "FAILED":
+        raise ServiceError(
+            "InvalidStateException",
+            f"Only a FAILED onboarding job can be deleted; this one is {instance.status}",
+        )
+    del bucket.instances[instance.connect_instance_id]
+    return None
+
+
+@operation("GetConnectInstanceConfig")
+def get_connect_instance_config(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    instance = onboarded(bucket, params["connectInstanceId"])
+    return {"connectInstanceConfig": dict(instance.config)}
+
+
+@operation("DeleteConnectInstanceConfig")
+def delete_connect_instance_config(
+    service: Service, bucket: Bucket, params: dict[str, Any]
+) -> Result:
+    instance = onboarded(bucket, params["connectInstanceId"])
+    remaining = bucket.campaigns_per_instance.get(instance.connect_instance_id, 0)
+    if remaining:
+        raise ServiceError(
+            "InvalidStateException",
+            f"Instance {instance.connect_instance_id} still has {remaining} campaign(s); "
+            "delete them first",
+        )
+    del bucket.instances[instance.connect_instance_id]
+    return None
+
+
+# -- tags ------------------------------------------------------------------------------------
+
+
+@operation("TagResource")
+def tag_resource(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    campaign = tagged(bucket, params["arn"])
+    merged = {**campaign.data["tags"], **params["tags"]}
+    check_tag_count(merged)
+    campaign.data["tags"] = merged
+    return None
+
+
+@operation("UntagResource")
+def untag_resource(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    campaign = tagged(bucket, params["arn"])
+    for key in params["tagKeys"]:
+        campaign.data["tags"].pop(key, None)
+    return None
+
+
+@operation("ListTagsForResource")
+def list_tags_for_resource(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
+    return {"tags": dict(tagged(bucket, params["arn"]).data["tags"])}
+
+
+# -- shared by the rules ---------------------------------------------------------------------
+
+
+def check_tag_count(tags: dict[str, str]) -> None:
+    if len(tags) > MAX_TAGS:
+        raise validation(
+            f"A resource can have at most {MAX_TAGS} tags; this one would have {len(tags)}"
+        )
+
+
+def campaign_of(bucket: Bucket, campaign_id: str) -> CampaignRecord:
+    campaign = bucket.campaigns.get(campaign_id)
+    if campaign is None:
+        raise not_found("Campaign", campaign_id)
+    return campaign
+
+
+def invalid_state(campaign: CampaignRecord, operation: str) -> ServiceError:
+    return ServiceError(
+        "InvalidCampaignStateException",
+        f"{operation} is not allowed for campaign {campaign.id} in state {campaign.state}",
+        state=campaign.state,
+    )
+
+
+def onboarded(bucket: Bucket, instance_id: str) -> InstanceRecord:
+    instance = bucket.instances.get(instance_id)
+    if instance is None or instance.status != "SUCCEEDED":
+        raise not_found("Connect instance config", instance_id)
+    return instance
+
+
+def tagged(bucket: Bucket, arn: str) -> CampaignRecord:
+    # An ARN of another partition, account, region, service or resource type never has this
+    # bucket's prefix.
+    prefix = bucket.campaign_arn("")
+    campaign = bucket.campaigns.get(arn[len(prefix) :]) if arn.startswith(prefix) else None
+    if campaign is None:
+        raise not_found("Resource", arn)
+    return campaign
+
+
+def list_scope(bucket: Bucket, params: dict[str, Any]) -> str:
+    """What a ListCampaigns page token is bound to: the account, region and filter that
+    issued it (a token replayed elsewhere is refused, as a forged one is)."""
+    instance_filter = (params.get("filters") or {}).get("instanceIdFilter") or {}
+    return json.dumps([bucket.account, bucket.region, instance_filter.get("value")])
+
+
+def page_token(after: int, scope: str) -> str:
+    payload = base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode()
+    return f"{payload}.{_mac(payload, scope)}"
+
+
+def read_page_token(token: str, scope: str) -> int:
+    payload, _, mac = token.partition(".")
+    # As bytes: compare_digest refuses str with non-ASCII characters.
+    if not hmac.compare_digest(mac.encode(), _mac(payload, scope).encode()):
+        raise validation(f"Invalid nextToken: {token}")
+    try:
+        after = json.loads(base64.urlsafe_b64decode(payload.encode()))["after"]
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise validation(f"Invalid nextToken: {token}") from None
+    if not isinstance(after, int):
+        raise validation(f"Invalid nextToken: {token}")
+    return after
+
+
+def _mac(payload: str, scope: str) -> str:
+    signed = f"{scope}\n{payload}".encode()
+    return hmac.new(_TOKEN_KEY, signed, hashlib.sha256).hexdigest()[:24]
+
+
+def error_member(service: Service, bucket: Bucket, member: str, params: dict[str, Any]) -> Any:
+    """What an injected error reports of the state: InvalidCampaignStateException's
+    ``state`` is the campaign's own."""
+    if member == "state":
+        campaign = bucket.campaigns.get(params.get("id", ""))
+        return campaign.state if campaign is not None else None
+    return None
+
+
+def hint(
+    service: Service, operation: str, params: dict[str, Any], account: str, region: str
+) -> str | None:
+    return not_found_hint(service.store, operation, params, account, region)
+
+
+DESCRIPTION = Description(
+    model=load(),
+    operations=OPERATIONS,
+    checks=CHECKS,
+    error_member=error_member,
+    hint=hint,
+)

@@ -1,0 +1,243 @@
+"""Answering one request: the straight path every request takes, under one lock.
+
+    envelope -> decode (route) -> validate -> request checks -> faults -> operation -> encode
+                                                       (every attempt journaled)
+
+The engine serves one or more service descriptions. A description says which botocore model
+it serves and holds an explicit table, operation name -> rule; a request is routed by path to
+the model that serves it. The engine knows nothing of campaigns: rules, hints and the state
+an injected error reports come from the description. Interception (and a server) talk only to
+``Engine.answer`` and ``Engine.record_delay``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from . import _wire
+from ._errors import ServiceError
+from ._faults import Faults
+from ._journal import Call, Journal
+from ._model import Model
+from ._records import Bucket, Store
+from ._validation import validate
+
+if TYPE_CHECKING:
+    from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+    from botocore.model import Shape
+
+    from ._clock import Ids
+
+Result = Optional[dict[str, Any]]
+# A rule: the business logic of one operation, on the caller's bucket, with params that
+# passed validation. ``state`` is the description's own object (settings, quotas, clock...).
+Rule = Callable[[Any, Bucket, dict[str, Any]], Result]
+# What a description can tell about a request beyond answering it.
+ErrorMember = Callable[[Any, Bucket, str, dict[str, Any]], Any]
+Hint = Callable[[Any, str, dict[str, Any], str, str], Optional[str]]
+
+
+@dataclass(frozen=True)
+class Description:
+    """One service model the engine serves, and the rules that implement it.
+
+    ``operations`` must hold every operation of the model (the conformance tests check it);
+    ``checks`` are the operation's checks on the request alone (ValidationException), made
+    before faults; ``error_member`` supplies an injected error's required member from the
+    state (InvalidCampaignStateException's ``state``); ``hint`` explains a
+    ResourceNotFoundException the test could have avoided.
+    """
+
+    model: Model
+    operations: Mapping[str, Rule]
+    checks: Mapping[str, Rule] = field(default_factory=dict)
+    error_member: ErrorMember | None = None
+    hint: Hint | None = None
+
+
+@dataclass(frozen=True)
+class Served:
+    """A description with the state its rules act on."""
+
+    description: Description
+    state: Any
+
+
+class _ItemFaults:
+    """The faults' per-item failures, noting the codes injected into the current request
+    (the journal shows them; requests are answered one at a time, under the engine's lock)."""
+
+    def __init__(self, faults: Faults) -> None:
+        self._faults = faults
+        self.injected: list[str] = []
+
+    def item_failure(self, operation: str, item: dict[str, Any]) -> str | None:
+        code = self._faults.item_failure(operation, item)
+        if code is not None:
+            self.injected.append(code)
+        return code
+
+
+class Engine:
+    """Answers HTTP requests for the served descriptions, journaling every attempt."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        ids: Ids,
+        faults: Faults,
+        journal: Journal,
+        accounts: Mapping[str, str],
+        home: Callable[[], tuple[str, str]],
+    ) -> None:
+        self.store = store
+        self.faults = faults
+        self.journal = journal
+        # What rules call for per-item failures (and what the journal learns from).
+        self.item_faults = _ItemFaults(faults)
+        # One request at a time, journal included: the journal's order is the order in which
+        # the service acted, whatever the threads. Reentrant: seeds take it too.
+        self.lock = threading.RLock()
+        self._ids = ids
+        self._accounts = accounts
+        self._home = home
+        self._served: list[Served] = []
+
+    def serve(self, description: Description, state: Any) -> None:
+        """Serve ``description``'s model, its rules acting on ``state``."""
+        missing = sorted(set(description.model.operations) - set(description.operations))
+        if missing:
+            raise ValueError(
+                f"the description of {description.model.service.service_name} has no rule "
+                f"for {', '.join(missing)}"
+            )
+        self._served.append(Served(description, state))
+
+    @property
+    def served(self) -> Sequence[Served]:
+        return tuple(self._served)
+
+    def record_delay(self, seconds: float) -> None:
+        """A wait botocore asked for (retry backoff), recorded instead of slept."""
+        self.journal.record_delay(seconds)
+
+    def answer(self, request: AWSPreparedRequest) -> AWSResponse:
+        """Answer one HTTP request as the service would."""
+        with self.lock:
+            return self._answer(request)
+
+    def _route(self, request: AWSPreparedRequest) -> Served:
+        if len(self._served) == 1:
+            return self._served[0]
+        for served in self._served:
+            if _wire.routes(served.description.model, request):
+                return served
+        # Nothing routes: the first model answers UnknownOperationException as AWS would.
+        return self._served[0]
+
+    def _answer(self, request: AWSPreparedRequest) -> AWSResponse:
+        envelope = _wire.envelope(request)
+        served = self._route(request)
+        description, state = served.description, served.state
+        model = description.model
+        account_default, region_default = self._home()
+        region = envelope.region or region_default
+        request_id = self._ids.request_id()
+        if not envelope.signed:
+            # AWS's front end refuses it (403) before any operation runs; journaled all the same.
+            name, decoded = _wire.identify(model, request)
+            refused = _wire.missing_token()
+            self.journal.record(
+                Call(
+                    operation=name,
+                    params=decoded,
+                    status_code=403,
+                    error_code=refused.code,
+                    error_message=refused.message,
+                    attempt=envelope.attempt,
+                    region=region,
+                    account=account_default,
+                    request_id=request_id,
+                )
+            )
+            return _wire.failure(envelope.url, request_id, 403, refused)
+        account = self._accounts.get(envelope.access_key or "", account_default)
+        operation = "Unknown"
+        params: dict[str, Any] = {}
+        raw: dict[str, Any] = {}
+        valid: Shape | None = None
+        error: ServiceError | None = None
+        injected = False
+        body: bytes | None = None
+        self.item_faults.injected.clear()
+        bucket = self.store.bucket(account, region)
+        try:
+            op_model, raw = _wire.decode(model, request)
+            operation = op_model.name
+            input_shape = op_model.input_shape
+            # Validation, then the checks on the request alone, then faults: an invalid
+            # request is rejected before any fault can fire, so it never uses one up.
+            validate(input_shape, raw)
+            valid = input_shape
+            # From here on, the params hold only the members the model declares, timestamps
+            # as datetimes, whoever answers: the service, or an injected fault.
+            params = _wire.shaped(input_shape, raw)
+            check = description.checks.get(operation)
+            if check is not None:
+                check(state, bucket, params)
+            fault = self.faults.request_error(
+                operation, params, _state_of(description, state, bucket, params)
+            )
+            if fault is not None:
+                injected = True
+                raise fault
+            body = _wire.encode(description.operations[operation](state, bucket, params))
+        except ServiceError as raised:
+            error = raised
+        status = 200 if error is None else model.status_of(error.code)
+        hint = None
+        if (
+            error is not None
+            and error.code == "ResourceNotFoundException"
+            and not injected
+            and description.hint is not None
+        ):
+            hint = description.hint(state, operation, params, account, region)
+        self.journal.record(
+            Call(
+                operation=operation,
+                # The raw decoded request, which nothing else holds: the journal makes it
+                # into the model's shape only if a test reads it.
+                params=raw,
+                shape=valid,
+                status_code=status,
+                error_code=error.code if error else None,
+                error_message=error.message if error else None,
+                attempt=envelope.attempt,
+                region=region,
+                account=account,
+                request_id=request_id,
+                body=body,
+                injected=injected,
+                injected_items=tuple(self.item_faults.injected),
+                hint=hint,
+                elsewhere=(account, region) != (account_default, region_default),
+            )
+        )
+        if error is not None:
+            return _wire.failure(envelope.url, request_id, status, error)
+        return _wire.success(envelope.url, request_id, body)
+
+
+def _state_of(
+    description: Description, state: Any, bucket: Bucket, params: dict[str, Any]
+) -> Callable[[str], Any] | None:
+    """The callback an injected error asks for the required members the test left out."""
+    error_member = description.error_member
+    if error_member is None:
+        return None
+    return lambda member: error_member(state, bucket, member, params)

@@ -1,0 +1,335 @@
+"""The service's state as records in the shape of the model's output structures.
+
+A campaign is its members as the model's ``Campaign`` structure declares them (what
+DescribeCampaign answers), plus what only the fake knows (state, creation order, client
+tokens, accepted dial requests). An instance is its ``InstanceConfig`` and its onboarding job
+(``InstanceOnboardingJobStatus``), plus the status polls counted. Describe and summary are
+projections of those members onto the model's shapes, so a member a botocore release adds
+travels from the request to the answer and the snapshot without code.
+
+Records are bucketed by (account, region): what one account sees in one region. They know
+nothing of requests or rules; the engine holds the lock while rules touch them. Tests read
+them through read-only views (``Campaign``, ``Instance``).
+"""
+
+from __future__ import annotations
+
+import copy
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any, Callable
+
+from botocore.model import Shape
+
+from ._model import load
+from ._wire import shaped
+
+
+@cache
+def shape(name: str) -> Shape:
+    """A structure of the connectcampaigns model, by name (``Campaign``, ``InstanceConfig``)."""
+    found: Shape = load().service.shape_for(name)
+    return found
+
+
+def members(name: str) -> frozenset[str]:
+    """The members a structure of the model declares."""
+    return frozenset(shape(name).members)
+
+
+@dataclass(frozen=True)
+class DialRequest:
+    """An accepted dial request: what the campaign would have dialed."""
+
+    id: str
+    client_token: str
+    phone_number: str
+    expiration_time: datetime
+    attributes: dict[str, str]
+    accepted_at: datetime
+
+
+class CampaignRecord:
+    """A campaign: ``data`` in the shape of the model's ``Campaign``, and the fake's own."""
+
+    __slots__ = ("data", "dial_requests", "seq", "state", "tokens")
+
+    def __init__(self, data: dict[str, Any], *, state: str, seq: int) -> None:
+        self.data = data
+        self.state = state
+        # Creation order across the whole fake: list order and page tokens point into it.
+        self.seq = seq
+        self.dial_requests: list[DialRequest] = []
+        # client token -> accepted request, for idempotency within the token's validity
+        self.tokens: dict[str, DialRequest] = {}
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    @property
+    def connect_instance_id(self) -> str:
+        return str(self.data["connectInstanceId"])
+
+    def describe(self) -> dict[str, Any]:
+        """The campaign as DescribeCampaign answers it: the ``Campaign`` shape's members."""
+        described: dict[str, Any] = shaped(shape("Campaign"), self.data)
+        return described
+
+    def summary(self) -> dict[str, Any]:
+        """The campaign as ListCampaigns lists it: the ``CampaignSummary`` shape's members."""
+        summarized: dict[str, Any] = shaped(shape("CampaignSummary"), self.data)
+        return summarized
+
+
+class InstanceRecord:
+    """A Connect instance: its ``InstanceConfig``, its onboarding job, the polls counted."""
+
+    __slots__ = ("config", "job", "polls")
+
+    def __init__(
+        self, config: dict[str, Any], job: dict[str, Any] | None = None, polls: int = 0
+    ) -> None:
+        self.config = config
+        # In the shape of InstanceOnboardingJobStatus; None while there is no onboarding job.
+        self.job = job
+        self.polls = polls
+
+    @property
+    def connect_instance_id(self) -> str:
+        return str(self.config["connectInstanceId"])
+
+    @property
+    def status(self) -> str | None:
+        return None if self.job is None else self.job.get("status")
+
+
+class Campaign:
+    """A stored campaign, read-only: what the fake holds, as the test may read it.
+
+    Change it through the fake (``set_campaign_state``) or through the API; values that are
+    dicts are copies.
+    """
+
+    __slots__ = ("_record",)
+
+    def __init__(self, record: CampaignRecord) -> None:
+        self._record = record
+
+    def __repr__(self) -> str:
+        return f"Campaign(id={self.id!r}, name={self.name!r}, state={self.state!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Campaign) and other._record is self._record
+
+    def __hash__(self) -> int:
+        return hash(self._record.id)
+
+    def _get(self, member: str) -> Any:
+        return copy.deepcopy(self._record.data.get(member))
+
+    @property
+    def id(self) -> str:
+        """The campaign id."""
+        return self._record.id
+
+    @property
+    def arn(self) -> str:
+        """The campaign ARN."""
+        return str(self._record.data["arn"])
+
+    @property
+    def name(self) -> str:
+        """The campaign name."""
+        return str(self._record.data["name"])
+
+    @property
+    def connect_instance_id(self) -> str:
+        """The Connect instance the campaign belongs to."""
+        return self._record.connect_instance_id
+
+    @property
+    def dialer_config(self) -> dict[str, Any]:
+        """A copy of the dialer config."""
+        value: dict[str, Any] = self._get("dialerConfig")
+        return value
+
+    @property
+    def outbound_call_config(self) -> dict[str, Any]:
+        """A copy of the outbound call config."""
+        value: dict[str, Any] = self._get("outboundCallConfig")
+        return value
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """A copy of the campaign's tags."""
+        value: dict[str, str] = self._get("tags") or {}
+        return value
+
+    @property
+    def state(self) -> str:
+        """The campaign's state (``Initialized``, ``Running``, ...)."""
+        return self._record.state
+
+    @property
+    def dial_requests(self) -> list[DialRequest]:
+        """The dial requests the campaign accepted, in order."""
+        return list(self._record.dial_requests)
+
+    def describe(self) -> dict[str, Any]:
+        """The campaign as DescribeCampaign answers it."""
+        return self._record.describe()
+
+    def summary(self) -> dict[str, Any]:
+        """The campaign as ListCampaigns lists it."""
+        return self._record.summary()
+
+
+class Instance:
+    """A Connect instance as the campaigns service sees it, read-only: its onboarding job and
+    config (dict values are copies)."""
+
+    __slots__ = ("_record",)
+
+    def __init__(self, record: InstanceRecord) -> None:
+        self._record = record
+
+    def __repr__(self) -> str:
+        return f"Instance({self.connect_instance_id!r}, status={self.status!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Instance) and other._record is self._record
+
+    def __hash__(self) -> int:
+        return hash(self.connect_instance_id)
+
+    @property
+    def connect_instance_id(self) -> str:
+        """The Connect instance id."""
+        return self._record.connect_instance_id
+
+    @property
+    def status(self) -> str | None:
+        """The onboarding job's status (IN_PROGRESS, SUCCEEDED, FAILED), None without a job."""
+        return self._record.status
+
+    @property
+    def failure_code(self) -> str | None:
+        """The failed onboarding job's failure code."""
+        job = self._record.job
+        return None if job is None else job.get("failureCode")
+
+    @property
+    def encryption_config(self) -> dict[str, Any]:
+        """A copy of the instance's encryption config."""
+        value: dict[str, Any] = copy.deepcopy(self._record.config["encryptionConfig"])
+        return value
+
+    @property
+    def service_linked_role_arn(self) -> str | None:
+        """The service-linked role, once onboarding SUCCEEDED."""
+        return self._record.config.get("serviceLinkedRoleArn")
+
+    @property
+    def polls(self) -> int:
+        """How often the test polled the onboarding job's status."""
+        return self._record.polls
+
+    def job(self) -> dict[str, Any]:
+        """The onboarding job as GetInstanceOnboardingJobStatus answers it."""
+        found: dict[str, Any] = shaped(shape("InstanceOnboardingJobStatus"), self._record.job)
+        return found
+
+    def config(self) -> dict[str, Any]:
+        """The instance config as GetConnectInstanceConfig answers it."""
+        found: dict[str, Any] = shaped(shape("InstanceConfig"), self._record.config)
+        return found
+
+
+class Bucket:
+    """Everything one account sees in one region (not an AWS partition: a region's slice)."""
+
+    def __init__(self, account: str, region: str) -> None:
+        self.account = account
+        self.region = region
+        self.aws_partition = aws_partition(region)
+        self.campaigns: dict[str, CampaignRecord] = {}
+        self.instances: dict[str, InstanceRecord] = {}
+        self.campaigns_per_instance: dict[str, int] = {}
+        # Deleted campaigns stay readable to the test (what did it dial?), never to the API.
+        self.deleted: dict[str, CampaignRecord] = {}
+        # Creation order as sorted sequence numbers, so a page can be found by bisection.
+        self._seqs: list[int] = []
+        self._by_seq: dict[int, CampaignRecord] = {}
+
+    def add(self, campaign: CampaignRecord) -> None:
+        self.campaigns[campaign.id] = campaign
+        self._seqs.insert(bisect_left(self._seqs, campaign.seq), campaign.seq)
+        self._by_seq[campaign.seq] = campaign
+        counts = self.campaigns_per_instance
+        instance = campaign.connect_instance_id
+        counts[instance] = counts.get(instance, 0) + 1
+
+    def remove(self, campaign: CampaignRecord) -> None:
+        del self.campaigns[campaign.id]
+        self.deleted[campaign.id] = campaign
+        del self._seqs[bisect_left(self._seqs, campaign.seq)]
+        del self._by_seq[campaign.seq]
+        counts = self.campaigns_per_instance
+        instance = campaign.connect_instance_id
+        counts[instance] -= 1
+        if not counts[instance]:
+            del counts[instance]
+
+    def after(self, seq: int) -> Iterator[CampaignRecord]:
+        """Campaigns created after ``seq``, oldest first."""
+        seqs, by_seq = self._seqs, self._by_seq
+        for i in range(bisect_left(seqs, seq + 1), len(seqs)):
+            yield by_seq[seqs[i]]
+
+    def campaign_arn(self, campaign_id: str) -> str:
+        return (
+            f"arn:{self.aws_partition}:connect-campaigns:{self.region}:{self.account}"
+            f":campaign/{campaign_id}"
+        )
+
+
+class Store:
+    """Every bucket of the fake, the creation sequence, and every id ever held."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[tuple[str, str], Bucket] = {}
+        self.last_seq = 0
+        # Every campaign and dial request id held, loaded or deleted: a new id is never one of
+        # them, whatever a snapshot or a seeded id stream brought in.
+        self.ids: set[str] = set()
+
+    def fresh_id(self, new: Callable[[], str]) -> str:
+        ident = new()
+        while ident in self.ids:
+            ident = new()
+        self.ids.add(ident)
+        return ident
+
+    def bucket(self, account: str, region: str) -> Bucket:
+        key = (account, region)
+        found = self.buckets.get(key)
+        if found is None:
+            found = self.buckets[key] = Bucket(account, region)
+        return found
+
+    def next_seq(self) -> int:
+        self.last_seq += 1
+        return self.last_seq
+
+
+def aws_partition(region: str) -> str:
+    """The AWS partition of a region (ARNs name it)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
