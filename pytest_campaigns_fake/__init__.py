@@ -28,7 +28,8 @@ What a test uses:
   (``calls``), snapshots; its ``Options`` are checked when it is made.
 - ``mock_campaigns``: a fresh fake as context manager or decorator; ``current()`` the active one.
 - ``Calls``/``Call`` and ``contains``: the journal, with assertions checked against the model.
-- ``Rule``/``RateLimit``: what fault methods return; ``Clock``: the fake's time.
+- ``Rule`` (``ErrorRule``, ``ThrottleRule``, ``ItemRule``) and ``RateLimit``: what fault
+  methods return; ``Clock``: the fake's time.
 - ``Campaign``, ``Instance``, ``DialRequest``: the stored records, to read.
 - ``FakeUsageError``: the fake was used in a way that would let a test pass by accident.
 """
@@ -37,7 +38,7 @@ from __future__ import annotations
 
 from ._clock import Clock
 from ._fake import CampaignsFake, FakeUsageError
-from ._faults import RateLimit, Rule
+from ._faults import ErrorRule, ItemRule, RateLimit, Rule, ThrottleRule
 from ._intercept import FakeBypassedWarning, current
 from ._journal import Call, Calls, contains
 from ._mock import mock_campaigns
@@ -51,12 +52,15 @@ __all__ = [
     "CampaignsFake",
     "Clock",
     "DialRequest",
+    "ErrorRule",
     "FakeBypassedWarning",
     "FakeUsageError",
     "Instance",
+    "ItemRule",
     "Options",
     "RateLimit",
     "Rule",
+    "ThrottleRule",
     "contains",
     "current",
     "mock_campaigns",

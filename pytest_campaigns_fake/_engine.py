@@ -189,12 +189,13 @@ class Engine:
             check = description.checks.get(operation)
             if check is not None:
                 check(state, bucket, params)
-            fault = self.faults.request_error(
-                operation, params, _state_of(description, state, bucket, params)
-            )
-            if fault is not None:
-                injected = True
-                raise fault
+            if self.faults.armed:
+                fault = self.faults.request_error(
+                    operation, params, _state_of(description, state, bucket, params)
+                )
+                if fault is not None:
+                    injected = True
+                    raise fault
             body = _wire.encode(description.operations[operation](state, bucket, params))
         except ServiceError as raised:
             error = raised

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Callable
+from typing import Any, Callable, overload
 
 from . import _connectcampaigns as v1
 from . import _intercept, _snapshot
 from ._clock import Clock, Ids
 from ._engine import Engine
 from ._errors import ServiceError
-from ._faults import Faults, Match, RateLimit, Rule, describe_rules
+from ._faults import (
+    Faults,
+    Match,
+    RateLimit,
+    Rule,
+    ThrottleRule,
+    describe_rules,
+)
 from ._journal import Calls, Journal
 from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options, check_account
 from ._records import Bucket, Campaign, CampaignRecord, DialRequest, Instance, Store
@@ -353,6 +360,14 @@ class CampaignsFake:
             operation, code, times=times, message=message, match=match, members=members
         )
 
+    @overload
+    def throttle(
+        self, operation: str | None = None, *, times: int | None = 1, rate: None = None
+    ) -> ThrottleRule: ...
+    @overload
+    def throttle(
+        self, operation: str | None = None, *, rate: float, burst: float | None = None
+    ) -> RateLimit: ...
     def throttle(
         self,
         operation: str | None = None,
@@ -360,7 +375,7 @@ class CampaignsFake:
         times: int | None = 1,
         rate: float | None = None,
         burst: float | None = None,
-    ) -> Rule | RateLimit:
+    ) -> ThrottleRule | RateLimit:
         """ThrottlingException (429) for the next ``times`` requests, or a rate limit.
 
         With ``rate`` (requests per second on the fake's clock, ``burst`` at once), requests
@@ -372,7 +387,7 @@ class CampaignsFake:
             raise TypeError("times does not apply to a rate limit (rate=...)")
         if rate is not None:
             return self._faults.add_rate_limit(operation, rate, burst)
-        return self._faults.add_error(
+        rule = self._faults.add_error(
             operation,
             "ThrottlingException",
             times=times,
@@ -381,6 +396,8 @@ class CampaignsFake:
             members=None,
             throttle=True,
         )
+        assert isinstance(rule, ThrottleRule)
+        return rule
 
     def fail_dial_requests(
         self,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import threading
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -57,6 +58,19 @@ class Rule:
 
     def _label(self) -> str:
         return "fault"
+
+    @property
+    def kind(self) -> str:
+        """Deprecated: the rule's class says what it is (``ErrorRule``, ``ThrottleRule``,
+        ``ItemRule``); this was its kind as a string."""
+        warnings.warn(
+            "Rule.kind is deprecated: test isinstance(rule, ErrorRule | ThrottleRule | ItemRule)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if isinstance(self, ItemRule):
+            return {"PutDialRequestBatch": "dial"}.get(self.operation or "", "state")
+        return self._label()
 
     def _where(self) -> str:
         return self.operation or "any operation"
@@ -203,6 +217,11 @@ class Faults:
         return rule
 
     # -- consumption -------------------------------------------------------------------------
+
+    @property
+    def armed(self) -> bool:
+        """Whether any request fault or rate limit is registered (most requests: none)."""
+        return bool(self.rules or self.limits)
 
     def request_error(
         self, operation: str, params: dict[str, Any], state_of: StateOf = None

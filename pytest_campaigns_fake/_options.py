@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -37,15 +37,32 @@ class Options:
             ``~/.aws`` behaves like a bare CI machine. False keeps the environment as it is.
     """
 
-    require_onboarding: bool = True
-    onboarding_polls: int | None = 1
-    campaigns_per_instance: int = 25
-    seed: int | str | None = None
-    strict: bool = True
-    account_id: str = DEFAULT_ACCOUNT
-    region: str = DEFAULT_REGION
-    any_region: bool = False
-    isolate_environment: bool = True
+    require_onboarding: bool = field(
+        default=True, metadata={"help": "CreateCampaign needs an onboarded instance"}
+    )
+    onboarding_polls: int | None = field(
+        default=1,
+        metadata={"help": "the status poll on which onboarding succeeds (None: when told)"},
+    )
+    campaigns_per_instance: int = field(
+        default=25, metadata={"help": "the campaigns-per-instance quota"}
+    )
+    seed: int | str | None = field(
+        default=None, metadata={"help": "makes ids the same on every run"}
+    )
+    strict: bool = field(default=True, metadata={"help": "fail a test whose faults never fired"})
+    account_id: str = field(
+        default=DEFAULT_ACCOUNT, metadata={"help": "the account of unregistered access keys"}
+    )
+    region: str = field(
+        default=DEFAULT_REGION, metadata={"help": "the fake's region, and campaigns_client's"}
+    )
+    any_region: bool = field(
+        default=False, metadata={"help": "answer in every region, offered by AWS or not"}
+    )
+    isolate_environment: bool = field(
+        default=True, metadata={"help": "dummy AWS credentials and region while active"}
+    )
 
     def __post_init__(self) -> None:
         for name in ("require_onboarding", "strict", "any_region", "isolate_environment"):
@@ -81,6 +98,28 @@ class Options:
                 f"valid options: {', '.join(cls.names())}"
             )
         return cls(**options)
+
+    @classmethod
+    def parse(cls, name: str, text: str) -> Any:
+        """An option's value from its text in an ini file (``none`` for None where allowed)."""
+        default = next(f.default for f in dataclasses.fields(cls) if f.name == name)
+        lowered = text.strip().lower()
+        if lowered in ("none", "null") and name in ("onboarding_polls", "seed"):
+            return None
+        if isinstance(default, bool):
+            if lowered not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(f"campaigns_fake_{name} must be true or false, not {text!r}")
+            return lowered in ("true", "1", "yes")
+        if isinstance(default, int) or name == "seed":
+            try:
+                return int(text)
+            except ValueError:
+                if name == "seed":
+                    return text
+                raise ValueError(
+                    f"campaigns_fake_{name} must be an integer, not {text!r}"
+                ) from None
+        return text.strip()
 
     def replace(self, **changes: Any) -> Options:
         """A copy with ``changes``, checked as a new object is."""

@@ -35,6 +35,7 @@ def shape(name: str) -> Shape:
     return found
 
 
+@cache
 def members(name: str) -> frozenset[str]:
     """The members a structure of the model declares."""
     return frozenset(shape(name).members)
@@ -75,14 +76,17 @@ class CampaignRecord:
         return str(self.data["connectInstanceId"])
 
     def describe(self) -> dict[str, Any]:
-        """The campaign as DescribeCampaign answers it: the ``Campaign`` shape's members."""
-        described: dict[str, Any] = shaped(shape("Campaign"), self.data)
-        return described
+        """The campaign as DescribeCampaign answers it: the ``Campaign`` shape's members.
+
+        ``data`` holds nothing else (it is built from, and updated with, requests already
+        made into the model's shape), so it is the answer as it is: encoded at once, never
+        handed out (the public view copies)."""
+        return self.data
 
     def summary(self) -> dict[str, Any]:
         """The campaign as ListCampaigns lists it: the ``CampaignSummary`` shape's members."""
-        summarized: dict[str, Any] = shaped(shape("CampaignSummary"), self.data)
-        return summarized
+        data = self.data
+        return {name: data[name] for name in shape("CampaignSummary").members if name in data}
 
 
 class InstanceRecord:
@@ -180,12 +184,12 @@ class Campaign:
         return list(self._record.dial_requests)
 
     def describe(self) -> dict[str, Any]:
-        """The campaign as DescribeCampaign answers it."""
-        return self._record.describe()
+        """The campaign as DescribeCampaign answers it (a copy)."""
+        return copy.deepcopy(self._record.describe())
 
     def summary(self) -> dict[str, Any]:
-        """The campaign as ListCampaigns lists it."""
-        return self._record.summary()
+        """The campaign as ListCampaigns lists it (a copy)."""
+        return copy.deepcopy(self._record.summary())
 
 
 class Instance:

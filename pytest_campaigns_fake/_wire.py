@@ -129,7 +129,9 @@ def _json_body(body: Any) -> dict[str, Any]:
     if hasattr(body, "read"):
         body = body.read()
     try:
-        data = json.loads(body, parse_int=_parse_int)
+        if isinstance(body, (bytes, bytearray)):
+            body = body.decode(json.detect_encoding(body), "surrogatepass")
+        data = _DECODER.decode(body)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ServiceError(
             "SerializationException", f"Could not parse request body into json: {exc}"
@@ -149,6 +151,10 @@ def _parse_int(text: str) -> int | float:
     if digits > _MAX_DOUBLE_DIGITS:
         return float("-inf") if text[0] == "-" else float("inf")
     return int(text)
+
+
+# One decoder for every request: json.loads(..., parse_int=...) would build one per call.
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
 
 
 def shaped(shape: Shape | None, value: Any) -> Any:

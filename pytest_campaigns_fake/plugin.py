@@ -5,6 +5,7 @@ Registered through the ``pytest11`` entry point; nothing here knows how requests
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Generator, Iterator
 from typing import Any
 
@@ -25,23 +26,13 @@ _OPTIONS = Options.names()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addini(
-        "campaigns_fake_region",
-        "Region of the campaigns_client fixture (default us-east-1)",
-        default="us-east-1",
-    )
-    parser.addini(
-        "campaigns_fake_strict",
-        "Fail a test whose campaigns_fake faults never fired (default true)",
-        type="bool",
-        default=True,
-    )
-    parser.addini(
-        "campaigns_fake_require_onboarding",
-        "CreateCampaign needs an onboarded instance (default true)",
-        type="bool",
-        default=True,
-    )
+    # One ini option per option of the fake, named and documented by Options itself.
+    for option in dataclasses.fields(Options):
+        parser.addini(
+            f"campaigns_fake_{option.name}",
+            f"campaigns_fake: {option.metadata['help']} (default {option.default!r})",
+            default="",
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,11 +43,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
-    options: dict[str, Any] = {
-        "strict": request.config.getini("campaigns_fake_strict"),
-        "require_onboarding": request.config.getini("campaigns_fake_require_onboarding"),
-        "region": request.config.getini("campaigns_fake_region"),
-    }
+    options: dict[str, Any] = {}
+    for name in _OPTIONS:
+        text = request.config.getini(f"campaigns_fake_{name}")
+        if text != "":
+            options[name] = Options.parse(name, str(text))
     marker = request.node.get_closest_marker("campaigns_fake")
     if marker is not None:
         if marker.args:

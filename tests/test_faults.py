@@ -997,7 +997,7 @@ def test_times_is_a_positive_int_not_a_bool(register: Any, times: Any) -> None:
 
 def test_times_true_with_a_rate_is_refused(campaigns_fake: CampaignsFake) -> None:
     with pytest.raises(TypeError, match="times does not apply"):
-        campaigns_fake.throttle(rate=1, times=True)
+        campaigns_fake.throttle(rate=1, times=True)  # type: ignore[call-overload]
 
 
 def _never_throttled(fake: CampaignsFake, client: Any) -> None:

@@ -184,9 +184,9 @@ def test_campaigns_fake_as_context_manager_is_strict_too() -> None:
 def test_throttle_refuses_arguments_it_would_ignore() -> None:
     fake = CampaignsFake()
     with pytest.raises(TypeError, match="burst applies to a rate limit"):
-        fake.throttle("DescribeCampaign", burst=3)
+        fake.throttle("DescribeCampaign", burst=3)  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="times does not apply"):
-        fake.throttle("DescribeCampaign", rate=2, times=3)
+        fake.throttle("DescribeCampaign", rate=2, times=3)  # type: ignore[call-overload]
 
 
 def test_empty_dialer_config_seed_breaks_the_union() -> None:

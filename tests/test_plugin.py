@@ -148,6 +148,48 @@ def test_ini_options_set_suite_defaults(pytester: pytest.Pytester) -> None:
     pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=1)
 
 
+def test_every_option_of_the_fake_is_an_ini_option(pytester: pytest.Pytester) -> None:
+    # Options is the schema: each of its fields is an ini option, parsed to its type.
+    pytester.makeini(
+        """
+        [pytest]
+        campaigns_fake_region = eu-west-1
+        campaigns_fake_any_region = true
+        campaigns_fake_onboarding_polls = none
+        campaigns_fake_campaigns_per_instance = 3
+        campaigns_fake_seed = reproducible
+        campaigns_fake_account_id = 210987654321
+        campaigns_fake_isolate_environment = false
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_it(campaigns_fake):
+            options = campaigns_fake.options
+            assert (options.region, options.any_region) == ("eu-west-1", True)
+            assert options.onboarding_polls is None
+            assert options.campaigns_per_instance == 3
+            assert campaigns_fake.quotas.campaigns_per_instance == 3
+            assert (options.seed, options.account_id) == ("reproducible", "210987654321")
+            assert options.isolate_environment is False
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=1)
+    help_text = pytester.runpytest("--help").stdout.str()
+    from pytest_campaigns_fake import Options
+
+    for name in Options.names():
+        assert f"campaigns_fake_{name}" in help_text
+
+
+def test_a_bad_ini_value_names_the_option(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\ncampaigns_fake_campaigns_per_instance = many\n")
+    pytester.makepyfile("def test_it(campaigns_fake):\n    pass\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*campaigns_fake_campaigns_per_instance must be an integer*"])
+
+
 def test_unfired_fault_fails_the_test_at_teardown(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

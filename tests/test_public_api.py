@@ -90,3 +90,19 @@ def test_a_type_checker_sees_the_fake_in_with_mock_campaigns(tmp_path: Path) -> 
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_rules_are_typed_and_the_old_kind_string_still_answers_with_a_warning() -> None:
+    from pytest_campaigns_fake import CampaignsFake, ErrorRule, ItemRule, ThrottleRule
+
+    fake = CampaignsFake(strict=False)
+    rules = [
+        fake.inject_error("DescribeCampaign", "AccessDeniedException"),
+        fake.throttle("ListCampaigns"),
+        fake.fail_dial_requests("RequestThrottled"),
+        fake.fail_campaign_state("c1"),
+    ]
+    assert [type(rule) for rule in rules] == [ErrorRule, ThrottleRule, ItemRule, ItemRule]
+    with pytest.warns(DeprecationWarning, match="Rule.kind is deprecated"):
+        kinds = [rule.kind for rule in rules]
+    assert kinds == ["error", "throttle", "dial", "state"]
