@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from ._clock import Clock, Ids
-from ._engine import Description, Result, Rule
+from ._engine import Description, Result, Operation
 from ._errors import ServiceError, not_found, validation
 from ._faults import ItemFaults
 from ._hints import not_found_hint
@@ -90,14 +90,14 @@ class Service:
     faults: ItemFaults
 
 
-OPERATIONS: dict[str, Rule] = {}
-CHECKS: dict[str, Rule] = {}
+OPERATIONS: dict[str, Operation] = {}
+CHECKS: dict[str, Operation] = {}
 
 
-def operation(name: str, table: dict[str, Rule] = OPERATIONS) -> Callable[[Rule], Rule]:
+def operation(name: str, table: dict[str, Operation] = OPERATIONS) -> Callable[[Operation], Operation]:
     """Register a rule for the model's operation ``name``."""
 
-    def register(rule: Rule) -> Rule:
+    def register(rule: Operation) -> Operation:
         table[name] = rule
         return rule
 
@@ -206,7 +206,7 @@ def get_campaign_state_batch(service: Service, bucket: Bucket, params: dict[str,
     return {"successfulRequests": succeeded, "failedRequests": failed}
 
 
-def _transition(name: str) -> Rule:
+def _transition(name: str) -> Operation:
     """Start, Pause, Resume and Stop: one rule over the TRANSITIONS table."""
     legal = TRANSITIONS[name]
 

@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from ._clock import Ids
 
 Result = Optional[dict[str, Any]]
-# A rule: the business logic of one operation, on the caller's bucket, with params that
+# An operation's implementation: its business rules, on the caller's bucket, with params that
 # passed validation. ``state`` is the description's own object (settings, quotas, clock...).
-Rule = Callable[[Any, Bucket, dict[str, Any]], Result]
+Operation = Callable[[Any, Bucket, dict[str, Any]], Result]
 # What a description can tell about a request beyond answering it.
 ErrorMember = Callable[[Any, Bucket, str, dict[str, Any]], Any]
 Hint = Callable[[Any, str, dict[str, Any], str, str], Optional[str]]
@@ -52,8 +52,8 @@ class Description:
     """
 
     model: Model
-    operations: Mapping[str, Rule]
-    checks: Mapping[str, Rule] = field(default_factory=dict)
+    operations: Mapping[str, Operation]
+    checks: Mapping[str, Operation] = field(default_factory=dict)
     error_member: ErrorMember | None = None
     hint: Hint | None = None
 

@@ -1,4 +1,6 @@
-"""The public fake: ``CampaignsFake`` (state, seeding, faults, journal) and ``mock_campaigns``."""
+"""The public fake, ``CampaignsFake``: what a test calls (seeding, faults, onboarding, the
+clock, the journal, snapshots, options). Answering requests is the engine's (``_engine``);
+this room only builds one, serves the connectcampaigns description on it, and activates it."""
 
 from __future__ import annotations
 

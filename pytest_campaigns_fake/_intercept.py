@@ -18,6 +18,9 @@ Three events are handled, all for ``connectcampaigns`` only:
 
 While the outermost fake is active, the environment also points botocore at dummy credentials and
 the fake's region, so that no credential helper runs (``isolate_environment``).
+
+Whatever this needs of botocore beyond its public API (the emitter's ``_emit``, the token
+bucket's internals, a signer's credentials, ...) it reaches through ``_botocore`` only.
 """
 
 from __future__ import annotations
@@ -31,12 +34,10 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
-import wrapt
 from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import EndpointConnectionError
-from botocore.hooks import HierarchicalEmitter
-from botocore.retries.bucket import TokenBucket
 
+from . import _botocore
 from ._options import offered_regions
 
 if TYPE_CHECKING:
@@ -52,8 +53,6 @@ _ALL = (_SIGN, _SEND, _RETRY)
 
 _lock = threading.RLock()
 _active: list[CampaignsFake] = []
-_original_emit: Callable[..., Any] | None = None
-_original_acquire: Callable[..., Any] | None = None
 _sending = threading.local()
 _warned: weakref.WeakSet[CampaignsFake] = weakref.WeakSet()
 _saved_env: dict[str, str | None] = {}
@@ -104,13 +103,13 @@ def deactivate(fake: CampaignsFake) -> None:
 def _emit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
     # Every event of every client passes here while a fake is active: the common case, an
     # event of another kind or service, must cost no more than one string test.
-    event_name = args[0] if args else kwargs["event_name"]
+    event_name = args[0] if args else kwargs[_botocore.EMIT_EVENT_NAME]
     if not event_name.startswith(_ALL):
         return wrapped(*args, **kwargs)
     fake = current()
     if fake is None:
         return wrapped(*args, **kwargs)
-    event_kwargs = args[1] if len(args) > 1 else kwargs["kwargs"]
+    event_kwargs = args[1] if len(args) > 1 else kwargs[_botocore.EMIT_KWARGS]
     if event_name.startswith(_SIGN):
         _sign_with_dummy_credentials(event_kwargs)
         return wrapped(*args, **kwargs)
@@ -155,15 +154,7 @@ def _aws_host_region(url: str) -> str | None:
 
 @cache
 def _aws_dns_suffixes() -> frozenset[str]:
-    from botocore.loaders import create_loader
-
-    outputs = [p["outputs"] for p in create_loader().load_data("partitions")["partitions"]]
-    return frozenset(
-        suffix
-        for output in outputs
-        for suffix in (output.get("dnsSuffix"), output.get("dualStackDnsSuffix"))
-        if suffix
-    )
+    return _botocore.aws_dns_suffixes()
 
 
 class FakeBypassedWarning(UserWarning):
@@ -199,13 +190,12 @@ def _sign_with_dummy_credentials(event_kwargs: dict[str, Any]) -> None:
     request = event_kwargs.get("request")
     if signer is None or request is None:
         return
-    credentials = getattr(signer, "_credentials", None)
+    credentials = _botocore.signer_credentials(signer)
     # Static keys sign as they are (their access key picks the account); refreshable ones are
     # never touched: reading them may call STS/SSO or fail on an expired login.
     if credentials is not None and not isinstance(credentials, RefreshableCredentials):
         return
-    signing = request.context.setdefault("signing", {})
-    signing.setdefault("request_credentials", DUMMY_CREDENTIALS)
+    _botocore.sign_request_with(request, DUMMY_CREDENTIALS)
 
 
 def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
@@ -214,28 +204,22 @@ def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any)
     fake = current()
     if fake is None or not getattr(_sending, "active", False):
         return wrapped(*args, **kwargs)
-    with instance._new_fill_rate_condition:
-        instance._refill()
-        amount = args[0] if args else kwargs.get("amount", 1)
-        if amount > instance._current_capacity:
-            fake.engine.record_delay(float(instance._sleep_amount(amount)))
-        instance._current_capacity = max(0.0, instance._current_capacity - amount)
+    delay = _botocore.token_bucket_take(instance, _botocore.token_bucket_amount(args, kwargs))
+    if delay is not None:
+        fake.engine.record_delay(delay)
     return True
 
 
 def _install(fake: CampaignsFake) -> None:
-    global _original_emit, _original_acquire
-    _original_emit = HierarchicalEmitter.__dict__["_emit"]
-    _original_acquire = TokenBucket.__dict__["acquire"]
-    wrapt.wrap_function_wrapper(HierarchicalEmitter, "_emit", _emit)
-    wrapt.wrap_function_wrapper(TokenBucket, "acquire", _acquire)
+    _botocore.wrap_emitter(_emit)
+    _botocore.wrap_token_bucket_acquire(_acquire)
     if fake.options.isolate_environment:
         _isolate_environment(fake.options.region)
 
 
 def _uninstall() -> None:
-    HierarchicalEmitter._emit = _original_emit
-    TokenBucket.acquire = _original_acquire
+    _botocore.unwrap_emitter()
+    _botocore.unwrap_token_bucket_acquire()
     for name, value in _saved_env.items():
         if value is None:
             os.environ.pop(name, None)

@@ -1,7 +1,9 @@
 """rest-json on the wire: an HTTP request in, (operation, params) out; a result or error back.
 
 The response is a real ``AWSResponse`` so botocore's own parser, error classes and retry
-handlers run on it exactly as on an answer from AWS.
+handlers run on it exactly as on an answer from AWS. Requests are made into the model's shape
+here (declared members only, timestamps as datetimes), and timestamps are written back as
+ISO-8601.
 """
 
 from __future__ import annotations

@@ -1,0 +1,221 @@
+"""Every use of botocore that is not its public API, in one place.
+
+The fake reaches into a few corners of botocore that no release promises to keep: a private
+method of the event emitter, the token bucket's internals, the credentials a request signer
+holds, a key of the signing context, the layout of a data file. Each is touched only here,
+through a small named function, with a comment saying which corner and why.
+
+``PRIVATE_CORNERS`` lists them all; ``tests/test_botocore_corners.py`` checks every entry against
+the installed botocore, so a release that renames or reshapes one fails there, naming the
+attribute, instead of somewhere deep in the suite (or, worse, in a user's test run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import wrapt
+from botocore.hooks import HierarchicalEmitter
+from botocore.retries.bucket import TokenBucket
+
+#: A wrapt wrapper: ``(wrapped, instance, args, kwargs) -> result``.
+Wrapper = Callable[[Callable[..., Any], Any, Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class Corner:
+    """One thing of botocore the package relies on that is not its public API."""
+
+    #: Dotted path of the module or class that owns it.
+    owner: str
+    #: The attribute (or key, or data file) relied on.
+    name: str
+    #: ``method``: a class attribute, called with the ``parameters`` named here;
+    #: ``attribute``: set on every instance (by ``__init__``), checked on one;
+    #: ``behaviour``: not an attribute (a dictionary key, a data layout): checked by what it does.
+    kind: str
+    #: For a method: the names of its leading parameters, after ``self``, that the package
+    #: passes or reads by name.
+    parameters: tuple[str, ...] = ()
+    #: Why the package needs it.
+    why: str = ""
+
+    @property
+    def path(self) -> str:
+        return f"{self.owner}.{self.name}"
+
+
+PRIVATE_CORNERS: tuple[Corner, ...] = (
+    Corner(
+        "botocore.hooks.HierarchicalEmitter",
+        "_emit",
+        "method",
+        ("event_name", "kwargs"),
+        "wrapped on the class while a fake is active: every client's emitter, whenever and "
+        "wherever it was made, delivers its events through it (emit() and emit_until_response() "
+        "both call it); the wrapper reads the event name and the handlers' kwargs by name",
+    ),
+    Corner(
+        "botocore.retries.bucket.TokenBucket",
+        "acquire",
+        "method",
+        ("amount",),
+        "public name on an undocumented class (adaptive retry mode): wrapped so that a faked "
+        "request takes its tokens without blocking; the wrapper reads `amount` by name",
+    ),
+    Corner(
+        "botocore.retries.bucket.TokenBucket",
+        "_new_fill_rate_condition",
+        "attribute",
+        why="the condition (and lock) guarding the bucket's capacity, held while taking tokens",
+    ),
+    Corner(
+        "botocore.retries.bucket.TokenBucket",
+        "_refill",
+        "method",
+        why="brings the capacity up to date with the bucket's clock before tokens are taken",
+    ),
+    Corner(
+        "botocore.retries.bucket.TokenBucket",
+        "_current_capacity",
+        "attribute",
+        why="the tokens available, read and lowered when a faked request takes its share",
+    ),
+    Corner(
+        "botocore.retries.bucket.TokenBucket",
+        "_sleep_amount",
+        "method",
+        ("amount",),
+        "the seconds acquire() would have blocked, recorded as a delay instead of slept",
+    ),
+    Corner(
+        "botocore.signers.RequestSigner",
+        "_credentials",
+        "attribute",
+        why="the credentials a client signs with (None without any): static keys sign as "
+        "given, anything else is replaced by dummies without being read (reading refreshable "
+        "credentials may call STS/SSO or fail on an expired login)",
+    ),
+    Corner(
+        "botocore.signers.RequestSigner.sign",
+        "request_context['signing']['request_credentials']",
+        "behaviour",
+        why="credentials for one request, set at before-sign, that sign() uses instead of the "
+        "client's own (added with S3 Express; botocore reads it, no API sets it)",
+    ),
+    Corner(
+        "botocore.loaders.Loader.load_data",
+        "partitions['partitions'][*]['outputs'][dnsSuffix|dualStackDnsSuffix]",
+        "behaviour",
+        why="the DNS suffixes of AWS's partitions (the data file behind endpoint rulesets): "
+        "tells an AWS host of the service from a custom endpoint",
+    ),
+)
+
+
+# -- the event emitter ---------------------------------------------------------------------------
+# botocore.hooks.HierarchicalEmitter._emit(self, event_name, kwargs, stop_on_response=False):
+# the one method every emit goes through. The wrapper finds its arguments under these names when
+# they are passed by keyword (botocore passes them positionally today).
+EMIT_EVENT_NAME = "event_name"
+EMIT_KWARGS = "kwargs"
+
+_originals: dict[tuple[type, str], Any] = {}
+
+
+def _wrap(cls: type, name: str, wrapper: Wrapper) -> None:
+    # The class's own function (not an inherited or already-wrapped one) is kept to be put back.
+    _originals.setdefault((cls, name), cls.__dict__[name])
+    wrapt.wrap_function_wrapper(cls, name, wrapper)
+
+
+def _unwrap(cls: type, name: str) -> None:
+    original = _originals.pop((cls, name), None)
+    if original is not None:
+        setattr(cls, name, original)
+
+
+def wrap_emitter(wrapper: Wrapper) -> None:
+    """Route every botocore event of every client through ``wrapper`` (a wrapt wrapper of
+    ``HierarchicalEmitter._emit``; its ``args``/``kwargs`` are ``_emit``'s)."""
+    # Touches the private botocore.hooks.HierarchicalEmitter._emit, on the class: clients copy
+    # their session's emitter when created, so no public register() reaches them all.
+    _wrap(HierarchicalEmitter, "_emit", wrapper)
+
+
+def unwrap_emitter() -> None:
+    """Put ``HierarchicalEmitter._emit`` back as it was before ``wrap_emitter``."""
+    _unwrap(HierarchicalEmitter, "_emit")
+
+
+# -- the token bucket of the adaptive retry mode -------------------------------------------------
+
+
+def wrap_token_bucket_acquire(wrapper: Wrapper) -> None:
+    """Route every ``TokenBucket.acquire(amount=1, block=True)`` through ``wrapper``."""
+    # TokenBucket is botocore's rate limiter for retry_mode="adaptive"; it blocks (sleeps)
+    # inside before-send until it has tokens. Not documented; acquire() is wrapped on the class.
+    _wrap(TokenBucket, "acquire", wrapper)
+
+
+def unwrap_token_bucket_acquire() -> None:
+    """Put ``TokenBucket.acquire`` back as it was before ``wrap_token_bucket_acquire``."""
+    _unwrap(TokenBucket, "acquire")
+
+
+def token_bucket_amount(args: Any, kwargs: Any) -> Any:
+    """The ``amount`` argument of one ``TokenBucket.acquire`` call (1 when not given)."""
+    return args[0] if args else kwargs.get("amount", 1)
+
+
+def token_bucket_take(bucket: Any, amount: Any) -> float | None:
+    """Take ``amount`` tokens from ``bucket`` at once, never blocking; return the seconds
+    ``acquire`` would have blocked for them (None when the bucket had enough)."""
+    # Touches TokenBucket._new_fill_rate_condition (its lock), _refill(), _current_capacity and
+    # _sleep_amount(): what acquire() does, minus the wait, which is returned instead.
+    delay = None
+    with bucket._new_fill_rate_condition:
+        bucket._refill()
+        if amount > bucket._current_capacity:
+            delay = float(bucket._sleep_amount(amount))
+        bucket._current_capacity = max(0.0, bucket._current_capacity - amount)
+    return delay
+
+
+# -- signing -------------------------------------------------------------------------------------
+
+
+def signer_credentials(signer: Any) -> Any:
+    """The credentials a ``RequestSigner`` signs with; None when the client has none."""
+    # Touches the private botocore.signers.RequestSigner._credentials: no public accessor says
+    # which credentials a client will sign with, short of resolving them (a network call for
+    # refreshable ones).
+    return getattr(signer, "_credentials", None)
+
+
+def sign_request_with(request: Any, credentials: Any) -> None:
+    """Have this one request signed with ``credentials`` (unless something already chose some),
+    whatever the client's own are; to be called at ``before-sign``."""
+    # Touches the signing context key "request_credentials" that RequestSigner.sign() reads
+    # (botocore >= 1.34 reads it; nothing public sets it).
+    signing = request.context.setdefault("signing", {})
+    signing.setdefault("request_credentials", credentials)
+
+
+# -- data files ----------------------------------------------------------------------------------
+
+
+def aws_dns_suffixes() -> frozenset[str]:
+    """The DNS suffixes of every AWS partition, standard and dual-stack."""
+    # Touches the layout of botocore's data file "partitions" (partitions.json, behind the
+    # endpoint rulesets): loaded with the public loader, but its shape is botocore's own.
+    from botocore.loaders import create_loader
+
+    outputs = [p["outputs"] for p in create_loader().load_data("partitions")["partitions"]]
+    return frozenset(
+        suffix
+        for output in outputs
+        for suffix in (output.get("dnsSuffix"), output.get("dualStackDnsSuffix"))
+        if suffix
+    )

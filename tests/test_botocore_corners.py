@@ -1,0 +1,304 @@
+"""The corners of botocore the fake relies on that are not its public API, checked one by one.
+
+Every entry of ``_botocore.PRIVATE_CORNERS`` is checked here against the installed botocore: a
+method still defined on its class with the parameters the fake uses, an attribute still set on
+every instance, a behaviour still there. A botocore release that changes one fails the test
+named after it, saying which attribute and why the fake needs it; a corner added to the list is
+checked without a new test (a ``behaviour`` corner needs one, named in ``BEHAVIOUR_TESTS``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+from collections.abc import Iterator
+from typing import Any, Callable
+
+import botocore
+import botocore.session
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.credentials import Credentials
+from botocore.hooks import HierarchicalEmitter
+from botocore.retries.bucket import TokenBucket
+
+from pytest_campaigns_fake import _botocore
+from pytest_campaigns_fake._botocore import PRIVATE_CORNERS, Corner
+
+VERSION = botocore.__version__
+CLIENT_KEY = "AKIACORNERSTEST00001"
+DUMMY_KEY = "AKIACORNERSDUMMY0001"
+SECRET = "corners-secret"
+
+
+def changed(corner: Corner, what: str) -> str:
+    return (
+        f"{corner.path} {what} in botocore {VERSION}; pytest-campaigns-fake relies on it: "
+        f"{corner.why}. Adapt pytest_campaigns_fake/_botocore.py (or bound the supported "
+        "botocore range in pyproject.toml)."
+    )
+
+
+def resolve(dotted: str) -> Any:
+    """The module, class or function named ``dotted``; raises if any part of it is gone."""
+    parts = dotted.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            found: Any = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for name in parts[split:]:
+            found = getattr(found, name)
+        return found
+    raise ImportError(dotted)
+
+
+# -- real clients, answered in-process -----------------------------------------------------------
+
+
+class _Raw:
+    """The ``raw`` of a canned AWSResponse: botocore reads its body through ``stream()``."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.data
+
+
+@pytest.fixture
+def no_ambient_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No credentials anywhere in botocore's chain: no variables, files or instance metadata."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def list_campaigns(
+    credentials: Credentials | None, before_sign: Callable[..., None] | None = None
+) -> dict[str, Any]:
+    """One ListCampaigns call of a fresh client, answered by a canned before-send handler;
+    returns what the handlers saw: the signer, the request's Authorization header."""
+    seen: dict[str, Any] = {}
+    keys = {}
+    if credentials is not None:
+        keys = {"aws_access_key_id": credentials.access_key, "aws_secret_access_key": SECRET}
+    client = botocore.session.Session().create_client(
+        "connectcampaigns", region_name="us-east-1", **keys
+    )
+
+    def sign(request_signer: Any, request: Any, **_: Any) -> None:
+        seen["signer"] = request_signer
+        if before_sign is not None:
+            before_sign(request_signer, request)
+
+    def send(request: Any, **_: Any) -> AWSResponse:
+        seen["authorization"] = request.headers.get("Authorization", b"")
+        body = json.dumps({"campaignSummaryList": []}).encode()
+        headers = {"x-amzn-RequestId": "corners", "Content-Type": "application/json"}
+        return AWSResponse(request.url, 200, headers, _Raw(body))
+
+    client.meta.events.register("before-sign.connectcampaigns", sign)
+    client.meta.events.register("before-send.connectcampaigns", send)
+    assert client.list_campaigns()["campaignSummaryList"] == []
+    return seen
+
+
+class FrozenClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def current_time(self) -> float:
+        return self.now
+
+    def sleep(self, amount: float) -> None:  # pragma: no cover - never asked to
+        raise AssertionError("the token bucket slept")
+
+
+# -- instances for the `attribute` corners -------------------------------------------------------
+
+INSTANCES: dict[str, Callable[[], Any]] = {
+    "botocore.retries.bucket.TokenBucket": lambda: TokenBucket(max_rate=2, clock=FrozenClock()),
+    "botocore.signers.RequestSigner": lambda: list_campaigns(Credentials(CLIENT_KEY, SECRET))[
+        "signer"
+    ],
+}
+
+
+# -- every corner: still there, same parameters --------------------------------------------------
+
+
+@pytest.mark.parametrize("corner", PRIVATE_CORNERS, ids=[c.path for c in PRIVATE_CORNERS])
+def test_corner_is_still_there(corner: Corner) -> None:
+    try:
+        owner = resolve(corner.owner)
+    except (ImportError, AttributeError):
+        pytest.fail(changed(corner, f"is gone: {corner.owner} no longer exists"))
+    if corner.kind == "method":
+        # Defined on the class itself: wrapping replaces the class's own function.
+        assert corner.name in vars(owner), changed(corner, f"is no longer defined on {owner}")
+        method = vars(owner)[corner.name]
+        assert callable(method), changed(corner, "is no longer a method")
+        names = list(inspect.signature(method).parameters)[1:]  # after self
+        assert names[: len(corner.parameters)] == list(corner.parameters), changed(
+            corner, f"now takes ({', '.join(names)}), not ({', '.join(corner.parameters)}, ...)"
+        )
+    elif corner.kind == "attribute":
+        assert corner.owner in INSTANCES, f"add a way to make a {corner.owner} to INSTANCES"
+        instance = INSTANCES[corner.owner]()
+        assert isinstance(instance, owner), f"INSTANCES made {instance!r}, not a {owner}"
+        assert hasattr(instance, corner.name), changed(
+            corner, f"is no longer set on {type(instance).__name__} instances"
+        )
+    elif corner.kind == "behaviour":
+        test = BEHAVIOUR_TESTS.get(corner.path)
+        assert test is not None and callable(globals().get(test)), (
+            f"{corner.path}: name the test that checks this behaviour in BEHAVIOUR_TESTS"
+        )
+    else:
+        pytest.fail(f"{corner.path}: unknown kind {corner.kind!r}")
+
+
+def test_the_corners_are_the_ones_the_module_touches() -> None:
+    # Every `_name` of a botocore object that _botocore.py reads is listed (and vice versa).
+    source = inspect.getsource(_botocore)
+    for corner in PRIVATE_CORNERS:
+        if corner.kind != "behaviour":
+            assert corner.name in source, f"{corner.path} is listed but no longer used"
+    for name in ("_emit", "_new_fill_rate_condition", "_refill", "_current_capacity"):
+        assert any(c.name == name for c in PRIVATE_CORNERS), f"{name} is used but not listed"
+
+
+# -- what each corner does, where the fake relies on more than its existence ---------------------
+
+BEHAVIOUR_TESTS = {
+    "botocore.signers.RequestSigner.sign.request_context['signing']['request_credentials']": (
+        "test_request_credentials_in_the_signing_context_sign_that_request"
+    ),
+    "botocore.loaders.Loader.load_data.partitions['partitions'][*]['outputs']"
+    "[dnsSuffix|dualStackDnsSuffix]": "test_partitions_data_gives_the_aws_dns_suffixes",
+}
+
+
+def test_every_client_event_goes_through_the_wrapped_emit() -> None:
+    original = vars(HierarchicalEmitter)["_emit"]
+    seen: list[tuple[str, dict[str, Any], Any]] = []
+
+    def wrapper(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
+        event_name = args[0] if args else kwargs[_botocore.EMIT_EVENT_NAME]
+        event_kwargs = args[1] if len(args) > 1 else kwargs[_botocore.EMIT_KWARGS]
+        responses = wrapped(*args, **kwargs)
+        seen.append((event_name, event_kwargs, responses))
+        return responses
+
+    _botocore.wrap_emitter(wrapper)
+    try:
+        assert vars(HierarchicalEmitter)["_emit"] is not original
+        list_campaigns(Credentials(CLIENT_KEY, SECRET))
+    finally:
+        _botocore.unwrap_emitter()
+    assert vars(HierarchicalEmitter)["_emit"] is original, "unwrap_emitter() did not restore _emit"
+    by_event = {name.split(".")[0]: (kwargs, responses) for name, kwargs, responses in seen}
+    for event in ("before-sign", "before-send", "needs-retry"):
+        assert event in by_event, (
+            f"a client's {event} event no longer goes through HierarchicalEmitter._emit in "
+            f"botocore {VERSION}: the fake would never see it"
+        )
+    sign_kwargs, _ = by_event["before-sign"]
+    assert {"request_signer", "request"} <= set(sign_kwargs), (
+        f"before-sign no longer passes request_signer and request (botocore {VERSION})"
+    )
+    send_kwargs, send_responses = by_event["before-send"]
+    assert "request" in send_kwargs
+    # The wrapper reads _emit's answer as (handler, response) pairs, and appends its own.
+    assert isinstance(send_responses, list) and all(
+        isinstance(pair, tuple) and len(pair) == 2 for pair in send_responses
+    ), f"HierarchicalEmitter._emit no longer returns (handler, response) pairs: {send_responses!r}"
+    assert any(isinstance(response, AWSResponse) for _, response in send_responses)
+
+
+def test_token_bucket_acquire_is_wrapped_and_restored() -> None:
+    original = vars(TokenBucket)["acquire"]
+    calls: list[Any] = []
+
+    def wrapper(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
+        calls.append(_botocore.token_bucket_amount(args, kwargs))
+        return True
+
+    _botocore.wrap_token_bucket_acquire(wrapper)
+    try:
+        bucket = TokenBucket(max_rate=2, clock=FrozenClock())
+        assert bucket.acquire() is True
+        assert bucket.acquire(3) is True
+        assert bucket.acquire(amount=2) is True
+    finally:
+        _botocore.unwrap_token_bucket_acquire()
+    assert vars(TokenBucket)["acquire"] is original
+    assert calls == [1, 3, 2]
+
+
+def test_token_bucket_take_waits_as_acquire_would_and_never_blocks() -> None:
+    clock = FrozenClock()
+    bucket = TokenBucket(max_rate=2, clock=clock)
+    # An empty bucket filling at 2 tokens a second: acquire(1) would wait half a second.
+    assert bucket.available_capacity == 0
+    assert _botocore.token_bucket_take(bucket, 1) == pytest.approx(0.5)
+    assert bucket.available_capacity == 0
+    clock.now += 10  # refills to its capacity, 2
+    assert _botocore.token_bucket_take(bucket, 1) is None
+    assert bucket.available_capacity == pytest.approx(1)
+    # botocore's own acquire agrees that one token is left, and then none.
+    assert bucket.acquire(1, block=False) is True
+    with pytest.raises(botocore.exceptions.CapacityNotAvailableError):
+        bucket.acquire(1, block=False)
+
+
+def test_signer_credentials_are_the_clients_own(no_ambient_credentials: None) -> None:
+    signer = list_campaigns(Credentials(CLIENT_KEY, SECRET))["signer"]
+    credentials = _botocore.signer_credentials(signer)
+    assert credentials is not None and credentials.access_key == CLIENT_KEY, (
+        f"RequestSigner._credentials no longer holds the client's credentials in botocore "
+        f"{VERSION}: {credentials!r}"
+    )
+    assert _botocore.signer_credentials(list_campaigns(None)["signer"]) is None, (
+        f"RequestSigner._credentials of a client without credentials is not None in botocore "
+        f"{VERSION}"
+    )
+
+
+def test_request_credentials_in_the_signing_context_sign_that_request(
+    no_ambient_credentials: None,
+) -> None:
+    dummy = Credentials(DUMMY_KEY, SECRET)
+
+    def sign_with_dummy(signer: Any, request: Any) -> None:
+        _botocore.sign_request_with(request, dummy)
+
+    try:
+        seen = list_campaigns(None, sign_with_dummy)
+    except botocore.exceptions.NoCredentialsError:
+        pytest.fail(
+            f"botocore {VERSION}'s RequestSigner.sign() ignores "
+            "request.context['signing']['request_credentials']: a client without credentials "
+            "can no longer be signed with dummy ones inside a fake"
+        )
+    authorization = seen["authorization"]
+    if isinstance(authorization, bytes):
+        authorization = authorization.decode()
+    assert f"Credential={DUMMY_KEY}/" in authorization, authorization
+    # Static keys of the client are overridden the same way (the fake never does this to them).
+    seen = list_campaigns(Credentials(CLIENT_KEY, SECRET), sign_with_dummy)
+    assert f"Credential={DUMMY_KEY}/" in str(seen["authorization"])
+
+
+def test_partitions_data_gives_the_aws_dns_suffixes() -> None:
+    suffixes = _botocore.aws_dns_suffixes()
+    assert {"amazonaws.com", "amazonaws.com.cn", "api.aws"} <= suffixes, (
+        f"botocore {VERSION}'s partitions data no longer lists the AWS DNS suffixes under "
+        f"partitions[*].outputs.dnsSuffix/dualStackDnsSuffix: {sorted(suffixes)}"
+    )
