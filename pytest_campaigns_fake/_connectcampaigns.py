@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from ._clock import Clock, Ids
-from ._engine import Description, Result, Operation
+from ._engine import Description, Operation, Result
 from ._errors import ServiceError, not_found, validation
 from ._faults import ItemFaults
 from ._hints import not_found_hint
@@ -94,7 +94,9 @@ OPERATIONS: dict[str, Operation] = {}
 CHECKS: dict[str, Operation] = {}
 
 
-def operation(name: str, table: dict[str, Operation] = OPERATIONS) -> Callable[[Operation], Operation]:
+def operation(
+    name: str, table: dict[str, Operation] = OPERATIONS
+) -> Callable[[Operation], Operation]:
     """Register a rule for the model's operation ``name``."""
 
     def register(rule: Operation) -> Operation:
