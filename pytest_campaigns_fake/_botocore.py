@@ -12,10 +12,12 @@ attribute, instead of somewhere deep in the suite (or, worse, in a user's test r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import wrapt
+from botocore.awsrequest import AWSResponse
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
 
@@ -103,6 +105,21 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
         "behaviour",
         why="credentials for one request, set at before-sign, that sign() uses instead of the "
         "client's own (added with S3 Express; botocore reads it, no API sets it)",
+    ),
+    Corner(
+        "botocore.model.Shape",
+        "_shape_resolver",
+        "attribute",
+        why="the one ShapeResolver every shape of a ServiceModel shares: tells which model a "
+        "shape belongs to, since shape names are unique only within one model "
+        "(shape_model_identity)",
+    ),
+    Corner(
+        "botocore.awsrequest.AWSResponse",
+        "raw.stream()",
+        "behaviour",
+        why="AWSResponse.content reads the body from raw.stream(): the fake's answers carry a "
+        "stand-in raw with the bytes (http_response)",
     ),
     Corner(
         "botocore.loaders.Loader.load_data",
@@ -201,6 +218,41 @@ def sign_request_with(request: Any, credentials: Any) -> None:
     # (botocore >= 1.34 reads it; nothing public sets it).
     signing = request.context.setdefault("signing", {})
     signing.setdefault("request_credentials", credentials)
+
+
+# -- service models ------------------------------------------------------------------------------
+
+
+def shape_model_identity(shape: Any) -> int:
+    """The same number for every shape of one ``ServiceModel``, another for another model."""
+    # Touches the private botocore.model.Shape._shape_resolver: every shape of a ServiceModel is
+    # resolved by that model's one ShapeResolver, and no public attribute names a shape's model.
+    return id(shape._shape_resolver)
+
+
+# -- responses -----------------------------------------------------------------------------------
+
+
+class _Body:
+    """The ``raw`` of an AWSResponse: botocore reads a body through ``raw.stream()`` (what a
+    urllib3 response offers), which AWSResponse's ``content`` calls; no public API builds an
+    AWSResponse from bytes."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.data
+
+    def read(self, *_: Any) -> bytes:
+        return self.data
+
+
+def http_response(url: str, status: int, headers: dict[str, str], body: bytes) -> AWSResponse:
+    """A real AWSResponse carrying ``body``, which botocore's parser reads as AWS's."""
+    return AWSResponse(url, status, headers, _Body(body))
 
 
 # -- data files ----------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ import botocore.session
 from botocore import xform_name
 from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 
+from ._botocore import shape_model_identity
+
 SERVICE_NAME = "connectcampaigns"
 
 # AWS "Common Errors" that every service may return although no service model lists them.
@@ -178,15 +180,10 @@ def contains(shape: Shape, test: Callable[[Shape], bool]) -> bool:
 _contains: dict[tuple[tuple[int, str], Callable[[Shape], bool]], bool] = {}
 
 
-def model_identity(shape: Shape) -> int:
-    # botocore private: every shape of one ServiceModel shares its ShapeResolver.
-    return id(shape._shape_resolver)
-
-
 def shape_key(shape: Shape) -> tuple[int, str]:
     """What identifies a shape across models: shape names are unique only within one model
     (v1 and v2 both have a ``Campaign``), so the key adds the model the shape belongs to."""
-    return (model_identity(shape), shape.name)
+    return (shape_model_identity(shape), shape.name)
 
 
 def _walk(shape: Shape, test: Callable[[Shape], bool], seen: frozenset[str]) -> bool:

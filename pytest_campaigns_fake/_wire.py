@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -19,6 +18,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import OperationModel, Shape
 
+from ._botocore import http_response
 from ._errors import ServiceError
 from ._model import Model, shape_key
 
@@ -236,21 +236,6 @@ def _compile_projector(shape: Shape) -> Projector | None:
     return None
 
 
-class _Body:
-    """The ``raw`` of an AWSResponse: botocore reads it through ``stream()``."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._data
-
-    def read(self, *_: Any) -> bytes:
-        return self._data
-
-
 def encode(result: dict[str, Any] | None) -> bytes | None:
     """A successful answer's JSON body; None for operations without output."""
     if result is None:
@@ -265,7 +250,7 @@ def success(url: str, request_id: str, body: bytes | None) -> AWSResponse:
     else:
         headers["Content-Type"] = "application/json"
     headers["Content-Length"] = str(len(body))
-    return AWSResponse(url, 200, headers, _Body(body))
+    return http_response(url, 200, headers, body)
 
 
 def failure(url: str, request_id: str, status: int, error: ServiceError) -> AWSResponse:
@@ -278,7 +263,7 @@ def failure(url: str, request_id: str, status: int, error: ServiceError) -> AWSR
         "Content-Type": "application/json",
         "Content-Length": str(len(body)),
     }
-    return AWSResponse(url, status, headers, _Body(body))
+    return http_response(url, status, headers, body)
 
 
 def _json_default(value: Any) -> Any:

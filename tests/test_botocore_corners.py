@@ -15,6 +15,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Callable
 
 import botocore
@@ -29,6 +30,7 @@ from pytest_campaigns_fake import _botocore
 from pytest_campaigns_fake._botocore import PRIVATE_CORNERS, Corner
 
 VERSION = botocore.__version__
+ROOT = Path(__file__).resolve().parent.parent
 CLIENT_KEY = "AKIACORNERSTEST00001"
 DUMMY_KEY = "AKIACORNERSDUMMY0001"
 SECRET = "corners-secret"
@@ -132,6 +134,12 @@ INSTANCES: dict[str, Callable[[], Any]] = {
     "botocore.signers.RequestSigner": lambda: list_campaigns(Credentials(CLIENT_KEY, SECRET))[
         "signer"
     ],
+    "botocore.model.Shape": lambda: (
+        botocore.session.Session()
+        .get_service_model("connectcampaigns")
+        .operation_model("CreateCampaign")
+        .input_shape
+    ),
 }
 
 
@@ -186,6 +194,7 @@ BEHAVIOUR_TESTS = {
     "botocore.signers.RequestSigner.sign.request_context['signing']['request_credentials']": (
         "test_request_credentials_in_the_signing_context_sign_that_request"
     ),
+    "botocore.awsrequest.AWSResponse.raw.stream()": "test_a_response_body_is_read_from_raw",
     "botocore.loaders.Loader.load_data.partitions['partitions'][*]['outputs']"
     "[dnsSuffix|dualStackDnsSuffix]": "test_partitions_data_gives_the_aws_dns_suffixes",
 }
@@ -311,9 +320,51 @@ def test_request_credentials_in_the_signing_context_sign_that_request(
     assert f"Credential={DUMMY_KEY}/" in str(seen["authorization"])
 
 
+def test_shapes_of_one_model_share_an_identity_and_another_model_has_its_own() -> None:
+    session = botocore.session.Session()
+    model = session.get_service_model("connectcampaigns")
+    create = model.operation_model("CreateCampaign").input_shape
+    nested = create.members["dialerConfig"]
+    again = botocore.session.Session().get_service_model("connectcampaigns")
+    identity = _botocore.shape_model_identity
+    assert identity(create) == identity(nested) == identity(model.shape_for("Campaign")), (
+        f"shapes of one ServiceModel no longer share Shape._shape_resolver in botocore {VERSION}"
+    )
+    assert identity(again.shape_for("Campaign")) != identity(create), (
+        f"two ServiceModels share a Shape._shape_resolver in botocore {VERSION}"
+    )
+
+
 def test_partitions_data_gives_the_aws_dns_suffixes() -> None:
     suffixes = _botocore.aws_dns_suffixes()
     assert {"amazonaws.com", "amazonaws.com.cn", "api.aws"} <= suffixes, (
         f"botocore {VERSION}'s partitions data no longer lists the AWS DNS suffixes under "
         f"partitions[*].outputs.dnsSuffix/dualStackDnsSuffix: {sorted(suffixes)}"
     )
+
+
+# -- the supported range -------------------------------------------------------------------------
+
+
+def test_ci_tests_the_floor_that_pyproject_declares() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    floor = re.search(r'"botocore>=([0-9.]+)', pyproject)
+    assert floor is not None, "pyproject.toml declares no botocore floor"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    pinned = dict(re.findall(r"^OLDEST_(BOTOCORE|BOTO3)=(\S+)$", ci, re.MULTILINE))
+    assert pinned.get("BOTOCORE") == floor.group(1), (
+        f".ci/run tests botocore {pinned.get('BOTOCORE')}, pyproject.toml declares "
+        f">={floor.group(1)}: keep them equal"
+    )
+    # boto3 and botocore share their version numbers since 1.34.
+    assert pinned.get("BOTO3") == floor.group(1), f".ci/run pins boto3 {pinned.get('BOTO3')}"
+
+
+def test_a_response_body_is_read_from_raw() -> None:
+    from pytest_campaigns_fake._botocore import http_response
+
+    response = http_response("https://x", 200, {"Content-Length": "7"}, b'{"a":1}')
+    assert response.content == b'{"a":1}', (
+        f"botocore {VERSION}: AWSResponse.content no longer reads raw.stream()"
+    )
+    assert response.status_code == 200
