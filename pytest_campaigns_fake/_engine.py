@@ -23,11 +23,12 @@ from ._faults import Faults
 from ._journal import Call, Journal
 from ._model import Model
 from ._records import Bucket, Store
-from ._validation import validate
+from ._validation import validator
+from ._wire import projector
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-    from botocore.model import Shape
+    from botocore.model import OperationModel, Shape
 
     from ._clock import Ids
 
@@ -64,6 +65,17 @@ class Served:
 
     description: Description
     state: Any
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What answering one operation takes, looked up once per operation, not per request."""
+
+    input_shape: Shape | None
+    validate: Callable[[dict[str, Any]], None]
+    shape: Callable[[Any], Any]
+    check: Operation | None
+    operation: Operation
 
 
 class _ItemFaults:
@@ -106,6 +118,7 @@ class Engine:
         self._accounts = accounts
         self._home = home
         self._served: list[Served] = []
+        self._plans: dict[OperationModel, _Plan] = {}
 
     def serve(self, description: Description, state: Any) -> None:
         """Serve ``description``'s model, its rules acting on ``state``."""
@@ -116,6 +129,19 @@ class Engine:
                 f"for {', '.join(missing)}"
             )
         self._served.append(Served(description, state))
+
+    def _plan(self, description: Description, op_model: OperationModel) -> _Plan:
+        plan = self._plans.get(op_model)
+        if plan is None:
+            shape = op_model.input_shape
+            plan = self._plans[op_model] = _Plan(
+                shape,
+                validator(shape),
+                projector(shape),
+                description.checks.get(op_model.name),
+                description.operations[op_model.name],
+            )
+        return plan
 
     @property
     def served(self) -> Sequence[Served]:
@@ -173,22 +199,22 @@ class Engine:
         error: ServiceError | None = None
         injected = False
         body: bytes | None = None
-        self.item_faults.injected.clear()
+        injected_items = self.item_faults.injected
+        injected_items.clear()
         bucket = self.store.bucket(account, region)
         try:
             op_model, raw = _wire.decode(model, request)
             operation = op_model.name
-            input_shape = op_model.input_shape
+            plan = self._plan(description, op_model)
             # Validation, then the checks on the request alone, then faults: an invalid
             # request is rejected before any fault can fire, so it never uses one up.
-            validate(input_shape, raw)
-            valid = input_shape
+            plan.validate(raw)
+            valid = plan.input_shape
             # From here on, the params hold only the members the model declares, timestamps
             # as datetimes, whoever answers: the service, or an injected fault.
-            params = _wire.shaped(input_shape, raw)
-            check = description.checks.get(operation)
-            if check is not None:
-                check(state, bucket, params)
+            params = plan.shape(raw)
+            if plan.check is not None:
+                plan.check(state, bucket, params)
             if self.faults.armed:
                 fault = self.faults.request_error(
                     operation, params, _state_of(description, state, bucket, params)
@@ -196,7 +222,7 @@ class Engine:
                 if fault is not None:
                     injected = True
                     raise fault
-            body = _wire.encode(description.operations[operation](state, bucket, params))
+            body = _wire.encode(plan.operation(state, bucket, params))
         except ServiceError as raised:
             error = raised
         status = 200 if error is None else model.status_of(error.code)
@@ -224,7 +250,7 @@ class Engine:
                 request_id=request_id,
                 body=body,
                 injected=injected,
-                injected_items=tuple(self.item_faults.injected),
+                injected_items=tuple(injected_items) if injected_items else (),
                 hint=hint,
                 elsewhere=(account, region) != (account_default, region_default),
             )

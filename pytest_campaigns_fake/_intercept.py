@@ -125,12 +125,15 @@ def _emit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) ->
             _warn_bypassed(fake, event_name, answered[0])
             return responses
         request = event_kwargs["request"]
-        region = None if fake.options.any_region else _aws_host_region(request.url)
-        if region is not None and region not in offered_regions():
-            # No such host at AWS: the request never reaches a service, nor the journal.
-            # botocore's endpoint turns this into its connection-error retries, then raises it.
-            raise _RegionNotOffered(endpoint_url=request.url, region=region)
-        return [*responses, (fake.engine.answer, fake.engine.answer(event_kwargs["request"]))]
+        if not fake.options.any_region:
+            region = _unreachable_region(request.url)
+            if region is not None:
+                # No such host at AWS: the request never reaches a service, nor the journal.
+                # botocore's endpoint turns this into its connection-error retries, then
+                # raises it.
+                raise _RegionNotOffered(endpoint_url=request.url, region=region)
+        answer = fake.engine.answer
+        return [*responses, (answer, answer(request))]
     responses = wrapped(*args, **kwargs)
     return [(h, _recorded_delay(fake, r)) for h, r in responses]
 
@@ -142,6 +145,25 @@ class _RegionNotOffered(EndpointConnectionError):  # type: ignore[misc]
         'Could not connect to the endpoint URL: "{endpoint_url}" (pytest-campaigns-fake: AWS '
         "does not offer connectcampaigns in {region}; any_region=True answers every region)"
     )
+
+
+# host -> the region AWS does not offer the service in, or None: a client asks the same few
+# hosts again and again, so each is parsed once.
+_unreachable: dict[str, str | None] = {}
+
+
+def _unreachable_region(url: str) -> str | None:
+    """The region of ``url``'s host when it is AWS's host of the service in a region AWS does
+    not offer it in; None for an offered region or any other host (a custom endpoint)."""
+    host = url.split("/", 3)[2] if "://" in url else url
+    try:
+        return _unreachable[host]
+    except KeyError:
+        region = _aws_host_region(url)
+        found = _unreachable[host] = (
+            region if region is not None and region not in offered_regions() else None
+        )
+        return found
 
 
 def _aws_host_region(url: str) -> str | None:

@@ -69,11 +69,13 @@ class CampaignRecord:
 
     @property
     def id(self) -> str:
-        return str(self.data["id"])
+        ident: str = self.data["id"]
+        return ident
 
     @property
     def connect_instance_id(self) -> str:
-        return str(self.data["connectInstanceId"])
+        instance: str = self.data["connectInstanceId"]
+        return instance
 
     def describe(self) -> dict[str, Any]:
         """The campaign as DescribeCampaign answers it: the ``Campaign`` shape's members.

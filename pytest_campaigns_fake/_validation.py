@@ -33,6 +33,25 @@ def validate(shape: Shape | None, params: dict[str, Any]) -> None:
         raise ServiceError("ValidationException", format_errors(errors))
 
 
+def validator(shape: Shape | None) -> Callable[[dict[str, Any]], None]:
+    """``validate`` for one shape, compiled once: what the engine keeps per operation."""
+    if shape is None:
+        return _nothing
+    checker = checker_for(shape)
+
+    def check(params: dict[str, Any]) -> None:
+        errors: list[str] = []
+        checker(params, "", errors)
+        if errors:
+            raise ServiceError("ValidationException", format_errors(errors))
+
+    return check
+
+
+def _nothing(params: dict[str, Any]) -> None:
+    return None
+
+
 def violations(shape: Shape, value: Any, path: str = "") -> list[str]:
     errors: list[str] = []
     checker_for(shape)(value, path, errors)

@@ -44,14 +44,16 @@ class Envelope:
 
 def envelope(request: AWSPreparedRequest) -> Envelope:
     headers = request.headers
-    url = urlsplit(request.url)
     scope = _AUTH_SCOPE.search(_text(headers.get("Authorization")))
+    url = None
     if scope is None:
+        url = urlsplit(request.url)
         presigned = [v for k, v in parse_qsl(url.query) if k.lower() == "x-amz-credential"]
         scope = _SCOPE.fullmatch(presigned[0]) if presigned else None
     if scope is not None:
         access_key, region = scope.group(1), scope.group(2)
     else:
+        assert url is not None
         host = _HOST_REGION.search(url.netloc)
         access_key, region = None, host.group(1) if host else None
     attempt = _ATTEMPT.search(_text(headers.get("amz-sdk-request")))
@@ -132,7 +134,10 @@ def _json_body(body: Any) -> dict[str, Any]:
         body = body.read()
     try:
         if isinstance(body, (bytes, bytearray)):
-            body = body.decode(json.detect_encoding(body), "surrogatepass")
+            # What botocore sends starts with '{': UTF-8. Anything else is detected as
+            # json.loads would (UTF-16/32, a BOM).
+            encoding = "utf-8" if body[:1] == b"{" else json.detect_encoding(body)
+            body = body.decode(encoding, "surrogatepass")
         data = _DECODER.decode(body)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ServiceError(
@@ -172,6 +177,24 @@ def shaped(shape: Shape | None, value: Any) -> Any:
 
 
 Projector = Callable[[Any], Any]
+
+
+def projector(shape: Shape | None) -> Projector:
+    """``shaped`` for one shape, compiled once: what the engine keeps per operation."""
+    if shape is None:
+        return _empty
+    project = _projector(shape)
+    return _same if project is None else project
+
+
+def _empty(value: Any) -> dict[str, Any]:
+    return {}
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
 _projectors: dict[tuple[int, str], Projector | None] = {}
 
 
