@@ -42,6 +42,8 @@ class Corner:
     parameters: tuple[str, ...] = ()
     #: Why the package needs it.
     why: str = ""
+    #: Part of an optional package (aiobotocore): checked only where it is installed.
+    optional: bool = False
 
     @property
     def path(self) -> str:
@@ -113,6 +115,15 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
         why="the one ShapeResolver every shape of a ServiceModel shares: tells which model a "
         "shape belongs to, since shape names are unique only within one model "
         "(shape_model_identity)",
+    ),
+    Corner(
+        "aiobotocore.hooks.AioHierarchicalEmitter",
+        "_emit",
+        "method",
+        ("event_name", "kwargs"),
+        "aiobotocore's emitter overrides _emit with a coroutine: wrapped on the class as "
+        "botocore's is, so every async client's events reach the fake",
+        optional=True,
     ),
     Corner(
         "botocore.awsrequest.AWSResponse",
@@ -256,6 +267,74 @@ def http_response(url: str, status: int, headers: dict[str, str], body: bytes) -
 
 
 # -- data files ----------------------------------------------------------------------------------
+
+
+# -- aiobotocore, when it is installed ------------------------------------------------------------
+
+
+def aio_emitter() -> type | None:
+    """aiobotocore's emitter class, or None without aiobotocore (an optional extra)."""
+    try:
+        from aiobotocore.hooks import AioHierarchicalEmitter
+    except ImportError:
+        return None
+    emitter: type = AioHierarchicalEmitter
+    return emitter
+
+
+def wrap_aio_emitter(wrapper: Wrapper) -> bool:
+    """Route every aiobotocore event through ``wrapper`` (async, like the ``_emit`` it wraps);
+    False without aiobotocore."""
+    # Touches the private aiobotocore.hooks.AioHierarchicalEmitter._emit, a coroutine that
+    # overrides botocore's: wrapping botocore's alone never sees an async client's events.
+    emitter = aio_emitter()
+    if emitter is None:
+        return False
+    _wrap(emitter, "_emit", wrapper)
+    return True
+
+
+def unwrap_aio_emitter() -> None:
+    emitter = aio_emitter()
+    if emitter is not None and "_emit" in vars(emitter):
+        _unwrap(emitter, "_emit")
+
+
+class _AsyncBody:
+    """The ``raw`` of an AioAWSResponse: aiobotocore awaits ``raw.read()``."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    async def read(self, *_: Any) -> bytes:
+        return self.data
+
+
+def aio_http_response(response: AWSResponse) -> Any:
+    """The same answer as an aiobotocore response (its ``content`` is awaited)."""
+    from aiobotocore.awsrequest import AioAWSResponse
+
+    body: bytes = response.raw.data
+    return AioAWSResponse(response.url, response.status_code, response.headers, _AsyncBody(body))
+
+
+def is_aio_signer(signer: Any) -> bool:
+    """Whether ``signer`` is aiobotocore's: it awaits the credentials it signs with."""
+    try:
+        from aiobotocore.signers import AioRequestSigner
+    except ImportError:
+        return False
+    return isinstance(signer, AioRequestSigner)
+
+
+def aio_credentials(credentials: Any) -> Any:
+    """``credentials`` as aiobotocore's signer takes them (``get_frozen_credentials`` is
+    awaited there)."""
+    from aiobotocore.credentials import AioCredentials
+
+    return AioCredentials(credentials.access_key, credentials.secret_key)
 
 
 def aws_dns_suffixes() -> frozenset[str]:

@@ -119,22 +119,56 @@ def _emit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) ->
             responses: list[tuple[Any, Any]] = wrapped(*args, **kwargs)
         finally:
             _sending.active = False
-        # A before-send handler of the user's own (a canned response) keeps precedence.
-        answered = [handler for handler, response in responses if response is not None]
-        if answered:
-            _warn_bypassed(fake, event_name, answered[0])
-            return responses
-        request = event_kwargs["request"]
-        if not fake.options.any_region:
-            region = _unreachable_region(request.url)
-            if region is not None:
-                # No such host at AWS: the request never reaches a service, nor the journal.
-                # botocore's endpoint turns this into its connection-error retries, then
-                # raises it.
-                raise _RegionNotOffered(endpoint_url=request.url, region=region)
-        answer = fake.engine.answer
-        return [*responses, (answer, answer(request))]
-    responses = wrapped(*args, **kwargs)
+        return _answer(fake, event_name, event_kwargs, responses, aio=False)
+    return _retry(fake, wrapped(*args, **kwargs))
+
+
+async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
+    # aiobotocore's emitter: the same three events, the same answers, awaited.
+    event_name = args[0] if args else kwargs[_botocore.EMIT_EVENT_NAME]
+    if not event_name.startswith(_ALL):
+        return await wrapped(*args, **kwargs)
+    fake = current()
+    if fake is None:
+        return await wrapped(*args, **kwargs)
+    event_kwargs = args[1] if len(args) > 1 else kwargs[_botocore.EMIT_KWARGS]
+    if event_name.startswith(_SIGN):
+        _sign_with_dummy_credentials(event_kwargs)
+        return await wrapped(*args, **kwargs)
+    if event_name.startswith(_SEND):
+        responses = await wrapped(*args, **kwargs)
+        return _answer(fake, event_name, event_kwargs, responses, aio=True)
+    return _retry(fake, await wrapped(*args, **kwargs))
+
+
+def _answer(
+    fake: CampaignsFake,
+    event_name: str,
+    event_kwargs: dict[str, Any],
+    responses: list[tuple[Any, Any]],
+    *,
+    aio: bool,
+) -> list[tuple[Any, Any]]:
+    """before-send: the engine's answer appended to the handlers' responses."""
+    # A before-send handler of the user's own (a canned response) keeps precedence.
+    answered = [handler for handler, response in responses if response is not None]
+    if answered:
+        _warn_bypassed(fake, event_name, answered[0])
+        return responses
+    request = event_kwargs["request"]
+    if not fake.options.any_region:
+        region = _unreachable_region(request.url)
+        if region is not None:
+            # No such host at AWS: the request never reaches a service, nor the journal.
+            # botocore's endpoint turns this into its connection-error retries, then raises it.
+            raise _RegionNotOffered(endpoint_url=request.url, region=region)
+    answer = fake.engine.answer
+    response = answer(request)
+    return [*responses, (answer, _botocore.aio_http_response(response) if aio else response)]
+
+
+def _retry(fake: CampaignsFake, responses: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """needs-retry: the backoff asked for is recorded, and 0 is what the client sleeps."""
     return [(h, _recorded_delay(fake, r)) for h, r in responses]
 
 
@@ -217,7 +251,12 @@ def _sign_with_dummy_credentials(event_kwargs: dict[str, Any]) -> None:
     # never touched: reading them may call STS/SSO or fail on an expired login.
     if credentials is not None and not isinstance(credentials, RefreshableCredentials):
         return
-    _botocore.sign_request_with(request, DUMMY_CREDENTIALS)
+    dummies = (
+        _botocore.aio_credentials(DUMMY_CREDENTIALS)
+        if _botocore.is_aio_signer(signer)
+        else DUMMY_CREDENTIALS
+    )
+    _botocore.sign_request_with(request, dummies)
 
 
 def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
@@ -234,6 +273,7 @@ def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any)
 
 def _install(fake: CampaignsFake) -> None:
     _botocore.wrap_emitter(_emit)
+    _botocore.wrap_aio_emitter(_aemit)
     _botocore.wrap_token_bucket_acquire(_acquire)
     if fake.options.isolate_environment:
         _isolate_environment(fake.options.region)
@@ -241,6 +281,7 @@ def _install(fake: CampaignsFake) -> None:
 
 def _uninstall() -> None:
     _botocore.unwrap_emitter()
+    _botocore.unwrap_aio_emitter()
     _botocore.unwrap_token_bucket_acquire()
     for name, value in _saved_env.items():
         if value is None:

@@ -14,6 +14,10 @@ from ._options import Options
 
 T = TypeVar("T")
 
+# wrapt 1.x (which aiobotocore 2.x pins) ships no type hints, wrapt 2 does: typed here once,
+# so that the strict type check passes with either.
+_decorator: Callable[[Callable[..., Any]], Callable[..., Any]] = wrapt.decorator
+
 
 class _MockCampaigns:
     """Activates a fresh ``CampaignsFake`` per ``with`` block, decorated call or test method."""
@@ -53,7 +57,7 @@ class _MockCampaigns:
             return self._decorate_testcase(target)
         if inspect.iscoroutinefunction(target):
 
-            @wrapt.decorator
+            @_decorator
             async def run_async(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
                 # A fake per call, not a stack on self: calls of one decorated function may
                 # overlap (asyncio.gather, threads).
@@ -63,7 +67,7 @@ class _MockCampaigns:
 
             return run_async(target)
 
-        @wrapt.decorator
+        @_decorator
         def run(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
             __tracebackhide__ = True
             with self._new():

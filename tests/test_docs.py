@@ -5,7 +5,8 @@
 * Every ``python`` code block of the guide pages runs, each as its own test module in an
   isolated pytest session (``pytester``) with the plugin active: test functions must pass and
   module-level code must not raise. A block right after ``<!-- docs-test: skip -->`` is left
-  out; blocks that import moto run only where moto is installed.
+  out; blocks that need an optional package (moto, aiobotocore, aioboto3, pytest-asyncio,
+  anyio) run only where it is installed.
 * The model facts the "Reference vs model" page relies on still hold for the installed model.
 * With mkdocs installed, the site builds with ``--strict``.
 """
@@ -39,10 +40,26 @@ GUIDE_PAGES = (
     "time.md",
     "journal.md",
     "moto.md",
+    "async.md",
     "api.md",
 )
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[ \t]*$")
-HAS_MOTO = importlib.util.find_spec("moto") is not None
+# Blocks that need an optional package run only where it is installed (CI has venvs with).
+NEEDS = {
+    "moto": "moto",
+    "aiobotocore": "aiobotocore",
+    "aioboto3": "aioboto3",
+    "pytest.mark.asyncio": "pytest_asyncio",
+    "pytest.mark.anyio": "anyio",
+}
+
+
+def runnable(source: str) -> bool:
+    return all(
+        importlib.util.find_spec(module) is not None
+        for needle, module in NEEDS.items()
+        if needle in source
+    )
 
 
 def python_blocks(page: Path) -> list[tuple[int, str]]:
@@ -95,9 +112,7 @@ def test_coverage_check_fails_on_a_stale_page(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("page", GUIDE_PAGES)
 def test_examples_run(page: str, pytester: pytest.Pytester) -> None:
-    blocks = python_blocks(DOCS / page)
-    if not HAS_MOTO:
-        blocks = [(line, src) for line, src in blocks if "moto" not in src]
+    blocks = [(line, src) for line, src in python_blocks(DOCS / page) if runnable(src)]
     if not blocks:
         pytest.skip(f"no runnable python example in {page}")
     stem = page.removesuffix(".md").replace("-", "_")
