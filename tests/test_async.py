@@ -139,6 +139,24 @@ def test_throttling_is_retried_by_aiobotocore_without_sleeping(
     assert [delay for delay in sleeps if delay] == []
 
 
+@pytest.mark.campaigns_fake(require_onboarding=False)
+def test_server_errors_are_retried_without_sleeping(
+    campaigns_fake: CampaignsFake, sleeps: list[float]
+) -> None:
+    campaign = campaigns_fake.add_campaign(connect_instance_id="inst-1")
+    campaigns_fake.inject_error("GetCampaignState", "InternalServerException", times=2)
+
+    async def scenario() -> dict[str, Any]:
+        async with client(retries={"mode": "standard", "max_attempts": 3}) as campaigns:
+            answer: dict[str, Any] = await campaigns.get_campaign_state(id=campaign.id)
+            return answer
+
+    answer = asyncio.run(scenario())
+    assert (answer["state"], answer["ResponseMetadata"]["RetryAttempts"]) == ("Initialized", 2)
+    assert [c.status_code for c in campaigns_fake.calls] == [500, 500, 200]
+    assert [delay for delay in sleeps if delay] == []
+
+
 def test_a_client_made_before_the_fake_started_is_answered() -> None:
     async def scenario() -> list[dict[str, Any]]:
         async with client() as campaigns:

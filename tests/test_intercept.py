@@ -777,3 +777,23 @@ def test_nested_mock_campaigns_blocks(no_network: list[object]) -> None:
     assert [x.name for x in outer.campaigns] == ["outer"]
     assert current() is None
     assert _intercept._saved_env == {}
+
+
+def test_a_sync_client_resolves_no_name_while_a_fake_is_active(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # conftest refuses connections; this also refuses name lookups, which come first.
+    import socket
+
+    looked_up: list[object] = []
+
+    def guard(host: object, *args: object, **kwargs: object) -> Any:
+        looked_up.append(host)
+        raise AssertionError(f"test tried to resolve {host!r}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", guard)
+    with CampaignsFake(require_onboarding=False) as fake:
+        fake.add_campaign(connect_instance_id="inst-1")
+        client = boto3.session.Session().client("connectcampaigns", region_name="us-east-1")
+        assert len(client.list_campaigns()["campaignSummaryList"]) == 1
+    assert looked_up == []
