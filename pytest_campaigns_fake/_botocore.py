@@ -102,13 +102,6 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
         "credentials may call STS/SSO or fail on an expired login)",
     ),
     Corner(
-        "botocore.signers.RequestSigner.sign",
-        "request_context['signing']['request_credentials']",
-        "behaviour",
-        why="credentials for one request, set at before-sign, that sign() uses instead of the "
-        "client's own (added with S3 Express; botocore reads it, no API sets it)",
-    ),
-    Corner(
         "botocore.model.Shape",
         "_shape_resolver",
         "attribute",
@@ -222,18 +215,6 @@ def signer_credentials(signer: Any) -> Any:
     return getattr(signer, "_credentials", None)
 
 
-def sign_request_with(request: Any, credentials: Any) -> None:
-    """Have this one request signed with ``credentials`` (unless something already chose some),
-    whatever the client's own are; to be called at ``before-sign``."""
-    # Touches the signing context key "request_credentials" that RequestSigner.sign() reads
-    # (botocore >= 1.34 reads it; nothing public sets it).
-    signing = request.context.setdefault("signing", {})
-    signing.setdefault("request_credentials", credentials)
-
-
-# -- service models ------------------------------------------------------------------------------
-
-
 def shape_model_identity(shape: Any) -> int:
     """The same number for every shape of one ``ServiceModel``, another for another model."""
     # Touches the private botocore.model.Shape._shape_resolver: every shape of a ServiceModel is
@@ -318,23 +299,6 @@ def aio_http_response(response: AWSResponse) -> Any:
 
     body: bytes = response.raw.data
     return AioAWSResponse(response.url, response.status_code, response.headers, _AsyncBody(body))
-
-
-def is_aio_signer(signer: Any) -> bool:
-    """Whether ``signer`` is aiobotocore's: it awaits the credentials it signs with."""
-    try:
-        from aiobotocore.signers import AioRequestSigner
-    except ImportError:
-        return False
-    return isinstance(signer, AioRequestSigner)
-
-
-def aio_credentials(credentials: Any) -> Any:
-    """``credentials`` as aiobotocore's signer takes them (``get_frozen_credentials`` is
-    awaited there)."""
-    from aiobotocore.credentials import AioCredentials
-
-    return AioCredentials(credentials.access_key, credentials.secret_key)
 
 
 def aws_dns_suffixes() -> frozenset[str]:

@@ -6,11 +6,19 @@ fake is active, the emitter class itself is wrapped: every client, whenever and 
 thread it was made, delivers its ``connectcampaigns`` events to the active fake, and every other
 event passes through untouched. When the last fake deactivates, the class is restored.
 
-Three events are handled, all for ``connectcampaigns`` only:
+aiobotocore's emitter overrides ``_emit`` with a coroutine; it is wrapped the same way, so
+async clients are answered as sync ones are.
 
-* ``before-sign``: a client with no credentials, or with credentials botocore would first have
-  to fetch or refresh (SSO, assume-role, web identity, ...: a network call, or an error for an
-  expired login), signs with dummy ones, for this request only; static keys are used as given;
+Four events are handled, all for ``connectcampaigns`` only:
+
+* ``choose-signer``: a request the fake answers needs no SigV4 signature (its HMACs are a
+  quarter of botocore's work per call): the fake chooses UNSIGNED, unless the client or the
+  operation meant the request to be unsigned, which then gets AWS's 403;
+* ``before-sign``: such a request gets an ``Authorization`` header that names the access key
+  and region a signature would (they pick the fake's account and region), without computing
+  one; a client with no credentials, or with credentials botocore would first have to fetch or
+  refresh (SSO, assume-role, web identity: a network call, or an error for an expired login),
+  names the dummy key; user ``before-sign`` handlers still run;
 * ``before-send``: the fake answers with an HTTP response, so nothing reaches the network; a
   request to AWS's own host in a region where AWS does not offer the service fails as it would
   there, with ``EndpointConnectionError`` (unless the fake has ``any_region``);
@@ -28,12 +36,14 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 import warnings
 import weakref
 from functools import cache
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
+from botocore import UNSIGNED
 from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import EndpointConnectionError
 
@@ -46,10 +56,13 @@ if TYPE_CHECKING:
 DUMMY_ACCESS_KEY = "AKIAFAKECAMPAIGNS000"
 DUMMY_CREDENTIALS = Credentials(DUMMY_ACCESS_KEY, "fake-secret-key-for-tests")
 _SERVICE = "connectcampaigns"
+_CHOOSE = f"choose-signer.{_SERVICE}."
 _SIGN = f"before-sign.{_SERVICE}."
 _SEND = f"before-send.{_SERVICE}."
 _RETRY = f"needs-retry.{_SERVICE}."
-_ALL = (_SIGN, _SEND, _RETRY)
+_ALL = (_CHOOSE, _SIGN, _SEND, _RETRY)
+# Marks a request whose SigV4 signature the fake skipped (in the request's context).
+_SKIPPED = "pytest-campaigns-fake:unsigned"
 
 _lock = threading.RLock()
 _active: list[CampaignsFake] = []
@@ -110,8 +123,10 @@ def _emit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) ->
     if fake is None:
         return wrapped(*args, **kwargs)
     event_kwargs = args[1] if len(args) > 1 else kwargs[_botocore.EMIT_KWARGS]
+    if event_name.startswith(_CHOOSE):
+        return _skip_signing(event_kwargs, wrapped(*args, **kwargs))
     if event_name.startswith(_SIGN):
-        _sign_with_dummy_credentials(event_kwargs)
+        _stamp(event_kwargs)
         return wrapped(*args, **kwargs)
     if event_name.startswith(_SEND):
         _sending.active = True
@@ -132,8 +147,10 @@ async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: 
     if fake is None:
         return await wrapped(*args, **kwargs)
     event_kwargs = args[1] if len(args) > 1 else kwargs[_botocore.EMIT_KWARGS]
+    if event_name.startswith(_CHOOSE):
+        return _skip_signing(event_kwargs, await wrapped(*args, **kwargs))
     if event_name.startswith(_SIGN):
-        _sign_with_dummy_credentials(event_kwargs)
+        _stamp(event_kwargs)
         return await wrapped(*args, **kwargs)
     if event_name.startswith(_SEND):
         responses = await wrapped(*args, **kwargs)
@@ -241,22 +258,46 @@ def _recorded_delay(fake: CampaignsFake, response: Any) -> Any:
     return response
 
 
-def _sign_with_dummy_credentials(event_kwargs: dict[str, Any]) -> None:
-    signer = event_kwargs.get("request_signer")
+def _skip_signing(
+    event_kwargs: dict[str, Any], responses: list[tuple[Any, Any]]
+) -> list[tuple[Any, Any]]:
+    """choose-signer: a request the fake answers needs no SigV4 signature, whose HMACs cost a
+    quarter of botocore's own work per call. The fake answers UNSIGNED, last, so that it is
+    what botocore uses; a request meant to be unsigned (the client's or the operation's
+    choice) stays unsigned and gets AWS's 403."""
+    chosen = next((r for _, r in reversed(responses) if r is not None), None)
+    if chosen is UNSIGNED or (chosen is None and event_kwargs.get("signature_version") is UNSIGNED):
+        return responses
+    context = event_kwargs.get("context")
+    if context is not None:
+        context[_SKIPPED] = True
+    return [*responses, (_skip_signing, UNSIGNED)]
+
+
+def _stamp(event_kwargs: dict[str, Any]) -> None:
+    """before-sign of a request the fake skipped signing: the ``Authorization`` header names
+    the access key and region a signature would (they pick the account and region the fake
+    acts in), with no HMAC computed. The client's user handlers still run after it.
+
+    Static keys name themselves; a client with no credentials, or credentials botocore would
+    first have to fetch or refresh (SSO, assume-role, web identity: a network call, or an error
+    for an expired login), names the dummy key: reading those is never needed."""
     request = event_kwargs.get("request")
-    if signer is None or request is None:
+    if request is None or not request.context.get(_SKIPPED):
         return
-    credentials = _botocore.signer_credentials(signer)
-    # Static keys sign as they are (their access key picks the account); refreshable ones are
-    # never touched: reading them may call STS/SSO or fail on an expired login.
+    signer = event_kwargs.get("request_signer")
+    credentials = _botocore.signer_credentials(signer) if signer is not None else None
+    key = DUMMY_ACCESS_KEY
     if credentials is not None and not isinstance(credentials, RefreshableCredentials):
-        return
-    dummies = (
-        _botocore.aio_credentials(DUMMY_CREDENTIALS)
-        if _botocore.is_aio_signer(signer)
-        else DUMMY_CREDENTIALS
+        key = credentials.access_key
+    signing = request.context.get("signing") or {}
+    region = signing.get("region") or event_kwargs.get("region_name") or "us-east-1"
+    name = signing.get("signing_name") or "connect-campaigns"
+    day = time.strftime("%Y%m%d", time.gmtime())
+    request.headers["Authorization"] = (
+        f"AWS4-HMAC-SHA256 Credential={key}/{day}/{region}/{name}/aws4_request, "
+        "SignedHeaders=host, Signature=unsigned-pytest-campaigns-fake"
     )
-    _botocore.sign_request_with(request, dummies)
 
 
 def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:

@@ -195,9 +195,6 @@ def test_the_corners_are_the_ones_the_module_touches() -> None:
 # -- what each corner does, where the fake relies on more than its existence ---------------------
 
 BEHAVIOUR_TESTS = {
-    "botocore.signers.RequestSigner.sign.request_context['signing']['request_credentials']": (
-        "test_request_credentials_in_the_signing_context_sign_that_request"
-    ),
     "botocore.awsrequest.AWSResponse.raw.stream()": "test_a_response_body_is_read_from_raw",
     "botocore.loaders.Loader.load_data.partitions['partitions'][*]['outputs']"
     "[dnsSuffix|dualStackDnsSuffix]": "test_partitions_data_gives_the_aws_dns_suffixes",
@@ -297,31 +294,6 @@ def test_signer_credentials_are_the_clients_own(no_ambient_credentials: None) ->
         f"RequestSigner._credentials of a client without credentials is {found[0]!r}, not None, "
         f"in botocore {VERSION}"
     )
-
-
-def test_request_credentials_in_the_signing_context_sign_that_request(
-    no_ambient_credentials: None,
-) -> None:
-    dummy = Credentials(DUMMY_KEY, SECRET)
-
-    def sign_with_dummy(signer: Any, request: Any) -> None:
-        _botocore.sign_request_with(request, dummy)
-
-    try:
-        seen = list_campaigns(None, sign_with_dummy)
-    except botocore.exceptions.NoCredentialsError:
-        pytest.fail(
-            f"botocore {VERSION}'s RequestSigner.sign() ignores "
-            "request.context['signing']['request_credentials']: a client without credentials "
-            "can no longer be signed with dummy ones inside a fake"
-        )
-    authorization = seen["authorization"]
-    if isinstance(authorization, bytes):
-        authorization = authorization.decode()
-    assert f"Credential={DUMMY_KEY}/" in authorization, authorization
-    # Static keys of the client are overridden the same way (the fake never does this to them).
-    seen = list_campaigns(Credentials(CLIENT_KEY, SECRET), sign_with_dummy)
-    assert f"Credential={DUMMY_KEY}/" in str(seen["authorization"])
 
 
 def test_shapes_of_one_model_share_an_identity_and_another_model_has_its_own() -> None:

@@ -797,3 +797,36 @@ def test_a_sync_client_resolves_no_name_while_a_fake_is_active(
         client = boto3.session.Session().client("connectcampaigns", region_name="us-east-1")
         assert len(client.list_campaigns()["campaignSummaryList"]) == 1
     assert looked_up == []
+
+
+def test_requests_the_fake_answers_skip_the_sigv4_hmac_and_user_handlers_still_run() -> None:
+    seen: dict[str, Any] = {}
+
+    def user_before_sign(request: Any, **_: Any) -> None:
+        seen["before-sign"] = True
+
+    def user_before_send(request: Any, **_: Any) -> None:
+        seen["authorization"] = request.headers["Authorization"]
+
+    with CampaignsFake() as fake:
+        client = boto3.session.Session().client(
+            "connectcampaigns",
+            region_name="eu-west-2",
+            aws_access_key_id="AKIASTATICKEY0000001",
+            aws_secret_access_key="secret",
+        )
+        client.meta.events.register("before-sign.connectcampaigns", user_before_sign)
+        client.meta.events.register("before-send.connectcampaigns", user_before_send)
+        fake.register_account("AKIASTATICKEY0000001", "210987654321")
+        client.list_campaigns()
+    authorization = (
+        seen["authorization"].decode()
+        if isinstance(seen["authorization"], bytes)
+        else seen["authorization"]
+    )
+    # The scope a signature would carry (access key, region), and no HMAC.
+    assert "Credential=AKIASTATICKEY0000001/" in authorization
+    assert "/eu-west-2/connect-campaigns/aws4_request" in authorization
+    assert authorization.endswith("Signature=unsigned-pytest-campaigns-fake")
+    assert seen["before-sign"] is True
+    assert (fake.calls.last.account, fake.calls.last.region) == ("210987654321", "eu-west-2")
