@@ -12,6 +12,7 @@ attribute, instead of somewhere deep in the suite (or, worse, in a user's test r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -157,12 +158,27 @@ def _unwrap(cls: type, name: str) -> None:
         setattr(cls, name, original)
 
 
-def wrap_emitter(wrapper: Wrapper) -> None:
-    """Route every botocore event of every client through ``wrapper`` (a wrapt wrapper of
-    ``HierarchicalEmitter._emit``; its ``args``/``kwargs`` are ``_emit``'s)."""
+def wrap_emitter(wrapper: Wrapper, prefixes: tuple[str, ...] = ("",)) -> None:
+    """Route the botocore events whose names start with one of ``prefixes``, of every client,
+    through ``wrapper`` (a wrapt-style wrapper of ``HierarchicalEmitter._emit``: its
+    ``args``/``kwargs`` are ``_emit``'s); every other event goes straight to ``_emit``."""
     # Touches the private botocore.hooks.HierarchicalEmitter._emit, on the class: clients copy
-    # their session's emitter when created, so no public register() reaches them all.
-    _wrap(HierarchicalEmitter, "_emit", wrapper)
+    # their session's emitter when created, so no public register() reaches them all. A plain
+    # function, not a wrapt wrapper: every event of every client passes here, and the events of
+    # other services must cost one string test, not a descriptor binding per call.
+    original = HierarchicalEmitter.__dict__["_emit"]
+    _originals.setdefault((HierarchicalEmitter, "_emit"), original)
+
+    def _emit(self: Any, event_name: str, kwargs: Any, stop_on_response: bool = False) -> Any:
+        if not event_name.startswith(prefixes):
+            return original(self, event_name, kwargs, stop_on_response)
+        return wrapper(
+            functools.partial(original, self), self, (event_name, kwargs, stop_on_response), {}
+        )
+
+    # As functools.wraps would: the wrapped function stays reachable (and recognisable).
+    _emit.__wrapped__ = original  # type: ignore[attr-defined]
+    HierarchicalEmitter._emit = _emit
 
 
 def unwrap_emitter() -> None:

@@ -313,7 +313,7 @@ def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any)
 
 
 def _install(fake: CampaignsFake) -> None:
-    _botocore.wrap_emitter(_emit)
+    _botocore.wrap_emitter(_emit, _ALL)
     _botocore.wrap_aio_emitter(_aemit)
     _botocore.wrap_token_bucket_acquire(_acquire)
     if fake.options.isolate_environment:
