@@ -356,15 +356,13 @@ def new_instance(service: Service, bucket: Bucket, request: dict[str, Any]) -> I
 def get_instance_onboarding_job_status(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = bucket.instances.get(params["connectInstanceId"])
-    if instance is None or instance.job is None:
-        raise not_found("Onboarding job", params["connectInstanceId"])
+    instance = with_job(bucket, params["connectInstanceId"])
     if instance.status == "IN_PROGRESS":
         instance.polls += 1
         target = service.settings.onboarding_polls
         if target is not None and instance.polls >= target:
             finish_onboarding(service, bucket, instance, "SUCCEEDED", None)
-    return {"connectInstanceOnboardingJobStatus": dict(instance.job)}
+    return {"connectInstanceOnboardingJobStatus": dict(instance.job or {})}
 
 
 def finish_onboarding(
@@ -389,9 +387,7 @@ def finish_onboarding(
 def delete_instance_onboarding_job(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = bucket.instances.get(params["connectInstanceId"])
-    if instance is None or instance.job is None:
-        raise not_found("Onboarding job", params["connectInstanceId"])
+    instance = with_job(bucket, params["connectInstanceId"])
     if instance.status != "FAILED":
         raise ServiceError(
             "InvalidStateException",
@@ -471,6 +467,14 @@ def invalid_state(campaign: CampaignRecord, operation: str) -> ServiceError:
         f"{operation} is not allowed for campaign {campaign.id} in state {campaign.state}",
         state=campaign.state,
     )
+
+
+def with_job(bucket: Bucket, instance_id: str) -> InstanceRecord:
+    """The instance, which must have an onboarding job."""
+    instance = bucket.instances.get(instance_id)
+    if instance is None or instance.job is None:
+        raise not_found("Onboarding job", instance_id)
+    return instance
 
 
 def onboarded(bucket: Bucket, instance_id: str) -> InstanceRecord:

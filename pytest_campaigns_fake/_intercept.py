@@ -34,7 +34,6 @@ bucket's internals, a signer's credentials, ...) it reaches through ``_botocore`
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 import warnings
@@ -47,7 +46,7 @@ from botocore import UNSIGNED
 from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import EndpointConnectionError
 
-from . import _botocore
+from . import _botocore, _wire
 from ._options import offered_regions
 
 if TYPE_CHECKING:
@@ -69,8 +68,6 @@ _active: list[CampaignsFake] = []
 _sending = threading.local()
 _warned: weakref.WeakSet[CampaignsFake] = weakref.WeakSet()
 _saved_env: dict[str, str | None] = {}
-# An AWS host of the service: standard, FIPS or dual-stack, in any partition's DNS suffix.
-_AWS_HOST = re.compile(r"connect-campaigns(?:-fips)?\.([a-z0-9-]+)\.([a-z0-9.-]+)")
 # Variables that would lead botocore to a credential helper or to another identity.
 _REMOVED_VARIABLES = (
     "AWS_PROFILE",
@@ -219,7 +216,7 @@ def _unreachable_region(url: str) -> str | None:
 
 def _aws_host_region(url: str) -> str | None:
     """The region of an AWS host of the service; None for any other host (a custom endpoint)."""
-    found = _AWS_HOST.fullmatch(urlsplit(url).hostname or "")
+    found = _wire.AWS_HOST.fullmatch(urlsplit(url).hostname or "")
     if found is None or found.group(2) not in _aws_dns_suffixes():
         return None
     return found.group(1)
@@ -266,7 +263,9 @@ def _skip_signing(
     what botocore uses; a request meant to be unsigned (the client's or the operation's
     choice) stays unsigned and gets AWS's 403."""
     chosen = next((r for _, r in reversed(responses) if r is not None), None)
-    if chosen is UNSIGNED or (chosen is None and event_kwargs.get("signature_version") is UNSIGNED):
+    version = event_kwargs.get("signature_version") if chosen is None else chosen
+    # A presigned URL or POST (a "-query" or "-presign-post" signer) is the user's to keep.
+    if version is UNSIGNED or str(version).endswith(("-query", "-presign-post")):
         return responses
     context = event_kwargs.get("context")
     if context is not None:

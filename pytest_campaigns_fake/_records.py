@@ -244,8 +244,10 @@ class Instance:
         """How often the test polled the onboarding job's status."""
         return self._record.polls
 
-    def job(self) -> dict[str, Any]:
-        """The onboarding job as GetInstanceOnboardingJobStatus answers it."""
+    def job(self) -> dict[str, Any] | None:
+        """The onboarding job as GetInstanceOnboardingJobStatus answers it; None without one."""
+        if self._record.job is None:
+            return None
         found: dict[str, Any] = shaped(shape("InstanceOnboardingJobStatus"), self._record.job)
         return found
 

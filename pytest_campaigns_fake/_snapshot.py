@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Union
 
@@ -20,7 +19,7 @@ from ._options import check_account
 from ._records import Bucket, CampaignRecord, DialRequest, InstanceRecord, Store, members, shape
 from ._seeds import check_campaign, check_instance, enum
 from ._validation import violations
-from ._wire import iso8601, parse_timestamp
+from ._wire import iso8601, json_default, parse_timestamp
 
 FORMAT = "pytest-campaigns-fake/1"
 Source = Union[dict[str, Any], str, "os.PathLike[str]"]
@@ -55,14 +54,8 @@ def dump(
         "partitions": buckets,
     }
     # Round-trip through JSON so the caller gets plain data that shares nothing with the store.
-    loaded: dict[str, Any] = json.loads(json.dumps(data, default=_json_default))
+    loaded: dict[str, Any] = json.loads(json.dumps(data, default=json_default))
     return loaded
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return iso8601(value)
-    raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
 def _seq(campaign: CampaignRecord) -> int:
@@ -70,7 +63,7 @@ def _seq(campaign: CampaignRecord) -> int:
 
 
 # The record's members beside those of the model's shapes: the fake's own.
-_INSTANCE_OWN = ("status", "failureCode", "serviceLinkedRoleArn", "polls")
+_INSTANCE_OWN = ("polls",)
 _CAMPAIGN_OWN = ("state", "seq", "dialRequests")
 
 
@@ -234,10 +227,9 @@ def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
         raise ValueError(f"instance {instance_id}: bad role {role!r}")
     config = {
         name: value
-        for name, value in raw.items()
+        for name, value in {**raw, **request}.items()
         if name in members("InstanceConfig") and value is not None
     }
-    config.update({k: v for k, v in request.items() if k in members("InstanceConfig")})
     job = None
     if status is not None:
         job = {

@@ -23,18 +23,9 @@ Checker = Callable[[Any, str, list[str]], None]
 _cache: dict[tuple[int, str], Checker] = {}
 
 
-def validate(shape: Shape | None, params: dict[str, Any]) -> None:
-    """Raise ValidationException listing every violation of ``shape`` in ``params``."""
-    if shape is None:
-        return
-    errors: list[str] = []
-    checker_for(shape)(params, "", errors)
-    if errors:
-        raise ServiceError("ValidationException", format_errors(errors))
-
-
 def validator(shape: Shape | None) -> Callable[[dict[str, Any]], None]:
-    """``validate`` for one shape, compiled once: what the engine keeps per operation."""
+    """For one shape, compiled once (what the engine keeps per operation): a function that
+    raises ValidationException listing every violation of the shape in a request."""
     if shape is None:
         return _nothing
     checker = checker_for(shape)

@@ -25,7 +25,9 @@ from ._model import Model, shape_key
 # A SigV4 credential scope: access key / date / region / service / aws4_request.
 _SCOPE = re.compile(r"([^/,\s=]+)/\d{8}/([^/,\s]+)/[^/,\s]+/aws4_request")
 _AUTH_SCOPE = re.compile(r"Credential=" + _SCOPE.pattern)
-_HOST_REGION = re.compile(r"connect-campaigns(?:-fips)?\.([a-z0-9-]+)\.")
+# AWS's host of the service: standard, FIPS or dual-stack; group 1 the region, group 2 the
+# DNS suffix (which only the partitions' data can tell from a custom endpoint's).
+AWS_HOST = re.compile(r"connect-campaigns(?:-fips)?\.([a-z0-9-]+)\.([a-z0-9.-]+)")
 _ATTEMPT = re.compile(r"attempt=(\d+)")
 
 
@@ -54,7 +56,7 @@ def envelope(request: AWSPreparedRequest) -> Envelope:
         access_key, region = scope.group(1), scope.group(2)
     else:
         assert url is not None
-        host = _HOST_REGION.search(url.netloc)
+        host = AWS_HOST.match(url.hostname or "")
         access_key, region = None, host.group(1) if host else None
     attempt = _ATTEMPT.search(_text(headers.get("amz-sdk-request")))
     return Envelope(
@@ -170,10 +172,7 @@ def shaped(shape: Shape | None, value: Any) -> Any:
 
     A member the model does not declare for this operation never reaches the service, so it
     can neither be stored nor change anything (the service ignores unknown members)."""
-    if shape is None:
-        return {}
-    project = _projector(shape)
-    return value if project is None else project(value)
+    return projector(shape)(value)
 
 
 Projector = Callable[[Any], Any]
@@ -263,7 +262,7 @@ def encode(result: dict[str, Any] | None) -> bytes | None:
     """A successful answer's JSON body; None for operations without output."""
     if result is None:
         return None
-    return json.dumps(result, default=_json_default, separators=(",", ":")).encode()
+    return json.dumps(result, default=json_default, separators=(",", ":")).encode()
 
 
 def success(url: str, request_id: str, body: bytes | None) -> AWSResponse:
@@ -279,7 +278,7 @@ def success(url: str, request_id: str, body: bytes | None) -> AWSResponse:
 def failure(url: str, request_id: str, status: int, error: ServiceError) -> AWSResponse:
     payload: dict[str, Any] = {"message": error.message}
     payload.update(error.members)
-    body = json.dumps(payload, default=_json_default, separators=(",", ":")).encode()
+    body = json.dumps(payload, default=json_default, separators=(",", ":")).encode()
     headers = {
         "x-amzn-RequestId": request_id,
         "x-amzn-ErrorType": error.code,
@@ -289,7 +288,8 @@ def failure(url: str, request_id: str, status: int, error: ServiceError) -> AWSR
     return http_response(url, status, headers, body)
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """JSON for what the fake holds beside plain data: timestamps, as the wire writes them."""
     if isinstance(value, datetime):
         return iso8601(value)
     raise TypeError(f"not JSON serializable: {type(value).__name__}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from support import Client, ClientFactory
@@ -56,3 +57,25 @@ def make_client(
 @pytest.fixture
 def client(make_client: ClientFactory) -> Client:
     return make_client()
+
+
+@pytest.fixture
+def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Answer every DNS lookup offline and record the host names asked for."""
+    asked: list[str] = []
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        asked.append(str(host))
+        address = ("192.0.2.1", int(port or 443))
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", address)]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+@pytest.fixture
+def fresh_default_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``boto3.client`` caches a default session (and its credentials) per process."""
+    import boto3
+
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)

@@ -170,9 +170,7 @@ def test_a_client_made_before_the_fake_started_is_answered() -> None:
     assert [s["name"] for s in summaries] == ["seeded"]
 
 
-def test_no_credentials_are_needed(
-    campaigns_fake: CampaignsFake, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_credentials_are_needed(campaigns_fake: CampaignsFake) -> None:
     async def scenario() -> dict[str, Any]:
         # No keys given: the fake's isolated environment supplies dummies.
         session = get_session()
@@ -205,6 +203,9 @@ def test_a_region_aws_does_not_offer_has_no_endpoint(
     with pytest.raises(EndpointConnectionError):
         asyncio.run(scenario())
     assert len(campaigns_fake.calls) == 0
+    # aiobotocore retried the connection error (standard mode: 3 attempts), sleeping 0 s.
+    assert len(campaigns_fake.retry_delays) == 2
+    assert [delay for delay in sleeps if delay] == []
 
 
 def test_injected_item_failures_reach_async_batches(campaigns_fake: CampaignsFake) -> None:

@@ -42,10 +42,8 @@ class Home:
         self.marker = root / "helper-ran"
 
 
-@pytest.fixture(autouse=True)
-def fresh_default_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``boto3.client`` caches a default session (and its credentials) per process."""
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+# Shared fixtures of conftest.py, for every test here.
+pytestmark = pytest.mark.usefixtures("fresh_default_session")
 
 
 @pytest.fixture(autouse=True)

@@ -66,13 +66,26 @@ def test_ids_never_collide_with_a_loaded_snapshot_of_the_same_seed(
 
 
 @pytest.mark.campaigns_fake(seed=3)
-def test_seeded_ids_never_collide_with_dial_request_ids(campaigns_fake: CampaignsFake) -> None:
+def test_seeded_ids_never_collide_with_loaded_dial_request_ids(
+    campaigns_fake: CampaignsFake, client: Any
+) -> None:
     campaign = campaigns_fake.add_campaign(connect_instance_id="inst-1", state="Running")
+    dial = {"phoneNumber": "+1", "expirationTime": _soon(), "attributes": {}}
+    client.put_dial_request_batch(
+        id=campaign.id, dialRequests=[{**dial, "clientToken": f"t{i}"} for i in range(3)]
+    )
     snap = campaigns_fake.snapshot()
+    loaded = {campaign.id} | {d.id for d in campaigns_fake.dial_requests(campaign.id)}
     with CampaignsFake(seed=3) as twin:
         twin.load(snap)
-        again = twin.add_campaign(connect_instance_id="inst-1")
-        assert again.id != campaign.id
+        # The same seed replays the same id stream: every id it gives must skip the loaded.
+        again = twin.add_campaign(connect_instance_id="inst-1", state="Running")
+        answer = client.put_dial_request_batch(
+            id=again.id, dialRequests=[{**dial, "clientToken": f"u{i}"} for i in range(3)]
+        )
+        fresh = {again.id} | {item["id"] for item in answer["successfulRequests"]}
+        assert len(fresh) == 4
+        assert fresh.isdisjoint(loaded)
 
 
 # -- 2. checks on the request alone come before business rules and faults ----------------------

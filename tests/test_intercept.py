@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import socket
 import threading
 import warnings
 from collections.abc import Iterator
@@ -52,24 +51,8 @@ ORIGINAL_ACQUIRE = TokenBucket.__dict__["acquire"]
 # -- fixtures ------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Answer every DNS lookup offline and record the host names asked for."""
-    asked: list[str] = []
-
-    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
-        asked.append(str(host))
-        address = ("192.0.2.1", int(port or 443))
-        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", address)]
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return asked
-
-
-@pytest.fixture(autouse=True)
-def fresh_default_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``boto3.client`` caches a default session (and its credentials) per process."""
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+# Shared fixtures of conftest.py, for every test here.
+pytestmark = pytest.mark.usefixtures("lookups", "fresh_default_session")
 
 
 @pytest.fixture(autouse=True)
@@ -779,24 +762,13 @@ def test_nested_mock_campaigns_blocks(no_network: list[object]) -> None:
     assert _intercept._saved_env == {}
 
 
-def test_a_sync_client_resolves_no_name_while_a_fake_is_active(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # conftest refuses connections; this also refuses name lookups, which come first.
-    import socket
-
-    looked_up: list[object] = []
-
-    def guard(host: object, *args: object, **kwargs: object) -> Any:
-        looked_up.append(host)
-        raise AssertionError(f"test tried to resolve {host!r}")
-
-    monkeypatch.setattr(socket, "getaddrinfo", guard)
+def test_a_sync_client_resolves_no_name_while_a_fake_is_active(lookups: list[str]) -> None:
+    # conftest refuses connections; name lookups, which come first, are recorded here.
     with CampaignsFake(require_onboarding=False) as fake:
         fake.add_campaign(connect_instance_id="inst-1")
         client = boto3.session.Session().client("connectcampaigns", region_name="us-east-1")
         assert len(client.list_campaigns()["campaignSummaryList"]) == 1
-    assert looked_up == []
+    assert lookups == []
 
 
 def test_requests_the_fake_answers_skip_the_sigv4_hmac_and_user_handlers_still_run() -> None:
@@ -830,3 +802,16 @@ def test_requests_the_fake_answers_skip_the_sigv4_hmac_and_user_handlers_still_r
     assert authorization.endswith("Signature=unsigned-pytest-campaigns-fake")
     assert seen["before-sign"] is True
     assert (fake.calls.last.account, fake.calls.last.region) == ("210987654321", "eu-west-2")
+
+
+def test_presigned_urls_are_still_signed_while_a_fake_is_active() -> None:
+    with CampaignsFake():
+        client = boto3.session.Session().client(
+            "connectcampaigns",
+            region_name="us-east-1",
+            aws_access_key_id="AKIASTATICKEY0000001",
+            aws_secret_access_key="secret",
+        )
+        url = client.generate_presigned_url("describe_campaign", Params={"id": "c1"})
+    assert "X-Amz-Signature=" in url
+    assert "X-Amz-Credential=AKIASTATICKEY0000001" in url

@@ -7,7 +7,6 @@ every machine.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,18 +25,8 @@ NOT_OFFERED = ("eu-west-1", "us-east-2", "sa-east-1")
 ATTEMPTS = {"legacy": 5, "standard": 3}
 
 
-@pytest.fixture(autouse=True)
-def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Answer every DNS lookup offline and record the host names asked for."""
-    asked: list[str] = []
-
-    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
-        asked.append(str(host))
-        address = ("192.0.2.1", int(port or 443))
-        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", address)]
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return asked
+# Shared fixtures of conftest.py, for every test here.
+pytestmark = pytest.mark.usefixtures("lookups")
 
 
 @pytest.fixture
