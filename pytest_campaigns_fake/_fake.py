@@ -88,9 +88,6 @@ class CampaignsFake:
         self._ids = Ids(seed)
         self.quotas = v1.Quotas(campaigns_per_instance=campaigns_per_instance)
         self.settings = v1.Settings(require_onboarding, onboarding_polls)
-        self.strict = strict
-        self.account_id = account_id
-        self.region = region
         self._store = Store()
         self._faults = Faults(self.clock)
         self._journal = Journal()
@@ -104,13 +101,28 @@ class CampaignsFake:
             faults=self._faults,
             journal=self._journal,
             accounts=self._accounts,
-            home=lambda: (self.account_id, self.region),
+            home=lambda: (self.options.account_id, self.options.region),
         )
         self._service = v1.Service(
             self._store, self.clock, self._ids, self.settings, self.quotas, self.engine.item_faults
         )
         self.engine.serve(v1.DESCRIPTION, self._service)
         self._lock = self.engine.lock
+
+    @property
+    def strict(self) -> bool:
+        """Whether the fake fails on faults that never fired (``options.strict``)."""
+        return self.options.strict
+
+    @property
+    def account_id(self) -> str:
+        """The account of requests signed with an unregistered access key."""
+        return self.options.account_id
+
+    @property
+    def region(self) -> str:
+        """The region seeds and lookups use when they name none."""
+        return self.options.region
 
     def __repr__(self) -> str:
         return f"<CampaignsFake active={self.active} calls={len(self._journal.view())}>"
