@@ -30,6 +30,19 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
     yield attempts
 
 
+@pytest.fixture
+def pytester(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """pytest's own ``pytester``, with output that does not depend on where the suite runs.
+
+    Seeing a CI environment (``CI``, ``BUILD_NUMBER``), pytest prints a failure's whole
+    multi-line message in the short summary instead of its first line: counts of lines in the
+    inner run's output would differ between a laptop and CI.
+    """
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("BUILD_NUMBER", raising=False)
+    return pytester
+
+
 # -- clients in both validation modes ------------------------------------------------------------
 # For the tests of every operation (test_campaigns.py, test_dial_requests.py, ...): each test
 # asking for ``client`` or ``make_client`` runs twice, with a default client and with one built
