@@ -19,8 +19,10 @@ from typing import Any, Callable
 
 import wrapt
 from botocore.awsrequest import AWSResponse
+from botocore.context import get_context
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
+from botocore.useragent import UserAgentString
 
 #: A wrapt wrapper: ``(wrapped, instance, args, kwargs) -> result``.
 Wrapper = Callable[[Callable[..., Any], Any, Any, Any], Any]
@@ -118,6 +120,34 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
         "aiobotocore's emitter overrides _emit with a coroutine: wrapped on the class as "
         "botocore's is, so every async client's events reach the fake",
         optional=True,
+    ),
+    Corner(
+        "botocore.useragent.UserAgentString",
+        "to_string",
+        "method",
+        why="public name on an undocumented class: memoized on the class while a fake is "
+        "active (memoize_user_agent), since building the User-Agent header is half of what a "
+        "call costs botocore",
+    ),
+    Corner(
+        "botocore.useragent.UserAgentString",
+        "_client_config",
+        "attribute",
+        why="the client's Config, whose user-agent settings and retry mode feed the string: "
+        "part of the memo's key",
+    ),
+    Corner(
+        "botocore.useragent.UserAgentString",
+        "_client_features",
+        "attribute",
+        why="the client's own feature ids, which the string lists: part of the memo's key",
+    ),
+    Corner(
+        "botocore.useragent.UserAgentString.to_string",
+        "inputs",
+        "behaviour",
+        why="the string depends only on the client (its config and features) and the call's "
+        "features (botocore.context): what the memo's key holds",
     ),
     Corner(
         "botocore.awsrequest.AWSResponse",
@@ -218,6 +248,60 @@ def token_bucket_take(bucket: Any, amount: Any) -> float | None:
             delay = float(bucket._sleep_amount(amount))
         bucket._current_capacity = max(0.0, bucket._current_capacity - amount)
     return delay
+
+
+# -- the User-Agent string ----------------------------------------------------------------------
+# Half of what botocore spends on a call is spent building the User-Agent header, twice (when the
+# request is serialized, and again when it is created): some forty components, each sanitized a
+# character at a time. Its value depends only on the client (its config and features) and on the
+# features of the call, so while a fake is active each client builds it once per set of those.
+
+_USER_AGENT_MEMO = "_pytest_campaigns_fake_user_agents"
+
+
+def memoize_user_agent() -> None:
+    """Make ``UserAgentString.to_string`` build each distinct string once per client."""
+    # Touches botocore.useragent.UserAgentString (undocumented) and its private _client_config
+    # and _client_features: to_string() reads them, with the call's features, and nothing else
+    # that can change once a client exists (the session's and platform's parts are copied in
+    # when the client is made).
+    original = UserAgentString.__dict__["to_string"]
+    _originals.setdefault((UserAgentString, "to_string"), original)
+
+    def to_string(self: Any) -> Any:
+        config = self._client_config
+        context = get_context()
+        key = (
+            None if context is None else frozenset(context.features),
+            None if not self._client_features else frozenset(self._client_features),
+            None
+            if config is None
+            else (
+                config,
+                getattr(config, "_supplied_user_agent", None),
+                config.user_agent,
+                config.user_agent_extra,
+                config.user_agent_appid,
+                config.endpoint_discovery_enabled,
+                None if not config.retries else config.retries.get("mode"),
+            ),
+        )
+        memo = self.__dict__.get(_USER_AGENT_MEMO)
+        if memo is None:
+            memo = self.__dict__[_USER_AGENT_MEMO] = {}
+        try:
+            return memo[key]
+        except KeyError:
+            built = memo[key] = original(self)
+            return built
+
+    to_string.__wrapped__ = original  # type: ignore[attr-defined]
+    UserAgentString.to_string = to_string
+
+
+def unmemoize_user_agent() -> None:
+    """Put ``UserAgentString.to_string`` back (a client's memo is no longer read)."""
+    _unwrap(UserAgentString, "to_string")
 
 
 # -- signing -------------------------------------------------------------------------------------

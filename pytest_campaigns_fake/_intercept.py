@@ -315,6 +315,7 @@ def _install(fake: CampaignsFake) -> None:
     _botocore.wrap_emitter(_emit, _ALL)
     _botocore.wrap_aio_emitter(_aemit)
     _botocore.wrap_token_bucket_acquire(_acquire)
+    _botocore.memoize_user_agent()
     if fake.options.isolate_environment:
         _isolate_environment(fake.options.region)
 
@@ -323,6 +324,7 @@ def _uninstall() -> None:
     _botocore.unwrap_emitter()
     _botocore.unwrap_aio_emitter()
     _botocore.unwrap_token_bucket_acquire()
+    _botocore.unmemoize_user_agent()
     for name, value in _saved_env.items():
         if value is None:
             os.environ.pop(name, None)

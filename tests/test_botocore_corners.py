@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 import botocore
+import botocore.config
 import botocore.session
+import botocore.useragent
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.credentials import Credentials
@@ -130,6 +132,16 @@ class FrozenClock:
 # -- instances for the `attribute` corners -------------------------------------------------------
 
 INSTANCES: dict[str, Callable[[], Any]] = {
+    "botocore.useragent.UserAgentString": lambda: (
+        botocore.session.Session()
+        .create_client(
+            "connectcampaigns",
+            region_name="us-east-1",
+            aws_access_key_id=CLIENT_KEY,
+            aws_secret_access_key=SECRET,
+        )
+        ._user_agent_creator
+    ),
     "botocore.retries.bucket.TokenBucket": lambda: TokenBucket(max_rate=2, clock=FrozenClock()),
     "botocore.signers.RequestSigner": lambda: list_campaigns(Credentials(CLIENT_KEY, SECRET))[
         "signer"
@@ -198,6 +210,9 @@ BEHAVIOUR_TESTS = {
     "botocore.awsrequest.AWSResponse.raw.stream()": "test_a_response_body_is_read_from_raw",
     "botocore.loaders.Loader.load_data.partitions['partitions'][*]['outputs']"
     "[dnsSuffix|dualStackDnsSuffix]": "test_partitions_data_gives_the_aws_dns_suffixes",
+    "botocore.useragent.UserAgentString.to_string.inputs": (
+        "test_the_memoized_user_agent_is_the_one_botocore_builds"
+    ),
 }
 
 
@@ -309,6 +324,68 @@ def test_shapes_of_one_model_share_an_identity_and_another_model_has_its_own() -
     assert identity(again.shape_for("Campaign")) != identity(create), (
         f"two ServiceModels share a Shape._shape_resolver in botocore {VERSION}"
     )
+
+
+def user_agents(config: botocore.config.Config) -> list[str]:
+    """The User-Agent headers of three calls of one client: plain, paginated (a feature of
+    the call), plain again; each with its feature ids sorted (a set's order is arbitrary)."""
+    client = botocore.session.Session().create_client(
+        "connectcampaigns",
+        region_name="us-east-1",
+        aws_access_key_id=CLIENT_KEY,
+        aws_secret_access_key=SECRET,
+        config=config,
+    )
+    seen: list[str] = []
+
+    def send(request: Any, **_: Any) -> AWSResponse:
+        words = request.headers["User-Agent"].decode().split(" ")
+        seen.append(
+            " ".join(
+                "m/" + ",".join(sorted(word[2:].split(","))) if word.startswith("m/") else word
+                for word in words
+            )
+        )
+        body = json.dumps({"campaignSummaryList": []}).encode()
+        return AWSResponse(request.url, 200, {"x-amzn-RequestId": "ua"}, _Raw(body))
+
+    client.meta.events.register("before-send.connectcampaigns", send)
+    client.list_campaigns()
+    list(client.get_paginator("list_campaigns").paginate())
+    client.list_campaigns()
+    return seen
+
+
+USER_AGENT_CONFIGS = {
+    "default": botocore.config.Config(),
+    "extra and app id": botocore.config.Config(user_agent_extra="extra/1", user_agent_appid="app"),
+    "standard retries": botocore.config.Config(retries={"mode": "standard"}),
+    "adaptive retries": botocore.config.Config(retries={"mode": "adaptive"}),
+    "own user agent": botocore.config.Config(user_agent="mine/2.0"),
+}
+
+
+@pytest.mark.parametrize("config", USER_AGENT_CONFIGS.values(), ids=USER_AGENT_CONFIGS)
+def test_the_memoized_user_agent_is_the_one_botocore_builds(
+    config: botocore.config.Config,
+) -> None:
+    original = vars(botocore.useragent.UserAgentString)["to_string"]
+    built = user_agents(config)
+    _botocore.memoize_user_agent()
+    try:
+        assert vars(botocore.useragent.UserAgentString)["to_string"] is not original
+        memoized = user_agents(config)
+        again = user_agents(config)
+    finally:
+        _botocore.unmemoize_user_agent()
+    assert vars(botocore.useragent.UserAgentString)["to_string"] is original
+    assert memoized == again == built, (
+        f"botocore {VERSION}'s User-Agent depends on more than the client's config and "
+        "features and the call's features: the memo (memoize_user_agent) gave another string"
+    )
+    if "mine/2.0" not in built[0]:
+        # A paginated call lists a feature the plain ones do not: the memo told them apart.
+        assert built[1] != built[0] == built[2]
 
 
 def test_partitions_data_gives_the_aws_dns_suffixes() -> None:
