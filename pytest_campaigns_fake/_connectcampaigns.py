@@ -348,7 +348,9 @@ def new_instance(service: Service, bucket: Bucket, request: dict[str, Any]) -> I
     config = {k: v for k, v in request.items() if k in members("InstanceConfig")}
     instance_id = request["connectInstanceId"]
     job = {"connectInstanceId": instance_id, "status": "IN_PROGRESS"}
-    instance = bucket.instances[instance_id] = InstanceRecord(config, job)
+    instance = bucket.instances[instance_id] = InstanceRecord(
+        config, job, job_started=service.clock.now()
+    )
     return instance
 
 

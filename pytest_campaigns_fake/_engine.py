@@ -61,10 +61,12 @@ class Description:
 
 @dataclass(frozen=True)
 class Served:
-    """A description with the state its rules act on."""
+    """A description with the state its rules act on and the faults set up on its model."""
 
     description: Description
     state: Any
+    faults: Faults
+    item_faults: _ItemFaults
 
 
 @dataclass(frozen=True)
@@ -120,15 +122,27 @@ class Engine:
         self._served: list[Served] = []
         self._plans: dict[OperationModel, _Plan] = {}
 
-    def serve(self, description: Description, state: Any) -> None:
-        """Serve ``description``'s model, its rules acting on ``state``."""
+    def serve(
+        self, description: Description, state: Any, faults: Faults | None = None
+    ) -> _ItemFaults:
+        """Serve ``description``'s model, its rules acting on ``state``, the faults of
+        ``faults`` (the engine's own by default) firing on its requests; returns what its rules
+        call for per-item failures."""
         missing = sorted(set(description.model.operations) - set(description.operations))
         if missing:
             raise ValueError(
                 f"the description of {description.model.service.service_name} has no rule "
                 f"for {', '.join(missing)}"
             )
-        self._served.append(Served(description, state))
+        if faults is None or faults is self.faults:
+            faults, item_faults = self.faults, self.item_faults
+        else:
+            item_faults = _ItemFaults(faults)
+        if hasattr(state, "faults"):
+            # The rules ask their own model's faults for per-item failures.
+            state.faults = item_faults
+        self._served.append(Served(description, state, faults, item_faults))
+        return item_faults
 
     def _plan(self, description: Description, op_model: OperationModel) -> _Plan:
         plan = self._plans.get(op_model)
@@ -188,6 +202,7 @@ class Engine:
                     region=region,
                     account=account_default,
                     request_id=request_id,
+                    service=model.service.service_name,
                 )
             )
             return _wire.failure(envelope.url, request_id, 403, refused)
@@ -199,7 +214,8 @@ class Engine:
         error: ServiceError | None = None
         injected = False
         body: bytes | None = None
-        injected_items = self.item_faults.injected
+        faults = served.faults
+        injected_items = served.item_faults.injected
         injected_items.clear()
         bucket = self.store.bucket(account, region)
         try:
@@ -215,8 +231,8 @@ class Engine:
             params = plan.shape(raw)
             if plan.check is not None:
                 plan.check(state, bucket, params)
-            if self.faults.armed:
-                fault = self.faults.request_error(
+            if faults.armed:
+                fault = faults.request_error(
                     operation, params, _state_of(description, state, bucket, params)
                 )
                 if fault is not None:
@@ -253,6 +269,7 @@ class Engine:
                 injected_items=tuple(injected_items) if injected_items else (),
                 hint=hint,
                 elsewhere=(account, region) != (account_default, region_default),
+                service=model.service.service_name,
             )
         )
         if error is not None:

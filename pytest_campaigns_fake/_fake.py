@@ -9,8 +9,10 @@ from collections.abc import Mapping
 from typing import Any, Callable, overload
 
 from . import _connectcampaigns as v1
+from . import _connectcampaignsv2 as v2
 from . import _intercept, _snapshot
 from ._clock import Clock, Ids
+from ._controls_v2 import CampaignsV2
 from ._engine import Engine
 from ._errors import ServiceError
 from ._faults import (
@@ -23,9 +25,10 @@ from ._faults import (
 )
 from ._journal import Calls, Journal
 from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options, check_account
-from ._records import Bucket, Campaign, CampaignRecord, DialRequest, Instance, Store
+from ._records import V2, Bucket, Campaign, CampaignRecord, DialRequest, Instance, Store
 from ._seeds import check_campaign, check_choice, check_instance
 
+SERVICES = (v1.DESCRIPTION.model.service.service_name, V2)
 # What a FAILED onboarding job reports when the test names no failure code.
 DEFAULT_FAILURE_CODE = "INTERNAL_FAILURE"
 DEFAULT_DIALER_CONFIG: dict[str, Any] = {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}}
@@ -108,6 +111,21 @@ class CampaignsFake:
         )
         self.engine.serve(v1.DESCRIPTION, self._service)
         self._lock = self.engine.lock
+        self._faults_v2 = Faults(self.clock, V2)
+        service_v2 = v2.Service(
+            store=self._store,
+            clock=self.clock,
+            ids=self._ids,
+            shared=self.settings,
+            settings=v2.Settings(),
+            quotas=v2.Quotas(),
+            faults=self.engine.item_faults,  # replaced by serve(): the v2 faults' own
+            v1=self._service,
+        )
+        self.engine.serve(v2.DESCRIPTION, service_v2, self._faults_v2)
+        #: The connectcampaignsv2 API's controls: its campaigns, outbound requests, settings,
+        #: quotas, faults and calls (instances and onboarding are shared with v1).
+        self.v2 = CampaignsV2(self, service_v2, self._faults_v2)
 
     @property
     def strict(self) -> bool:
@@ -184,6 +202,8 @@ class CampaignsFake:
         with self._lock:
             self._store.buckets.clear()
             self._faults.clear()
+            self._faults_v2.clear()
+            self.v2._service.missing_profiles.clear()
             self._journal.clear()
 
     def register_account(self, access_key_id: str, account_id: str) -> None:
@@ -395,13 +415,23 @@ class CampaignsFake:
         With ``rate`` (requests per second on the fake's clock, ``burst`` at once), requests
         beyond the limit are throttled for as long as the fake runs; ``times`` does not apply.
         """
+        return self._throttle(self._faults, operation, times, rate, burst)
+
+    def _throttle(
+        self,
+        faults: Faults,
+        operation: str | None,
+        times: int | None,
+        rate: float | None,
+        burst: float | None,
+    ) -> ThrottleRule | RateLimit:
         if rate is None and burst is not None:
             raise TypeError("burst applies to a rate limit: pass rate= too")
         if rate is not None and (times != 1 or isinstance(times, bool)):
             raise TypeError("times does not apply to a rate limit (rate=...)")
         if rate is not None:
-            return self._faults.add_rate_limit(operation, rate, burst)
-        rule = self._faults.add_error(
+            return faults.add_rate_limit(operation, rate, burst)
+        rule = faults.add_error(
             operation,
             "ThrottlingException",
             times=times,
@@ -453,13 +483,13 @@ class CampaignsFake:
 
     @property
     def unused_faults(self) -> list[Rule]:
-        """Faults set up and never fired (what a strict fake fails on)."""
-        return self._faults.unused()
+        """Faults set up and never fired (what a strict fake fails on), v1's and v2's."""
+        return self._faults.unused() + self._faults_v2.unused()
 
     def verify(self) -> None:
         """Raise FakeUsageError naming every fault that was set up and never fired."""
         __tracebackhide__ = True
-        unused = self._faults.unused()
+        unused = self.unused_faults
         if unused:
             raise FakeUsageError(
                 f"{len(unused)} fault(s) set up on the connectcampaigns fake never fired:\n"
@@ -490,8 +520,9 @@ class CampaignsFake:
 
     @property
     def calls(self) -> Calls:
-        """Every request answered, in order, one entry per attempt."""
-        return self._journal.view()
+        """Every request answered, in order, one entry per attempt (v1 and v2 calls alike;
+        ``v2.calls`` has v2's alone)."""
+        return self._journal.view(SERVICES)
 
     @property
     def retry_delays(self) -> list[float]:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional, Protocol, Union
 
 from ._clock import Clock
 from ._errors import ServiceError
-from ._model import COMMON_ERRORS, load
+from ._model import COMMON_ERRORS, SERVICE_NAME, load
 from ._validation import violations
 
 Match = Union[Mapping[str, Any], Callable[[dict[str, Any]], bool], None]
@@ -140,8 +140,10 @@ class RateLimit:
 class Faults:
     """The faults a test registered, consumed in registration order under one lock."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, service: str = SERVICE_NAME) -> None:
         self._clock = clock
+        #: The botocore service name of the model whose operations and errors the rules name.
+        self.service = service
         self._lock = threading.Lock()
         self.rules: list[Rule] = []
         self.limits: list[RateLimit] = []
@@ -160,14 +162,15 @@ class Faults:
         throttle: bool = False,
     ) -> ErrorRule:
         # Every check runs before the rule is registered: a refused call changes nothing.
-        name = _operation(operation)
+        service = self.service
+        name = _operation(operation, service)
         _check_code(code)
         _check_times(times)
         if message is not None and not isinstance(message, str):
             raise TypeError(f"message must be a str or None, not {message!r}")
         if members is not None and not isinstance(members, Mapping):
             raise TypeError(f"members must be a mapping of error members, not {members!r}")
-        model = load()
+        model = load(service)
         if name is not None:
             allowed = model.errors_of(name)
             if code not in allowed and code not in COMMON_ERRORS:
@@ -177,12 +180,12 @@ class Faults:
                 )
         elif code not in model.error_status and code not in COMMON_ERRORS:
             raise ValueError(
-                f"{code!r} is neither a connectcampaigns error nor a common AWS error; "
+                f"{code!r} is neither a {service} error nor a common AWS error; "
                 f"the model's errors: {', '.join(sorted(model.error_status))}; "
                 f"common AWS errors: {', '.join(sorted(COMMON_ERRORS))}"
             )
-        _check_match(name, code, match)
-        checked = _check_members(code, dict(members or {}))
+        _check_match(name, code, match, service)
+        checked = _check_members(code, dict(members or {}), service)
         kind = ThrottleRule if throttle else ErrorRule
         rule = kind(name, code, times, match, message=message, members=checked)
         with self._lock:
@@ -190,7 +193,7 @@ class Faults:
         return rule
 
     def add_rate_limit(self, operation: str | None, rate: float, burst: float | None) -> RateLimit:
-        name = _operation(operation)
+        name = _operation(operation, self.service)
         if not _finite_number(rate) or rate <= 0:
             raise ValueError(f"rate must be a positive number of requests per second, not {rate!r}")
         if burst is not None and (not _finite_number(burst) or burst < 1):
@@ -207,7 +210,7 @@ class Faults:
         self, operation: str, code: str, times: int | None, match: Match
     ) -> ItemRule:
         _check_code(code)
-        allowed = item_failure_codes(operation)
+        allowed = item_failure_codes(operation, self.service)
         if code not in allowed:
             raise ValueError(f"{code!r} is not a failure code here; choose from {allowed}")
         _check_times(times)
@@ -233,7 +236,7 @@ class Faults:
                 return ServiceError(
                     rule.code,
                     rule.message or _default_message(rule.code, operation),
-                    **_required_members(rule.code, rule.members, state_of),
+                    **_required_members(rule.code, rule.members, state_of, self.service),
                 )
             now = self._clock.time()
             for limit in self.limits:
@@ -255,7 +258,7 @@ class Faults:
                 isinstance(rule, kind)
                 and not rule.exhausted
                 and rule.operation in (None, operation)
-                and (isinstance(rule, ItemRule) or _may_answer(operation, rule.code))
+                and (isinstance(rule, ItemRule) or _may_answer(operation, rule.code, self.service))
                 and rule.matches(params)
             ):
                 rule.fired += 1
@@ -278,12 +281,12 @@ def describe_rules(rules: list[Rule]) -> str:
     return "\n".join(f"  - {rule.describe()}" for rule in rules)
 
 
-def _operation(operation: str | None) -> str | None:
+def _operation(operation: str | None, service: str) -> str | None:
     if operation is None:
         return None
     if not isinstance(operation, str):
         raise TypeError(f"operation must be an operation name (a str) or None, not {operation!r}")
-    return load().operation_name(operation)
+    return load(service).operation_name(operation)
 
 
 def _check_code(code: str) -> None:
@@ -302,18 +305,18 @@ def _finite_number(value: Any) -> bool:
 
 
 @cache
-def _may_answer(operation: str, code: str) -> bool:
+def _may_answer(operation: str, code: str, service: str) -> bool:
     """Whether ``operation`` may answer ``code``: its model lists it, or it is a common AWS
     error, which AWS may answer from any operation."""
-    return code in COMMON_ERRORS or code in load().errors_of(operation)
+    return code in COMMON_ERRORS or code in load(service).errors_of(operation)
 
 
-def _input_members(operation: str) -> list[str]:
-    shape = load().operations[operation].input_shape
+def _input_members(operation: str, service: str) -> list[str]:
+    shape = load(service).operations[operation].input_shape
     return sorted(shape.members) if shape is not None else []
 
 
-def _check_match(operation: str | None, code: str, match: Match) -> None:
+def _check_match(operation: str | None, code: str, match: Match, service: str) -> None:
     """A match mapping's keys must be request parameters the rule can ever see: input members
     of its operation, or, without an operation, all input members of one operation that may
     answer the code. Callables are not checked."""
@@ -325,7 +328,7 @@ def _check_match(operation: str | None, code: str, match: Match) -> None:
         )
     keys = list(match)
     if operation is not None:
-        members = _input_members(operation)
+        members = _input_members(operation, service)
         unknown = [key for key in keys if key not in members]
         if unknown:
             raise ValueError(
@@ -333,17 +336,17 @@ def _check_match(operation: str | None, code: str, match: Match) -> None:
                 f"its members are: {', '.join(members) or '(none)'}"
             )
         return
-    model = load()
-    every = sorted({m for op in model.operations for m in _input_members(op)})
+    model = load(service)
+    every = sorted({m for op in model.operations for m in _input_members(op, service)})
     unknown = [key for key in keys if key not in every]
     if unknown:
         raise ValueError(
-            f"match {_keys(unknown)} {_not_input_members(unknown)} of any connectcampaigns "
+            f"match {_keys(unknown)} {_not_input_members(unknown)} of any {service} "
             f"operation; input members are: {', '.join(every)}"
         )
-    answering = [op for op in sorted(model.operations) if _may_answer(op, code)]
-    if not any(set(keys) <= set(_input_members(op)) for op in answering):
-        members = sorted({m for op in answering for m in _input_members(op)})
+    answering = [op for op in sorted(model.operations) if _may_answer(op, code, service)]
+    if not any(set(keys) <= set(_input_members(op, service)) for op in answering):
+        members = sorted({m for op in answering for m in _input_members(op, service)})
         raise ValueError(
             f"no operation that may answer {code} has all of the match keys "
             f"{', '.join(repr(k) for k in keys)}; those operations ({', '.join(answering)}) "
@@ -365,10 +368,10 @@ def _default_message(code: str, operation: str) -> str:
     return f"{code} injected into {operation} by pytest-campaigns-fake"
 
 
-def _check_members(code: str, members: dict[str, Any]) -> dict[str, Any]:
+def _check_members(code: str, members: dict[str, Any], service: str) -> dict[str, Any]:
     """The members a test gives an injected error must be members of its shape, with values
     the shape allows (InvalidCampaignStateException.state is a CampaignState)."""
-    shape = load().error_shape(code)
+    shape = load(service).error_shape(code)
     if shape is None:
         if members:
             raise ValueError(f"{code} carries no members; got {sorted(members)}")
@@ -388,10 +391,12 @@ def _check_members(code: str, members: dict[str, Any]) -> dict[str, Any]:
     return members
 
 
-def _required_members(code: str, members: dict[str, Any], state_of: StateOf) -> dict[str, Any]:
+def _required_members(
+    code: str, members: dict[str, Any], state_of: StateOf, service: str
+) -> dict[str, Any]:
     """The error's required members (InvalidCampaignStateException.state) the test left out:
     the service's own answer when ``state_of`` knows it, else the shape's first enum value."""
-    shape = load().error_shape(code)
+    shape = load(service).error_shape(code)
     if shape is None:
         return members
     filled = dict(members)
@@ -406,10 +411,10 @@ def _required_members(code: str, members: dict[str, Any], state_of: StateOf) -> 
 
 
 @cache
-def item_failure_codes(operation: str) -> tuple[str, ...]:
+def item_failure_codes(operation: str, service: str = SERVICE_NAME) -> tuple[str, ...]:
     """The failure codes an item of ``operation``'s batch can carry: the enum of the
     ``failureCode`` member of the items its output lists as failed."""
-    output = load().operations[operation].output_shape
+    output = load(service).operations[operation].output_shape
     for member in output.members.values() if output is not None else ():
         if member.type_name == "list" and "failureCode" in member.member.members:
             return tuple(member.member.members["failureCode"].enum)

@@ -54,12 +54,13 @@ if TYPE_CHECKING:
 
 DUMMY_ACCESS_KEY = "AKIAFAKECAMPAIGNS000"
 DUMMY_CREDENTIALS = Credentials(DUMMY_ACCESS_KEY, "fake-secret-key-for-tests")
-_SERVICE = "connectcampaigns"
-_CHOOSE = f"choose-signer.{_SERVICE}."
-_SIGN = f"before-sign.{_SERVICE}."
-_SEND = f"before-send.{_SERVICE}."
-_RETRY = f"needs-retry.{_SERVICE}."
-_ALL = (_CHOOSE, _SIGN, _SEND, _RETRY)
+# The event names of both APIs' clients (botocore names events by the hyphenized service id).
+_SERVICES = ("connectcampaigns", "connectcampaignsv2")
+_CHOOSE = tuple(f"choose-signer.{service}." for service in _SERVICES)
+_SIGN = tuple(f"before-sign.{service}." for service in _SERVICES)
+_SEND = tuple(f"before-send.{service}." for service in _SERVICES)
+_RETRY = tuple(f"needs-retry.{service}." for service in _SERVICES)
+_ALL = (*_CHOOSE, *_SIGN, *_SEND, *_RETRY)
 # Marks a request whose SigV4 signature the fake skipped (in the request's context).
 _SKIPPED = "pytest-campaigns-fake:unsigned"
 

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Callable, overload
 
-from ._model import load
+from ._model import SERVICE_NAME, load
 from ._wire import shaped
 
 if TYPE_CHECKING:
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 # Parameters worth showing in a one-line summary of a call, most telling first.
 _KEY_PARAMS = ("id", "name", "connectInstanceId", "arn", "campaignIds", "maxResults", "nextToken")
+# Batch members, shown by their length.
+_BATCHES = ("dialRequests", "outboundRequests", "profileOutboundRequests")
 
 
 class Call:
@@ -37,6 +39,7 @@ class Call:
         "operation",
         "region",
         "request_id",
+        "service",
         "status_code",
     )
 
@@ -58,8 +61,12 @@ class Call:
         hint: str | None = None,
         elsewhere: bool = False,
         shape: Shape | None = None,
+        service: str = SERVICE_NAME,
     ) -> None:
         self.operation = operation
+        #: The botocore service name of the API called: ``connectcampaigns`` (v1) or
+        #: ``connectcampaignsv2``.
+        self.service = service
         # The params as decoded from the wire, made into the model's shape (declared members
         # only, timestamps as datetimes) when a test first reads them: the request path pays
         # nothing for it, and the copy shares nothing with what the service stored.
@@ -115,8 +122,9 @@ class Call:
             if key in self.params:
                 value = self.params[key]
                 shown.append(f"{key}={value!r}")
-        if "dialRequests" in self.params and isinstance(self.params["dialRequests"], list):
-            shown.append(f"dialRequests=<{len(self.params['dialRequests'])} items>")
+        for batch in _BATCHES:
+            if isinstance(self.params.get(batch), list):
+                shown.append(f"{batch}=<{len(self.params[batch])} items>")
         outcome = "200 OK" if self.ok else f"{self.status_code} {self.error_code}"
         if self.injected:
             outcome += " (injected)"
@@ -124,7 +132,8 @@ class Call:
         retry = f" [attempt {self.attempt}]" if self.attempt > 1 else ""
         where = f" [{self.region}, account {self.account}]" if self._elsewhere else ""
         hint = f"\n       hint: {self.hint}" if self.hint else ""
-        return f"{self.operation}({', '.join(shown)}) -> {outcome}{retry}{where}{hint}"
+        api = "" if self.service == SERVICE_NAME else "v2."
+        return f"{api}{self.operation}({', '.join(shown)}) -> {outcome}{retry}{where}{hint}"
 
     def _items_outcome(self) -> str:
         """``, 1 of 2 failed: RequestThrottled (injected)`` for a batch with failed items."""
@@ -160,8 +169,22 @@ class Calls(Sequence[Call]):
     make ``assert_not_called`` pass unnoticed. Use :class:`contains` to match an item of a list.
     """
 
-    def __init__(self, calls: list[Call]) -> None:
-        self._calls = calls
+    def __init__(
+        self, calls: list[Call], services: tuple[str, ...] = (SERVICE_NAME,), only: bool = False
+    ) -> None:
+        # ``calls`` may be the journal's own list (a live view); with ``only``, the view holds
+        # the calls of ``services`` alone. Names given to the helpers are checked against the
+        # models of ``services``.
+        self._source = calls
+        self._services = services
+        self._only = only
+
+    @property
+    def _calls(self) -> list[Call]:
+        if not self._only:
+            return self._source
+        services = self._services
+        return [c for c in list(self._source) if c.service in services]
 
     @overload
     def __getitem__(self, index: int) -> Call: ...
@@ -169,7 +192,7 @@ class Calls(Sequence[Call]):
     def __getitem__(self, index: slice) -> Calls: ...
     def __getitem__(self, index: int | slice) -> Call | Calls:
         if isinstance(index, slice):
-            return Calls(self._calls[index])
+            return Calls(self._calls[index], self._services)
         return self._calls[index]
 
     def __len__(self) -> int:
@@ -189,7 +212,7 @@ class Calls(Sequence[Call]):
         __tracebackhide__ = True
         calls = list(self._calls)
         if not calls:
-            raise AssertionError("No connectcampaigns call was made")
+            raise AssertionError(f"No {' or '.join(self._services)} call was made")
         return calls[-1]
 
     @property
@@ -217,16 +240,18 @@ class Calls(Sequence[Call]):
         name the operation's input (or, without an operation, every operation's input) does not
         have, or a matcher that does not fit the member's shape."""
         __tracebackhide__ = True
-        name = load().operation_name(operation) if operation is not None else None
-        _check_params(name, params)
+        services = self._services
+        name = _operation_name(operation, services) if operation is not None else None
+        _check_params(name, params, services)
         return Calls(
             [
                 c
                 for c in list(self._calls)
-                if (name is None or c.operation == name)
+                if (name is None or (c.operation == name and c.service in services))
                 and all(k in c.params and _matches(c.params[k], v) for k, v in params.items())
                 and (where is None or where(c))
-            ]
+            ],
+            services,
         )
 
     def count_of(
@@ -264,7 +289,8 @@ class Calls(Sequence[Call]):
         found = self.filter(operation, **params)
         if not found:
             raise AssertionError(
-                f"Expected a call to {_wanted(operation, params)}; calls made:\n"
+                f"Expected a call to {_wanted(operation, params, self._services)}; "
+                f"calls made:\n"
                 f"{self.describe() or '  (none)'}"
             )
         return found.last
@@ -275,7 +301,7 @@ class Calls(Sequence[Call]):
         found = self.filter(operation, **params)
         if len(found) != 1:
             raise AssertionError(
-                f"Expected exactly one call to {_wanted(operation, params)}, "
+                f"Expected exactly one call to {_wanted(operation, params, self._services)}, "
                 f"got {len(found)}; calls made:\n{self.describe() or '  (none)'}"
             )
         return found.last
@@ -286,7 +312,7 @@ class Calls(Sequence[Call]):
         found = self.filter(operation, **params)
         if found:
             raise AssertionError(
-                f"Expected no call to {_wanted(operation, params)}; "
+                f"Expected no call to {_wanted(operation, params, self._services)}; "
                 f"got {len(found)}:\n{found.describe()}"
             )
 
@@ -389,48 +415,71 @@ def _matches(actual: Any, expected: Any) -> bool:
     return bool(actual == expected)
 
 
-def _wanted(operation: str, params: dict[str, Any]) -> str:
-    wanted = load().operation_name(operation)
+def _wanted(operation: str, params: dict[str, Any], services: tuple[str, ...]) -> str:
+    wanted = _operation_name(operation, services)
     if params:
         wanted += "(" + ", ".join(f"{k}={v!r}" for k, v in params.items()) + ")"
     return wanted
 
 
-def _input_members(operation: str) -> dict[str, Any]:
-    """The input members of one operation, by name, as botocore shapes."""
-    shape = load().operations[operation].input_shape
-    return dict(shape.members) if shape is not None else {}
+def _operation_name(operation: str, services: tuple[str, ...]) -> str:
+    """The model's name of ``operation`` (either spelling) in the first of ``services`` that
+    has it; ValueError, as the first model words it, when none has."""
+    __tracebackhide__ = True
+    for service in services:
+        model = load(service)
+        if operation in model.operations:
+            return operation
+        if operation in model.by_snake_name:
+            return model.by_snake_name[operation]
+    return load(services[0]).operation_name(operation)
 
 
-def _check_params(operation: str | None, params: dict[str, Any]) -> None:
+def _input_members(operation: str, services: tuple[str, ...] = (SERVICE_NAME,)) -> dict[str, Any]:
+    """The input members of one operation, by name, as botocore shapes (of every model in
+    ``services`` that has the operation)."""
+    found: dict[str, Any] = {}
+    for service in services:
+        model = load(service)
+        if operation in model.operations:
+            shape = model.operations[operation].input_shape
+            if shape is not None:
+                found = {**dict(shape.members), **found}
+    return found
+
+
+def _check_params(
+    operation: str | None, params: dict[str, Any], services: tuple[str, ...] = (SERVICE_NAME,)
+) -> None:
     """TypeError for a parameter name the operation's input does not have (without an
     operation: that no operation's input has), or a ``contains`` that does not fit."""
     __tracebackhide__ = True
     if operation is not None:
-        members = _input_members(operation)
+        members = _input_members(operation, services)
         for key, value in params.items():
             if key not in members:
                 raise TypeError(
                     f"{operation} has no input member {key!r}; its members are: "
-                    f"{', '.join(sorted(members)) or '(none)'}{_hint(key, [operation])}"
+                    f"{', '.join(sorted(members)) or '(none)'}"
+                    f"{_hint(key, [operation], services)}"
                 )
             if isinstance(value, contains):
                 value.check(f"{operation}.{key}", members[key], members)
         return
-    operations = sorted(load().operations)
+    operations = sorted({op for service in services for op in load(service).operations})
     for key, value in params.items():
-        having = [op for op in operations if key in _input_members(op)]
+        having = [op for op in operations if key in _input_members(op, services)]
         if not having:
-            every = sorted({m for op in operations for m in _input_members(op)})
+            every = sorted({m for op in operations for m in _input_members(op, services)})
             raise TypeError(
-                f"No connectcampaigns operation has an input member {key!r}; the input "
-                f"members are: {', '.join(every)}{_hint(key, operations)}"
+                f"No {' or '.join(services)} operation has an input member {key!r}; the "
+                f"input members are: {', '.join(every)}{_hint(key, operations, services)}"
             )
         if isinstance(value, contains):
             # Without an operation, the matcher must fit the member of at least one of them.
             problems: list[TypeError] = []
             for op in having:
-                members = _input_members(op)
+                members = _input_members(op, services)
                 try:
                     value.check(f"{op}.{key}", members[key], members)
                 except TypeError as problem:
@@ -441,10 +490,10 @@ def _check_params(operation: str | None, params: dict[str, Any]) -> None:
                 raise problems[0]
 
 
-def _hint(key: str, operations: list[str]) -> str:
+def _hint(key: str, operations: list[str], services: tuple[str, ...]) -> str:
     """How to reach ``key`` where it is a member nested in these operations' inputs."""
     for operation in operations:
-        for name, shape in sorted(_input_members(operation).items()):
+        for name, shape in sorted(_input_members(operation, services).items()):
             if shape.type_name == "list" and shape.member.type_name == "structure":
                 if key in shape.member.members:
                     where = f"{operation}.{name}" if len(operations) > 1 else name
@@ -457,7 +506,9 @@ def _hint(key: str, operations: list[str]) -> str:
                 )
     if len(operations) == 1:
         lists = [
-            n for n, s in sorted(_input_members(operations[0]).items()) if s.type_name == "list"
+            n
+            for n, s in sorted(_input_members(operations[0], services).items())
+            if s.type_name == "list"
         ]
         if lists:
             return f". To match an item of {lists[0]} use {lists[0]}=contains(...)"
@@ -478,8 +529,10 @@ class Journal:
         with self._lock:
             self.retry_delays.append(seconds)
 
-    def view(self) -> Calls:
-        return Calls(self._calls)
+    def view(self, services: tuple[str, ...] = (SERVICE_NAME,), *, only: bool = False) -> Calls:
+        """The calls (of ``services`` alone, with ``only``), names checked against their
+        models."""
+        return Calls(self._calls, services, only)
 
     def clear(self) -> None:
         with self._lock:

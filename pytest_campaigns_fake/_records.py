@@ -24,21 +24,22 @@ from typing import Any, Callable
 
 from botocore.model import Shape
 
-from ._model import load
+from ._model import SERVICE_NAME, load
 from ._wire import shaped
 
 
 @cache
-def shape(name: str) -> Shape:
-    """A structure of the connectcampaigns model, by name (``Campaign``, ``InstanceConfig``)."""
-    found: Shape = load().service.shape_for(name)
+def shape(name: str, service: str = SERVICE_NAME) -> Shape:
+    """A structure of a served model, by name (``Campaign``, ``InstanceConfig``); the v1
+    model's unless ``service`` names another."""
+    found: Shape = load(service).service.shape_for(name)
     return found
 
 
 @cache
-def members(name: str) -> frozenset[str]:
+def members(name: str, service: str = SERVICE_NAME) -> frozenset[str]:
     """The members a structure of the model declares."""
-    return frozenset(shape(name).members)
+    return frozenset(shape(name, service).members)
 
 
 @dataclass(frozen=True)
@@ -91,18 +92,94 @@ class CampaignRecord:
         return {name: data[name] for name in shape("CampaignSummary").members if name in data}
 
 
+V2 = "connectcampaignsv2"
+
+
+@dataclass(frozen=True)
+class OutboundRequest:
+    """An outbound request a connectcampaignsv2 campaign accepted (PutOutboundRequestBatch)."""
+
+    id: str
+    client_token: str
+    expiration_time: datetime
+    #: The ``ChannelSubtypeParameters`` union as sent: ``{"telephony": {...}}``.
+    channel_subtype_parameters: dict[str, Any]
+    accepted_at: datetime
+
+
+@dataclass(frozen=True)
+class ProfileOutboundRequest:
+    """A profile outbound request a campaign accepted (PutProfileOutboundRequestBatch)."""
+
+    id: str
+    client_token: str
+    profile_id: str
+    expiration_time: datetime | None
+    event_trigger_context: dict[str, Any] | None
+    accepted_at: datetime
+
+
+class CampaignV2Record(CampaignRecord):
+    """A connectcampaignsv2 campaign: ``data`` in the shape of the v2 model's ``Campaign``."""
+
+    __slots__ = ("outbound_requests", "outbound_tokens", "profile_requests", "profile_tokens")
+
+    def __init__(self, data: dict[str, Any], *, state: str, seq: int) -> None:
+        super().__init__(data, state=state, seq=seq)
+        self.outbound_requests: list[OutboundRequest] = []
+        self.profile_requests: list[ProfileOutboundRequest] = []
+        # client token -> accepted request, for idempotency within the token's validity
+        self.outbound_tokens: dict[str, OutboundRequest] = {}
+        self.profile_tokens: dict[str, ProfileOutboundRequest] = {}
+
+    def summary(self) -> dict[str, Any]:
+        """The campaign as v2 ListCampaigns lists it; ``channelSubtypes`` names the configured
+        subtypes in the ChannelSubtype enum's order."""
+        data = self.data
+        found = {name: data[name] for name in shape("CampaignSummary", V2).members if name in data}
+        found["channelSubtypes"] = channel_subtypes(data.get("channelSubtypeConfig") or {})
+        return found
+
+
+@cache
+def subtype_members() -> tuple[tuple[str, str], ...]:
+    """(ChannelSubtype enum value, ChannelSubtypeConfig member) pairs, in the enum's order:
+    ``("TELEPHONY", "telephony")``, ... ``("WHATSAPP", "whatsApp")`` where the model has it."""
+    config = shape("ChannelSubtypeConfig", V2).members
+    by_lower = {name.lower(): name for name in config}
+    return tuple(
+        (value, by_lower[value.lower()])
+        for value in shape("ChannelSubtype", V2).enum
+        if value.lower() in by_lower
+    )
+
+
+def channel_subtypes(config: dict[str, Any]) -> list[str]:
+    return [value for value, member in subtype_members() if config.get(member) is not None]
+
+
 class InstanceRecord:
     """A Connect instance: its ``InstanceConfig``, its onboarding job, the polls counted."""
 
-    __slots__ = ("config", "job", "polls")
+    __slots__ = ("config", "integrations", "job", "job_started", "limits", "polls")
 
     def __init__(
-        self, config: dict[str, Any], job: dict[str, Any] | None = None, polls: int = 0
+        self,
+        config: dict[str, Any],
+        job: dict[str, Any] | None = None,
+        polls: int = 0,
+        job_started: datetime | None = None,
     ) -> None:
         self.config = config
         # In the shape of InstanceOnboardingJobStatus; None while there is no onboarding job.
         self.job = job
         self.polls = polls
+        # When the job was started (v2 forgets a job 14 days later); None: never forgotten.
+        self.job_started = job_started
+        # connectcampaignsv2's instance integrations (IntegrationConfig unions, in the order
+        # put) and instance communication limits (InstanceCommunicationLimitsConfig).
+        self.integrations: list[dict[str, Any]] = []
+        self.limits: dict[str, Any] | None = None
 
     @property
     def connect_instance_id(self) -> str:
@@ -194,6 +271,59 @@ class Campaign:
         return copy.deepcopy(self._record.summary())
 
 
+class CampaignV2(Campaign):
+    """A stored connectcampaignsv2 campaign, read-only (dict values are copies)."""
+
+    __slots__ = ()
+
+    _record: CampaignV2Record
+
+    def __repr__(self) -> str:
+        return f"CampaignV2(id={self.id!r}, name={self.name!r}, state={self.state!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CampaignV2) and other._record is self._record
+
+    def __hash__(self) -> int:
+        return hash(self._record.id)
+
+    @property
+    def dialer_config(self) -> dict[str, Any]:
+        raise AttributeError("a connectcampaignsv2 campaign has no dialerConfig")
+
+    @property
+    def outbound_call_config(self) -> dict[str, Any]:
+        raise AttributeError("a connectcampaignsv2 campaign has no outboundCallConfig")
+
+    @property
+    def dial_requests(self) -> list[DialRequest]:
+        raise AttributeError(
+            "a connectcampaignsv2 campaign has outbound_requests, not dial_requests"
+        )
+
+    @property
+    def channel_subtype_config(self) -> dict[str, Any]:
+        """A copy of the channel subtype config (``{}`` without any)."""
+        value: dict[str, Any] = self._get("channelSubtypeConfig") or {}
+        return value
+
+    @property
+    def source(self) -> dict[str, Any] | None:
+        """A copy of the source union, None for an external (source-less) campaign."""
+        value: dict[str, Any] | None = self._get("source")
+        return value
+
+    @property
+    def outbound_requests(self) -> list[OutboundRequest]:
+        """The outbound requests the campaign accepted, in order."""
+        return list(self._record.outbound_requests)
+
+    @property
+    def profile_outbound_requests(self) -> list[ProfileOutboundRequest]:
+        """The profile outbound requests the campaign accepted, in order."""
+        return list(self._record.profile_requests)
+
+
 class Instance:
     """A Connect instance as the campaigns service sees it, read-only: its onboarding job and
     config (dict values are copies)."""
@@ -260,18 +390,30 @@ class Instance:
 class Bucket:
     """Everything one account sees in one region (not an AWS partition: a region's slice)."""
 
-    def __init__(self, account: str, region: str) -> None:
+    def __init__(
+        self, account: str, region: str, instances: dict[str, InstanceRecord] | None = None
+    ) -> None:
         self.account = account
         self.region = region
         self.aws_partition = aws_partition(region)
         self.campaigns: dict[str, CampaignRecord] = {}
-        self.instances: dict[str, InstanceRecord] = {}
+        # Instances belong to the Connect instance, not to an API version: the v2 bucket of
+        # an account and region shares its v1 bucket's.
+        self.instances: dict[str, InstanceRecord] = {} if instances is None else instances
+        self._v2: Bucket | None = None
         self.campaigns_per_instance: dict[str, int] = {}
         # Deleted campaigns stay readable to the test (what did it dial?), never to the API.
         self.deleted: dict[str, CampaignRecord] = {}
         # Creation order as sorted sequence numbers, so a page can be found by bisection.
         self._seqs: list[int] = []
         self._by_seq: dict[int, CampaignRecord] = {}
+
+    @property
+    def v2(self) -> Bucket:
+        """The connectcampaignsv2 campaigns of this account and region (same instances)."""
+        if self._v2 is None:
+            self._v2 = Bucket(self.account, self.region, self.instances)
+        return self._v2
 
     def add(self, campaign: CampaignRecord) -> None:
         self.campaigns[campaign.id] = campaign

@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._model import load
+from ._model import SERVICE_NAME, load
 from ._validation import violations
 from ._wire import shaped
 
 
-def enum(shape_name: str) -> tuple[str, ...]:
+def enum(shape_name: str, service: str = SERVICE_NAME) -> tuple[str, ...]:
     """The values of one of the model's enum shapes (``CampaignState``, ``FailureCode``...)."""
-    return tuple(load().service.shape_for(shape_name).enum)
+    return tuple(load(service).service.shape_for(shape_name).enum)
 
 
-def check_choice(name: str, value: Any, shape_name: str) -> None:
-    allowed = enum(shape_name)
+def check_choice(name: str, value: Any, shape_name: str, service: str = SERVICE_NAME) -> None:
+    allowed = enum(shape_name, service)
     if value not in allowed:
         raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}")
 
@@ -44,15 +44,15 @@ def check_campaign(campaign: Mapping[str, Any], state: str) -> dict[str, Any]:
     return request
 
 
-def check_request(operation: str, values: Mapping[str, Any]) -> dict[str, Any]:
+def check_request(
+    operation: str, values: Mapping[str, Any], service: str = SERVICE_NAME
+) -> dict[str, Any]:
     """``values`` as a request of ``operation`` (its input members only, copied), checked
     against the model as the engine checks a request."""
-    shape = load().operations[operation].input_shape
+    shape = load(service).operations[operation].input_shape
     request = {name: value for name, value in values.items() if name in shape.members}
     errors = violations(shape, request)
     if errors:
-        raise ValueError(
-            f"Seed breaks the connectcampaigns model ({shape.name}): " + "; ".join(errors)
-        )
+        raise ValueError(f"Seed breaks the {service} model ({shape.name}): " + "; ".join(errors))
     shaped_request: dict[str, Any] = shaped(shape, request)
     return shaped_request

@@ -122,11 +122,24 @@ def decode(model: Model, request: AWSPreparedRequest) -> tuple[OperationModel, d
             if is_list:
                 params.setdefault(member, []).append(value)
             else:
-                params[member] = value
+                params[member] = _query_value(route.operation.input_shape.members[member], value)
     # An empty list cannot travel in a query string: botocore sends nothing for `tagKeys=[]`.
     for member in route.required_query_lists:
         params.setdefault(member, [])
     return route.operation, params
+
+
+def _query_value(shape: Shape, value: str) -> Any:
+    """A query-string value as its member's type: botocore sends integers and booleans as
+    text (``maxResults=2``); a value that is not one stays text, for validation to refuse."""
+    if shape.type_name in ("integer", "long"):
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    if shape.type_name == "boolean" and value in ("true", "false"):
+        return value == "true"
+    return value
 
 
 def _json_body(body: Any) -> dict[str, Any]:

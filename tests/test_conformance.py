@@ -19,14 +19,19 @@ MODEL = botocore.session.Session().get_service_model("connectcampaigns")
 def test_the_fake_serves_exactly_the_models_operations() -> None:
     # The engine dispatches by the description's explicit table: it is the one to check.
     served = {
-        name for served in CampaignsFake().engine.served for name in served.description.operations
+        served.description.model.service.service_name: set(served.description.operations)
+        for served in CampaignsFake().engine.served
     }
-    expected = set(MODEL.operation_names)
-    assert served == expected, (
-        "the operations the fake implements differ from the installed botocore model: "
-        f"missing {sorted(expected - served)}, extra {sorted(served - expected)}"
-    )
-    assert len(expected) == 22
+    assert set(served) == {"connectcampaigns", "connectcampaignsv2"}
+    for service, operations in served.items():
+        expected = set(botocore.session.Session().get_service_model(service).operation_names)
+        # A rule for an operation an older model lacks may stay (v2's entry limits came in
+        # botocore 1.40): the model decides what is routed.
+        assert expected <= operations, (
+            f"the {service} operations the fake implements differ from the installed "
+            f"botocore model: missing {sorted(expected - operations)}"
+        )
+    assert len(MODEL.operation_names) == 22
 
 
 def _sample_path(uri: str) -> str:

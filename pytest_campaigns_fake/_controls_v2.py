@@ -1,0 +1,268 @@
+"""``fake.v2``: the test controls of the connectcampaignsv2 API, beside v1's on the fake.
+
+One fake serves both APIs: one store (instances, and so onboarding, shared), one clock, one
+journal. What belongs to v2 alone is here: its campaigns, the outbound requests they accepted,
+its settings and quotas, and faults named by v2 operation names (checked against the v2 model).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, overload
+
+from . import _connectcampaignsv2 as v2
+from ._errors import ServiceError
+from ._faults import Faults, Match, RateLimit, Rule, ThrottleRule
+from ._journal import Calls
+from ._records import (
+    V2,
+    CampaignV2,
+    CampaignV2Record,
+    OutboundRequest,
+    ProfileOutboundRequest,
+)
+from ._seeds import check_choice, check_request
+
+if TYPE_CHECKING:
+    from ._fake import CampaignsFake
+
+DEFAULT_TELEPHONY: dict[str, Any] = {
+    "connectQueueId": "queue-id",
+    "outboundMode": {"progressive": {"bandwidthAllocation": 1.0}},
+    "defaultOutboundConfig": {"connectContactFlowId": "contact-flow-id"},
+}
+
+
+class CampaignsV2:
+    """The connectcampaignsv2 side of a fake: ``campaigns_fake.v2``."""
+
+    def __init__(self, fake: CampaignsFake, service: v2.Service, faults: Faults) -> None:
+        self._fake = fake
+        self._service = service
+        self._faults = faults
+
+    def __repr__(self) -> str:
+        return f"<CampaignsV2 of {self._fake!r}>"
+
+    @property
+    def settings(self) -> v2.Settings:
+        """The switchable v2 rules (pending_request_cap, max_expiration_seconds,
+        profile_requests_need_event_trigger, event_trigger_needs_integration)."""
+        return self._service.settings
+
+    @property
+    def quotas(self) -> v2.Quotas:
+        """campaigns_per_instance (500) and active_campaigns_per_instance (50)."""
+        return self._service.quotas
+
+    # -- seeding ---------------------------------------------------------------------------
+
+    def add_campaign(
+        self,
+        *,
+        connect_instance_id: str,
+        name: str = "campaign",
+        state: str = "Initialized",
+        channel_subtype_config: Mapping[str, Any] | None = None,
+        source: Mapping[str, Any] | None = None,
+        schedule: Mapping[str, Any] | None = None,
+        type: str | None = None,
+        connect_campaign_flow_arn: str | None = None,
+        entry_limits_config: Mapping[str, Any] | None = None,
+        communication_time_config: Mapping[str, Any] | None = None,
+        communication_limits_override: Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> CampaignV2:
+        """Seed a v2 campaign in any state (a progressive telephony campaign unless told).
+
+        The CreateCampaign request the arguments make is checked against the v2 model and
+        the request rules first; quota and onboarding are not checked.
+        """
+        given = {
+            "name": name,
+            "connectInstanceId": connect_instance_id,
+            "channelSubtypeConfig": (
+                {"telephony": DEFAULT_TELEPHONY}
+                if channel_subtype_config is None and type != "JOURNEY"
+                else channel_subtype_config
+            ),
+            "source": source,
+            "schedule": schedule,
+            "type": type,
+            "connectCampaignFlowArn": connect_campaign_flow_arn,
+            "entryLimitsConfig": entry_limits_config,
+            "communicationTimeConfig": communication_time_config,
+            "communicationLimitsOverride": communication_limits_override,
+            "tags": tags or {},
+        }
+        check_choice("state", state, "CampaignState", V2)
+        request = check_request(
+            "CreateCampaign", {k: v for k, v in given.items() if v is not None}, V2
+        )
+        with self._fake.engine.lock:
+            bucket = self._fake._bucket(account_id, region)
+            try:
+                v2.CHECKS["CreateCampaign"](self._service, bucket, request)
+            except ServiceError as error:
+                raise ValueError(
+                    f"Seed breaks the connectcampaignsv2 rules: {error.message}"
+                ) from None
+            record = v2.new_campaign(self._service, bucket, request, state)
+        return CampaignV2(record)
+
+    def set_campaign_state(self, campaign_id: str, state: str) -> CampaignV2:
+        """Put a v2 campaign in any state at once (``Completed``, ``Failed`` included)."""
+        check_choice("state", state, "CampaignState", V2)
+        with self._fake.engine.lock:
+            record = self._find(campaign_id, deleted=False)
+            record.state = state
+        return CampaignV2(record)
+
+    def campaign(self, campaign_id: str) -> CampaignV2:
+        """The stored v2 campaign with this id, in any account or region."""
+        return CampaignV2(self._find(campaign_id, deleted=False))
+
+    def campaigns(self) -> list[CampaignV2]:
+        """Every stored v2 campaign, in creation order."""
+        with self._fake.engine.lock:
+            records = [
+                record
+                for bucket in self._fake._store.buckets.values()
+                for record in bucket.v2.campaigns.values()
+            ]
+        records.sort(key=lambda record: record.seq)
+        return [CampaignV2(record) for record in records if isinstance(record, CampaignV2Record)]
+
+    def outbound_requests(self, campaign_id: str) -> list[OutboundRequest]:
+        """The outbound requests a v2 campaign accepted, in order, even after it was deleted."""
+        with self._fake.engine.lock:
+            return list(self._find(campaign_id, deleted=True).outbound_requests)
+
+    def profile_outbound_requests(self, campaign_id: str) -> list[ProfileOutboundRequest]:
+        """The profile outbound requests a v2 campaign accepted, in order."""
+        with self._fake.engine.lock:
+            return list(self._find(campaign_id, deleted=True).profile_requests)
+
+    def mark_profile_missing(self, profile_id: str) -> None:
+        """PutProfileOutboundRequestBatch items for ``profile_id`` fail ``ResourceNotFound``
+        (every well-formed profile id exists otherwise)."""
+        check_request(
+            "PutProfileOutboundRequestBatch",
+            {"id": "x", "profileOutboundRequests": [{"clientToken": "t", "profileId": profile_id}]},
+            V2,
+        )
+        with self._fake.engine.lock:
+            self._service.missing_profiles.add(profile_id)
+
+    def _find(self, campaign_id: str, *, deleted: bool) -> CampaignV2Record:
+        with self._fake.engine.lock:
+            for bucket in self._fake._store.buckets.values():
+                found = bucket.v2.campaigns.get(campaign_id) or (
+                    bucket.v2.deleted.get(campaign_id) if deleted else None
+                )
+                if isinstance(found, CampaignV2Record):
+                    return found
+        raise KeyError(f"No connectcampaignsv2 campaign {campaign_id!r} in this fake")
+
+    # -- faults ----------------------------------------------------------------------------
+
+    def inject_error(
+        self,
+        operation: str | None,
+        code: str,
+        *,
+        times: int | None = 1,
+        message: str | None = None,
+        match: Match = None,
+        members: Mapping[str, Any] | None = None,
+    ) -> Rule:
+        """Answer the next ``times`` matching requests of v2 ``operation`` with ``code``."""
+        return self._faults.add_error(
+            operation, code, times=times, message=message, match=match, members=members
+        )
+
+    @overload
+    def throttle(
+        self, operation: str | None = None, *, times: int | None = 1, rate: None = None
+    ) -> ThrottleRule: ...
+    @overload
+    def throttle(
+        self, operation: str | None = None, *, rate: float, burst: float | None = None
+    ) -> RateLimit: ...
+    def throttle(
+        self,
+        operation: str | None = None,
+        *,
+        times: int | None = 1,
+        rate: float | None = None,
+        burst: float | None = None,
+    ) -> ThrottleRule | RateLimit:
+        """ThrottlingException (429) for the next ``times`` v2 requests, or a rate limit."""
+        return self._fake._throttle(self._faults, operation, times, rate, burst)
+
+    def fail_outbound_requests(
+        self,
+        code: str,
+        *,
+        client_token: str | None = None,
+        campaign_id: str | None = None,
+        times: int | None = None,
+    ) -> Rule:
+        """Fail matching PutOutboundRequestBatch items with ``code`` (per-item failure)."""
+        return self._faults.add_item_failure(
+            "PutOutboundRequestBatch",
+            code,
+            times,
+            _match(client_token=client_token, campaign_id=campaign_id),
+        )
+
+    def fail_profile_outbound_requests(
+        self,
+        code: str,
+        *,
+        profile_id: str | None = None,
+        client_token: str | None = None,
+        campaign_id: str | None = None,
+        times: int | None = None,
+    ) -> Rule:
+        """Fail matching PutProfileOutboundRequestBatch items with ``code``."""
+        return self._faults.add_item_failure(
+            "PutProfileOutboundRequestBatch",
+            code,
+            times,
+            _match(profile_id=profile_id, client_token=client_token, campaign_id=campaign_id),
+        )
+
+    def fail_campaign_state(
+        self, campaign_id: str, code: str = "UnknownError", *, times: int | None = None
+    ) -> Rule:
+        """Report ``campaign_id`` under failedRequests of v2 GetCampaignStateBatch."""
+        if not isinstance(campaign_id, str):
+            raise TypeError(f"campaign_id must be a str, not {campaign_id!r}")
+        return self._faults.add_item_failure(
+            "GetCampaignStateBatch", code, times, {"campaignId": campaign_id}
+        )
+
+    # -- the journal -----------------------------------------------------------------------
+
+    @property
+    def calls(self) -> Calls:
+        """The connectcampaignsv2 calls alone, in order (``campaigns_fake.calls`` has all)."""
+        return self._fake._journal.view((V2,), only=True)
+
+
+_MATCH_KEYS = {
+    "client_token": "clientToken",
+    "campaign_id": "campaignId",
+    "profile_id": "profileId",
+}
+
+
+def _match(**given: str | None) -> dict[str, str] | None:
+    for argument, value in given.items():
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{argument} must be a str or None, not {value!r}")
+    match = {_MATCH_KEYS[k]: v for k, v in given.items() if v is not None}
+    return match or None

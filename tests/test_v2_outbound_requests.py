@@ -1,0 +1,532 @@
+"""connectcampaignsv2 PutOutboundRequestBatch and PutProfileOutboundRequestBatch; v2 faults and
+the journal of both versions.
+
+Through real boto3 clients; the contract is shared/reference/service-behavior-v2.md
+("PutOutboundRequestBatch", "PutProfileOutboundRequestBatch", "Quotas and throttling").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from support import (
+    ACCESS_KEY,
+    INSTANCE,
+    REGION,
+    SECRET_KEY,
+    UUID_RE,
+    Client,
+    new_client,
+    raises,
+)
+from support_v2 import (
+    DOMAIN_ARN,
+    EMAIL,
+    PROFILE_ID,
+    SEGMENT_ARN,
+    SERVICE_V2,
+    SMS,
+    TELEPHONY,
+    create_v2,
+    later,
+    new_v2_client,
+    outbound_request,
+    profile_request,
+    running_v2,
+    v2_fake,  # noqa: F401
+)
+
+from pytest_campaigns_fake import CampaignsFake
+
+FROZEN_AT = datetime(2030, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+OTHER_PROFILE = "fedcba9876543210fedcba9876543210"
+EVENT_TRIGGER: dict[str, Any] = {"eventTrigger": {"customerProfilesDomainArn": DOMAIN_ARN}}
+WEEK = 7 * 86400
+
+
+@pytest.fixture(scope="module")
+def v2() -> Client:
+    return boto3.session.Session().client(
+        SERVICE_V2,
+        region_name=REGION,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        config=Config(retries={"total_max_attempts": 1}),  # an injected fault stays visible
+    )
+
+
+@pytest.fixture(scope="module")
+def unvalidated() -> Client:
+    return new_v2_client(validate=False)
+
+
+@pytest.fixture
+def fake(v2_fake: CampaignsFake) -> CampaignsFake:  # noqa: F811
+    """The v2 fake, its clock frozen at a whole second."""
+    v2_fake.clock.freeze(FROZEN_AT)
+    return v2_fake
+
+
+@pytest.fixture
+def lenient() -> Iterator[CampaignsFake]:
+    """A fake that tolerates faults left unfired, INSTANCE onboarded."""
+    with CampaignsFake(strict=False) as fake:
+        fake.add_instance(INSTANCE)
+        fake.clock.freeze(FROZEN_AT)
+        yield fake
+
+
+MESSAGES: dict[str, dict[str, Any]] = {
+    "sms": {"destinationPhoneNumber": "+15550111", "templateParameters": {}},
+    "email": {"destinationEmailAddress": "a@example.com", "templateParameters": {}},
+}
+
+
+def message_request(subtype: str, token: str, expires: datetime) -> dict[str, Any]:
+    """One PutOutboundRequestBatch item on the ``sms`` or ``email`` subtype."""
+    parameters = {subtype: MESSAGES[subtype]}
+    return {"clientToken": token, "expirationTime": expires, "channelSubtypeParameters": parameters}
+
+
+def put(client: Client, campaign_id: str, *items: dict[str, Any]) -> dict[str, Any]:
+    answer: dict[str, Any] = client.put_outbound_request_batch(
+        id=campaign_id, outboundRequests=list(items)
+    )
+    # every item in exactly one of the two lists
+    assert len(answer["successfulRequests"]) + len(answer["failedRequests"]) == len(items)
+    return answer
+
+
+def put_profiles(client: Client, campaign_id: str, *items: dict[str, Any]) -> dict[str, Any]:
+    answer: dict[str, Any] = client.put_profile_outbound_request_batch(
+        id=campaign_id, profileOutboundRequests=list(items)
+    )
+    assert len(answer["successfulRequests"]) + len(answer["failedRequests"]) == len(items)
+    return answer
+
+
+def outcome(answer: dict[str, Any]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The tokens that succeeded, and (token, failureCode) of those that failed, in order."""
+    return (
+        [r["clientToken"] for r in answer["successfulRequests"]],
+        [(r["clientToken"], r["failureCode"]) for r in answer["failedRequests"]],
+    )
+
+
+def event_campaign(client: Client, fake: CampaignsFake) -> str:
+    return running_v2(client, fake, source=EVENT_TRIGGER)
+
+
+def not_running(client: Client, fake: CampaignsFake, state: str, **members: Any) -> str:
+    """A campaign brought to ``state`` through the API."""
+    if state == "Completed":
+        members["schedule"] = {"startTime": later(fake, hours=-1), "endTime": later(fake, hours=1)}
+    campaign_id: str = create_v2(client, **members)["id"]
+    if state == "Initialized":
+        return campaign_id
+    client.start_campaign(id=campaign_id)
+    if state == "Paused":
+        client.pause_campaign(id=campaign_id)
+    elif state == "Stopped":
+        client.stop_campaign(id=campaign_id)
+    elif state == "Completed":
+        fake.clock.advance(2 * 3600)  # past schedule.endTime: completed when next acted on
+    return campaign_id
+
+
+# -- PutOutboundRequestBatch -----------------------------------------------------------------
+
+
+def test_outbound_batch_is_accepted_in_order(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = running_v2(v2, fake)
+    expires = later(fake, hours=1)
+    answer = put(
+        v2,
+        campaign_id,
+        outbound_request("t1", expires, "+15550101", attributes={"customer": "1"}),
+        outbound_request("t2", expires, "+15550102"),
+        outbound_request("t3", expires, "+15550103"),
+    )
+    assert answer["failedRequests"] == []
+    succeeded = answer["successfulRequests"]
+    assert [r["clientToken"] for r in succeeded] == ["t1", "t2", "t3"]
+    ids = [r["id"] for r in succeeded]
+    assert all(UUID_RE.fullmatch(i) for i in ids)
+    assert len(set(ids)) == 3
+    accepted = fake.v2.outbound_requests(campaign_id)
+    assert [(r.id, r.client_token, r.expiration_time) for r in accepted] == [
+        (ids[0], "t1", expires),
+        (ids[1], "t2", expires),
+        (ids[2], "t3", expires),
+    ]
+    telephony = accepted[0].channel_subtype_parameters["telephony"]
+    assert telephony["destinationPhoneNumber"] == "+15550101"
+    assert telephony["attributes"] == {"customer": "1"}
+
+
+def test_outbound_batch_every_item_in_exactly_one_list(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = running_v2(v2, fake)
+    ok, gone = later(fake, hours=1), later(fake, hours=-1)
+    answer = put(
+        v2,
+        campaign_id,
+        outbound_request("a", ok),
+        outbound_request("b", gone),
+        message_request("sms", "c", ok),
+        outbound_request("d", ok),
+        outbound_request("e", gone),
+    )
+    assert outcome(answer) == (
+        ["a", "d"],
+        [("b", "InvalidInput"), ("c", "InvalidInput"), ("e", "InvalidInput")],
+    )
+    assert [r.client_token for r in fake.v2.outbound_requests(campaign_id)] == ["a", "d"]
+
+
+@pytest.mark.parametrize("state", ["Initialized", "Paused", "Stopped", "Completed"])
+def test_outbound_batch_needs_running_campaign(fake: CampaignsFake, v2: Client, state: str) -> None:
+    campaign_id = not_running(v2, fake, state)
+    with raises(v2, "InvalidCampaignStateException", 409) as info:
+        put(v2, campaign_id, outbound_request("t", later(fake, hours=3)))
+    assert info.value.response["state"] == state
+    assert fake.v2.outbound_requests(campaign_id) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [{"customerProfilesSegmentArn": SEGMENT_ARN}, EVENT_TRIGGER],
+    ids=["segment", "event-trigger"],
+)
+def test_outbound_batch_refused_for_campaign_with_source(
+    fake: CampaignsFake, v2: Client, source: dict[str, Any]
+) -> None:
+    campaign_id = running_v2(v2, fake, source=source)
+    with raises(v2, "ConflictException", 409):
+        put(v2, campaign_id, outbound_request("t", later(fake, hours=1)))
+    assert fake.v2.outbound_requests(campaign_id) == []
+
+
+def test_outbound_batch_unknown_campaign(fake: CampaignsFake, v2: Client) -> None:
+    with raises(v2, "ResourceNotFoundException", 404):
+        put(v2, "no-such-campaign", outbound_request("t", later(fake, hours=1)))
+
+
+def test_outbound_client_token_is_idempotent(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = running_v2(v2, fake)
+    first = put(v2, campaign_id, outbound_request("same", later(fake, days=1)))
+    first_id = first["successfulRequests"][0]["id"]
+    fake.clock.advance(WEEK - 1)
+    again = put(
+        v2,
+        campaign_id,
+        outbound_request("same", later(fake, days=1), "+15559999"),
+        outbound_request("new", later(fake, days=1)),
+        outbound_request("new", later(fake, days=1), "+15558888"),
+    )
+    assert again["failedRequests"] == []
+    tokens_ids = [(r["clientToken"], r["id"]) for r in again["successfulRequests"]]
+    assert tokens_ids[0] == ("same", first_id)
+    assert tokens_ids[1][0] == tokens_ids[2][0] == "new"
+    assert tokens_ids[1][1] == tokens_ids[2][1] != first_id  # repeated inside one batch
+    accepted = fake.v2.outbound_requests(campaign_id)
+    assert [r.client_token for r in accepted] == ["same", "new"]
+    assert accepted[0].channel_subtype_parameters["telephony"]["destinationPhoneNumber"] == (
+        "+15550100"
+    )
+
+
+def test_outbound_client_token_valid_for_7_days(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = running_v2(v2, fake)
+    first = put(v2, campaign_id, outbound_request("tok", later(fake, hours=1)))
+    first_id = first["successfulRequests"][0]["id"]
+    fake.clock.advance(WEEK + 1)
+    answer = put(v2, campaign_id, outbound_request("tok", later(fake, hours=1)))
+    assert outcome(answer) == (["tok"], [])
+    second_id = answer["successfulRequests"][0]["id"]
+    assert second_id != first_id
+    assert [r.id for r in fake.v2.outbound_requests(campaign_id)] == [first_id, second_id]
+
+
+def test_outbound_client_token_is_per_campaign(fake: CampaignsFake, v2: Client) -> None:
+    one, two = running_v2(v2, fake, name="one"), running_v2(v2, fake, name="two")
+    a = put(v2, one, outbound_request("tok", later(fake, hours=1)))
+    b = put(v2, two, outbound_request("tok", later(fake, hours=1)))
+    assert a["successfulRequests"][0]["id"] != b["successfulRequests"][0]["id"]
+
+
+@pytest.mark.parametrize(
+    ("offset", "accepted"),
+    [
+        (timedelta(days=-1), False),
+        (timedelta(seconds=-1), False),
+        (timedelta(0), False),
+        (timedelta(seconds=1), True),
+        (timedelta(days=365), True),  # no upper bound by default
+    ],
+    ids=["a-day-ago", "a-second-ago", "now", "in-a-second", "in-a-year"],
+)
+def test_outbound_expiration_must_be_after_now(
+    fake: CampaignsFake, v2: Client, offset: timedelta, accepted: bool
+) -> None:
+    campaign_id = running_v2(v2, fake)
+    answer = put(v2, campaign_id, outbound_request("t", FROZEN_AT + offset))
+    assert outcome(answer) == ((["t"], []) if accepted else ([], [("t", "InvalidInput")]))
+    assert len(fake.v2.outbound_requests(campaign_id)) == int(accepted)
+
+
+def test_outbound_item_on_unconfigured_subtype_fails_alone(fake: CampaignsFake, v2: Client) -> None:
+    telephony_only = running_v2(v2, fake)
+    expires = later(fake, hours=1)
+    answer = put(
+        v2,
+        telephony_only,
+        message_request("sms", "sms", expires),
+        outbound_request("call", expires),
+        message_request("email", "mail", expires),
+    )
+    assert outcome(answer) == (["call"], [("sms", "InvalidInput"), ("mail", "InvalidInput")])
+    messaging = running_v2(v2, fake, channels={"sms": SMS, "email": EMAIL})
+    answer = put(
+        v2,
+        messaging,
+        outbound_request("call", expires),
+        message_request("sms", "sms", expires),
+        message_request("email", "mail", expires),
+    )
+    assert outcome(answer) == (["sms", "mail"], [("call", "InvalidInput")])
+    assert [r.client_token for r in fake.v2.outbound_requests(messaging)] == ["sms", "mail"]
+
+
+_ITEM = "outboundRequests.2.member"
+_TELEPHONY = f"{_ITEM}.channelSubtypeParameters.telephony"
+SPOILERS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
+    "phone-letters": (
+        lambda i: i["channelSubtypeParameters"]["telephony"].update(
+            destinationPhoneNumber="+1555ABC"
+        ),
+        f"{_TELEPHONY}.destinationPhoneNumber",
+    ),
+    "token-pattern": (lambda i: i.update(clientToken="has spaces"), f"{_ITEM}.clientToken"),
+    "empty-union": (lambda i: i.update(channelSubtypeParameters={}), _ITEM),
+    "two-members": (
+        lambda i: i["channelSubtypeParameters"].update(
+            sms={"destinationPhoneNumber": "+1", "templateParameters": {}}
+        ),
+        _ITEM,
+    ),
+    "ring-timeout": (
+        lambda i: i["channelSubtypeParameters"]["telephony"].update(ringTimeout=5),
+        f"{_TELEPHONY}.ringTimeout",
+    ),
+    "no-expiration": (lambda i: i.pop("expirationTime"), f"{_ITEM}.expirationTime"),
+}
+
+
+@pytest.mark.parametrize("spoiler", list(SPOILERS))
+def test_outbound_item_violation_fails_whole_request(
+    fake: CampaignsFake, unvalidated: Client, spoiler: str
+) -> None:
+    campaign_id = running_v2(unvalidated, fake)
+    expires = later(fake, hours=1)
+    items = [outbound_request(f"t{i}", expires) for i in range(1, 4)]
+    spoil, path = SPOILERS[spoiler]
+    spoil(items[1])
+    with raises(unvalidated, "ValidationException", 400) as info:
+        put(unvalidated, campaign_id, *items)
+    message = info.value.response["Error"]["Message"]
+    assert path in message
+    assert "+1555ABC" not in message  # a sensitive member is reported without its value
+    assert fake.v2.outbound_requests(campaign_id) == []
+
+
+def test_outbound_batch_over_25_items(fake: CampaignsFake, unvalidated: Client) -> None:
+    campaign_id = running_v2(unvalidated, fake)
+    items = [outbound_request(f"t{i}", later(fake, hours=1)) for i in range(26)]
+    with raises(unvalidated, "ValidationException", 400):
+        put(unvalidated, campaign_id, *items)
+    assert fake.v2.outbound_requests(campaign_id) == []
+
+
+def test_outbound_item_fault_injection(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = running_v2(v2, fake)
+    fake.v2.fail_outbound_requests("UnknownError", client_token="t2")
+    expires = later(fake, hours=1)
+    answer = put(v2, campaign_id, *(outbound_request(t, expires) for t in ("t1", "t2", "t3")))
+    assert outcome(answer) == (["t1", "t3"], [("t2", "UnknownError")])
+    assert [r.client_token for r in fake.v2.outbound_requests(campaign_id)] == ["t1", "t3"]
+
+
+def test_outbound_pending_request_cap(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = running_v2(v2, fake)
+    fake.v2.settings.pending_request_cap = 1
+    expires = later(fake, hours=1)
+    answer = put(v2, campaign_id, outbound_request("a", expires), outbound_request("b", expires))
+    assert outcome(answer) == (["a"], [("b", "BufferLimitExceeded")])
+    assert [r.client_token for r in fake.v2.outbound_requests(campaign_id)] == ["a"]
+
+
+# -- PutProfileOutboundRequestBatch ----------------------------------------------------------
+
+
+def test_profile_batch_is_accepted(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = event_campaign(v2, fake)
+    answer = put_profiles(
+        v2,
+        campaign_id,
+        profile_request("a"),
+        profile_request("b", OTHER_PROFILE, later(fake, hours=1)),
+    )
+    assert answer["failedRequests"] == []
+    succeeded = answer["successfulRequests"]
+    assert [r["clientToken"] for r in succeeded] == ["a", "b"]
+    accepted = fake.v2.profile_outbound_requests(campaign_id)
+    assert [(r.id, r.client_token, r.profile_id) for r in accepted] == [
+        (succeeded[0]["id"], "a", PROFILE_ID),
+        (succeeded[1]["id"], "b", OTHER_PROFILE),
+    ]
+    assert succeeded[0]["id"] != succeeded[1]["id"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [None, {"customerProfilesSegmentArn": SEGMENT_ARN}],
+    ids=["no-source", "segment"],
+)
+def test_profile_batch_needs_event_trigger(
+    fake: CampaignsFake, v2: Client, source: dict[str, Any] | None
+) -> None:
+    members = {} if source is None else {"source": source}
+    campaign_id = running_v2(v2, fake, **members)
+    with raises(v2, "ConflictException", 409):
+        put_profiles(v2, campaign_id, profile_request("a"))
+    assert fake.v2.profile_outbound_requests(campaign_id) == []
+    fake.v2.settings.profile_requests_need_event_trigger = False
+    answer = put_profiles(v2, campaign_id, profile_request("a"))
+    assert outcome(answer) == (["a"], [])
+
+
+@pytest.mark.parametrize("state", ["Initialized", "Paused", "Stopped", "Completed"])
+def test_profile_batch_needs_running_campaign(fake: CampaignsFake, v2: Client, state: str) -> None:
+    campaign_id = not_running(v2, fake, state, source=EVENT_TRIGGER)
+    with raises(v2, "InvalidCampaignStateException", 409) as info:
+        put_profiles(v2, campaign_id, profile_request("a"))
+    assert info.value.response["state"] == state
+    assert fake.v2.profile_outbound_requests(campaign_id) == []
+
+
+def test_profile_batch_unknown_campaign(fake: CampaignsFake, v2: Client) -> None:
+    with raises(v2, "ResourceNotFoundException", 404):
+        put_profiles(v2, "no-such-campaign", profile_request("a"))
+
+
+def test_profile_client_token_idempotency_and_conflict(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = event_campaign(v2, fake)
+    first_id = put_profiles(v2, campaign_id, profile_request("a"))["successfulRequests"][0]["id"]
+    fake.clock.advance(WEEK - 1)
+    answer = put_profiles(
+        v2,
+        campaign_id,
+        profile_request("a"),
+        profile_request("a", OTHER_PROFILE),
+        profile_request("b", OTHER_PROFILE),
+    )
+    assert outcome(answer) == (["a", "b"], [("a", "Conflict")])
+    assert answer["successfulRequests"][0]["id"] == first_id
+    assert [r.client_token for r in fake.v2.profile_outbound_requests(campaign_id)] == ["a", "b"]
+    fake.clock.advance(2)  # the first token is 7 days and a second old
+    answer = put_profiles(v2, campaign_id, profile_request("a", OTHER_PROFILE))
+    assert outcome(answer) == (["a"], [])
+    assert answer["successfulRequests"][0]["id"] != first_id
+
+
+@pytest.mark.parametrize(
+    ("offset", "accepted"),
+    [(timedelta(hours=-1), False), (timedelta(seconds=-1), False), (timedelta(hours=1), True)],
+    ids=["an-hour-ago", "a-second-ago", "future"],
+)
+def test_profile_expiration_in_the_past(
+    fake: CampaignsFake, v2: Client, offset: timedelta, accepted: bool
+) -> None:
+    campaign_id = event_campaign(v2, fake)
+    answer = put_profiles(v2, campaign_id, profile_request("t", expires=FROZEN_AT + offset))
+    assert outcome(answer) == ((["t"], []) if accepted else ([], [("t", "InvalidInput")]))
+
+
+def test_profile_marked_missing(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = event_campaign(v2, fake)
+    fake.v2.mark_profile_missing(PROFILE_ID)
+    answer = put_profiles(
+        v2, campaign_id, profile_request("a"), profile_request("b", OTHER_PROFILE)
+    )
+    assert outcome(answer) == (["b"], [("a", "ResourceNotFound")])
+    assert [r.profile_id for r in fake.v2.profile_outbound_requests(campaign_id)] == [OTHER_PROFILE]
+
+
+def test_profile_item_fault_injection(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = event_campaign(v2, fake)
+    fake.v2.fail_profile_outbound_requests("UnknownError", profile_id=OTHER_PROFILE)
+    answer = put_profiles(
+        v2, campaign_id, profile_request("a"), profile_request("b", OTHER_PROFILE)
+    )
+    assert outcome(answer) == (["a"], [("b", "UnknownError")])
+
+
+def test_profile_id_pattern_fails_whole_request(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = event_campaign(v2, fake)
+    with raises(v2, "ValidationException", 400):  # botocore checks no pattern: the fake does
+        put_profiles(v2, campaign_id, profile_request("a"), profile_request("b", "NOT-HEX"))
+    assert fake.v2.profile_outbound_requests(campaign_id) == []
+
+
+# -- faults by v2 operation name, and the journal --------------------------------------------
+
+
+def test_inject_error_on_v2_operation(fake: CampaignsFake, v2: Client) -> None:
+    campaign_id = running_v2(v2, fake)
+    fake.v2.inject_error("PutOutboundRequestBatch", "ThrottlingException")
+    with raises(v2, "ThrottlingException", 429):
+        put(v2, campaign_id, outbound_request("a", later(fake, hours=1)))
+    assert fake.v2.outbound_requests(campaign_id) == []
+    assert outcome(put(v2, campaign_id, outbound_request("a", later(fake, hours=1)))) == (["a"], [])
+
+
+def test_inject_error_refuses_unmodelled_code(lenient: CampaignsFake) -> None:
+    with pytest.raises(ValueError, match="ListCampaigns"):
+        lenient.v2.inject_error("ListCampaigns", "InvalidCampaignStateException")
+    assert lenient.unused_faults == []
+
+
+def test_inject_error_refuses_v1_only_operation(lenient: CampaignsFake) -> None:
+    with pytest.raises(ValueError, match="PutDialRequestBatch"):
+        lenient.v2.inject_error("PutDialRequestBatch", "ThrottlingException")
+    assert lenient.unused_faults == []
+
+
+def test_v2_fault_does_not_fire_on_v1(lenient: CampaignsFake, v2: Client) -> None:
+    lenient.v2.inject_error("ListCampaigns", "InternalServerException")
+    new_client().list_campaigns()  # the v1 operation of the same name is untouched
+    with raises(v2, "InternalServerException", 500):
+        v2.list_campaigns()
+
+
+def test_journal_holds_both_versions(fake: CampaignsFake, v2: Client) -> None:
+    v1 = new_client()
+    v1.list_campaigns()
+    campaign_id = create_v2(v2, channels={"telephony": TELEPHONY})["id"]
+    v1.get_connect_instance_config(connectInstanceId=INSTANCE)
+    v2.describe_campaign(id=campaign_id)
+    assert [(c.service, c.operation) for c in fake.calls] == [
+        ("connectcampaigns", "ListCampaigns"),
+        ("connectcampaignsv2", "CreateCampaign"),
+        ("connectcampaigns", "GetConnectInstanceConfig"),
+        ("connectcampaignsv2", "DescribeCampaign"),
+    ]
+    assert [(c.service, c.operation) for c in fake.v2.calls] == [
+        ("connectcampaignsv2", "CreateCampaign"),
+        ("connectcampaignsv2", "DescribeCampaign"),
+    ]
