@@ -7,7 +7,6 @@ import random
 import string
 import threading
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 
 
@@ -98,6 +97,9 @@ class Ids:
 
     def __init__(self, seed: int | str | None = None) -> None:
         self._random: random.Random | None = None if seed is None else random.Random(seed)
+        # Unseeded, the ids come from a generator seeded by the OS once: ids need to be
+        # unpredictable across runs, not secret, and uuid.uuid4() costs a system call per id.
+        self._fresh = random.Random()
         self._requests: random.Random | None = (
             None if seed is None else random.Random(f"{seed}/requests")
         )
@@ -111,11 +113,12 @@ class Ids:
         return self._uuid(self._requests)
 
     def _uuid(self, source: random.Random | None) -> str:
-        if source is None:
-            return str(uuid.uuid4())
         with self._lock:
-            bits = source.getrandbits(128)
-        return str(uuid.UUID(int=bits, version=4))
+            bits = (source or self._fresh).getrandbits(128)
+        # What str(uuid.UUID(int=bits, version=4)) gives, without building a UUID object.
+        bits = (bits & ~(0xC000 << 48) & ~(0xF000 << 64)) | (0x8000 << 48) | (4 << 76)
+        hexed = f"{bits:032x}"
+        return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
 
     def alphanumeric(self, length: int) -> str:
         alphabet = string.ascii_uppercase + string.digits

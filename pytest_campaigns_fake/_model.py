@@ -73,6 +73,9 @@ class Model:
     routes: tuple[Route, ...]
     by_snake_name: dict[str, str]
     error_status: dict[str, int] = field(default_factory=dict)
+    _routed: dict[tuple[str, str], tuple[Route, dict[str, str]] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def operation_name(self, name: str) -> str:
         """``describe_campaign`` or ``DescribeCampaign`` -> ``DescribeCampaign``; ValueError
@@ -101,13 +104,25 @@ class Model:
         return shape if shape.metadata.get("exception") else None
 
     def route(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        # Tests ask for the same few paths again and again: each is matched once (the cache is
+        # emptied when it grows past a bound; callers never change what it returns).
+        key = (method, path)
+        try:
+            return self._routed[key]
+        except KeyError:
+            pass
+        found = None
         for route in self.routes:
             if route.method != method:
                 continue
             match = route.pattern.fullmatch(path)
             if match is not None:
-                return route, match.groupdict()
-        return None
+                found = route, match.groupdict()
+                break
+        if len(self._routed) >= 1024:
+            self._routed.clear()
+        self._routed[key] = found
+        return found
 
 
 def _compile_route(op: OperationModel) -> Route:

@@ -218,24 +218,37 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    # Any int is finite; math.isfinite() of a huge one would overflow.
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
+# Chosen once per shape when its checker is compiled: every value checked pays one call.
+_TYPE_OK: dict[str, Callable[[Any], bool]] = {
+    "string": lambda value: isinstance(value, str),
+    "integer": _is_int,
+    "long": _is_int,
+    "double": _is_number,
+    "float": _is_number,
+    "boolean": lambda value: isinstance(value, bool),
+    "timestamp": lambda value: parse_timestamp(value) is not None,
+    "structure": lambda value: isinstance(value, dict),
+    "map": lambda value: isinstance(value, dict),
+    "list": lambda value: isinstance(value, list),
+}
+
+
 def _type_ok(type_name: str, value: Any) -> bool:
-    if type_name == "string":
-        return isinstance(value, str)
-    if type_name in ("integer", "long"):
-        return isinstance(value, int) and not isinstance(value, bool)
-    if type_name in ("double", "float"):
-        if isinstance(value, bool):
-            return False
-        # Any int is finite; math.isfinite() of a huge one would overflow.
-        return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
-    if type_name == "boolean":
-        return isinstance(value, bool)
-    if type_name == "timestamp":
-        return parse_timestamp(value) is not None
-    if type_name in ("structure", "map"):
-        return isinstance(value, dict)
-    if type_name == "list":
-        return isinstance(value, list)
+    return _TYPE_OK.get(type_name, _anything)(value)
+
+
+def _anything(value: Any) -> bool:
     return True
 
 
@@ -249,9 +262,10 @@ def _compile(shape: Shape) -> Checker:
     sensitive = contains(shape, _is_sensitive)
     rules = _scalar_constraints(shape)
     type_phrase = _type_error(type_name)
+    type_ok = _TYPE_OK.get(type_name, _anything)
 
     def check_scalar(value: Any, path: str, errors: list[str]) -> bool:
-        if not _type_ok(type_name, value):
+        if not type_ok(value):
             _fail(errors, path, value, sensitive, type_phrase)
             return False
         for phrase, violated in rules:
@@ -269,19 +283,20 @@ def _compile(shape: Shape) -> Checker:
             if not check_scalar(value, path or "input", errors):
                 return
             set_members = 0
+            prefix = f"{path}." if path else ""
             # Model order, required or not; unknown members are ignored, as AWS's JSON
             # deserializers do.
             for name, member_shape in members.items():
                 member_value = value.get(name)
                 if member_value is None:
                     if name in required:
-                        _fail(errors, _join(path, name), None, False, "Member must not be null")
+                        _fail(errors, prefix + name, None, False, "Member must not be null")
                     continue
                 set_members += 1
                 checker = member_checkers.get(name)
                 if checker is None:
                     checker = member_checkers[name] = checker_for(member_shape)
-                checker(member_value, _join(path, name), errors)
+                checker(member_value, prefix + name, errors)
             if union and set_members != 1:
                 _fail(
                     errors,

@@ -46,26 +46,62 @@ class Envelope:
 
 def envelope(request: AWSPreparedRequest) -> Envelope:
     headers = request.headers
-    scope = _AUTH_SCOPE.search(_text(headers.get("Authorization")))
-    url = None
+    scope = _header_scope(headers.get("Authorization"))
     if scope is None:
         url = urlsplit(request.url)
         presigned = [v for k, v in parse_qsl(url.query) if k.lower() == "x-amz-credential"]
-        scope = _SCOPE.fullmatch(presigned[0]) if presigned else None
+        found = _SCOPE.fullmatch(presigned[0]) if presigned else None
+        if found is not None:
+            scope = found.group(1), found.group(2)
+    access_key: str | None
+    region: str | None
     if scope is not None:
-        access_key, region = scope.group(1), scope.group(2)
+        access_key, region = scope
     else:
-        assert url is not None
         host = AWS_HOST.match(url.hostname or "")
         access_key, region = None, host.group(1) if host else None
-    attempt = _ATTEMPT.search(_text(headers.get("amz-sdk-request")))
     return Envelope(
         access_key,
         region,
-        int(attempt.group(1)) if attempt else 1,
+        _attempt(headers.get("amz-sdk-request")),
         request.url,
         signed=scope is not None,
     )
+
+
+# A client sends the same few Authorization and amz-sdk-request values again and again: each
+# distinct value is parsed once (the caches are emptied when they grow past a bound).
+_CACHE_BOUND = 1024
+_scopes: dict[str | bytes | None, tuple[str, str] | None] = {}
+_attempts: dict[str | bytes | None, int] = {}
+
+
+def _header_scope(value: str | bytes | None) -> tuple[str, str] | None:
+    """(access key, region) of an Authorization header's SigV4 credential scope, or None."""
+    try:
+        return _scopes[value]
+    except KeyError:
+        pass
+    found = _AUTH_SCOPE.search(_text(value))
+    scope = (found.group(1), found.group(2)) if found is not None else None
+    if len(_scopes) >= _CACHE_BOUND:
+        _scopes.clear()
+    _scopes[value] = scope
+    return scope
+
+
+def _attempt(value: str | bytes | None) -> int:
+    """The attempt an ``amz-sdk-request`` header counts (``attempt=2; max=5``), 1 without."""
+    try:
+        return _attempts[value]
+    except KeyError:
+        pass
+    found = _ATTEMPT.search(_text(value))
+    attempt = int(found.group(1)) if found else 1
+    if len(_attempts) >= _CACHE_BOUND:
+        _attempts.clear()
+    _attempts[value] = attempt
+    return attempt
 
 
 def _text(value: str | bytes | None) -> str:
@@ -275,7 +311,7 @@ def encode(result: dict[str, Any] | None) -> bytes | None:
     """A successful answer's JSON body; None for operations without output."""
     if result is None:
         return None
-    return json.dumps(result, default=json_default, separators=(",", ":")).encode()
+    return _ENCODER.encode(result).encode()
 
 
 def success(url: str, request_id: str, body: bytes | None) -> AWSResponse:
@@ -291,7 +327,7 @@ def success(url: str, request_id: str, body: bytes | None) -> AWSResponse:
 def failure(url: str, request_id: str, status: int, error: ServiceError) -> AWSResponse:
     payload: dict[str, Any] = {"message": error.message}
     payload.update(error.members)
-    body = json.dumps(payload, default=json_default, separators=(",", ":")).encode()
+    body = _ENCODER.encode(payload).encode()
     headers = {
         "x-amzn-RequestId": request_id,
         "x-amzn-ErrorType": error.code,
@@ -306,6 +342,10 @@ def json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return iso8601(value)
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+# One encoder for every answer: json.dumps() with these arguments would build one per call.
+_ENCODER = json.JSONEncoder(default=json_default, separators=(",", ":"))
 
 
 # -- timestamps: ISO-8601 on the wire, aware UTC datetimes inside ---------------------------
