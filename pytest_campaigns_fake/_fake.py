@@ -501,7 +501,9 @@ class CampaignsFake:
     def snapshot(self) -> dict[str, Any]:
         """The whole fake (all accounts and regions) as plain JSON-able data."""
         with self._lock:
-            return _snapshot.dump(self._store, self.quotas, self.settings, self._accounts)
+            return _snapshot.dump(
+                self._store, self.quotas, self.settings, self._accounts, self.v2._service
+            )
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write ``snapshot()`` to a JSON file (YAML for .yaml/.yml, with PyYAML)."""
@@ -511,7 +513,9 @@ class CampaignsFake:
         """Replace the fake's state with a snapshot: its data, or a JSON/YAML file's path."""
         data = _snapshot.read(source)
         with self._lock:
-            accounts = _snapshot.restore(data, self._store, self.quotas, self.settings)
+            accounts = _snapshot.restore(
+                data, self._store, self.quotas, self.settings, self.v2._service
+            )
             # In place: the engine reads the same mapping.
             self._accounts.clear()
             self._accounts.update(accounts)

@@ -2,7 +2,9 @@
 
 A snapshot holds everything an answer can depend on (campaigns with their dial requests and
 client tokens, instances with their onboarding jobs and poll counts, the creation sequence that
-page tokens point into, quotas and settings), so a fake loaded from it answers like the original.
+page tokens point into, quotas and settings; for connectcampaignsv2, its campaigns with their
+outbound requests, instance integrations and limits, its quotas and settings), so a fake loaded
+from it answers like the original.
 """
 
 from __future__ import annotations
@@ -13,23 +15,41 @@ import os
 from pathlib import Path
 from typing import Any, Union
 
+from . import _connectcampaignsv2 as v2
 from ._connectcampaigns import Quotas, Settings, check_tag_count
 from ._errors import ServiceError
 from ._options import check_account
-from ._records import Bucket, CampaignRecord, DialRequest, InstanceRecord, Store, members, shape
-from ._seeds import check_campaign, check_instance, enum
+from ._records import (
+    V2,
+    Bucket,
+    CampaignRecord,
+    CampaignV2Record,
+    DialRequest,
+    InstanceRecord,
+    OutboundRequest,
+    ProfileOutboundRequest,
+    Store,
+    members,
+    shape,
+)
+from ._seeds import check_campaign, check_choice, check_instance, check_request, enum
 from ._validation import violations
-from ._wire import iso8601, json_default, parse_timestamp
+from ._wire import iso8601, json_default, parse_timestamp, shaped
 
 FORMAT = "pytest-campaigns-fake/1"
 Source = Union[dict[str, Any], str, "os.PathLike[str]"]
 
 
 def dump(
-    store: Store, quotas: Quotas, settings: Settings, accounts: dict[str, str]
+    store: Store,
+    quotas: Quotas,
+    settings: Settings,
+    accounts: dict[str, str],
+    service_v2: v2.Service,
 ) -> dict[str, Any]:
     buckets = []
     for bucket in store.buckets.values():
+        v2_bucket = bucket.v2
         buckets.append(
             {
                 "account": bucket.account,
@@ -39,6 +59,12 @@ def dump(
                 # Kept because the fake keeps them: their dial requests stay readable.
                 "deletedCampaigns": [
                     _campaign(c) for c in sorted(bucket.deleted.values(), key=_seq)
+                ],
+                "v2Campaigns": [
+                    _campaign_v2(c) for c in sorted(v2_bucket.campaigns.values(), key=_seq)
+                ],
+                "v2DeletedCampaigns": [
+                    _campaign_v2(c) for c in sorted(v2_bucket.deleted.values(), key=_seq)
                 ],
             }
         )
@@ -52,6 +78,21 @@ def dump(
         },
         "accounts": dict(accounts),
         "partitions": buckets,
+        "v2": {
+            "quotas": {
+                "campaignsPerInstance": service_v2.quotas.campaigns_per_instance,
+                "activeCampaignsPerInstance": service_v2.quotas.active_campaigns_per_instance,
+            },
+            "settings": {
+                "pendingRequestCap": service_v2.settings.pending_request_cap,
+                "maxExpirationSeconds": service_v2.settings.max_expiration_seconds,
+                "profileRequestsNeedEventTrigger": (
+                    service_v2.settings.profile_requests_need_event_trigger
+                ),
+                "eventTriggerNeedsIntegration": service_v2.settings.event_trigger_needs_integration,
+            },
+            "missingProfiles": sorted(service_v2.missing_profiles),
+        },
     }
     # Round-trip through JSON so the caller gets plain data that shares nothing with the store.
     loaded: dict[str, Any] = json.loads(json.dumps(data, default=json_default))
@@ -63,7 +104,8 @@ def _seq(campaign: CampaignRecord) -> int:
 
 
 # The record's members beside those of the model's shapes: the fake's own.
-_INSTANCE_OWN = ("polls",)
+_INSTANCE_OWN = ("polls", "jobStartedAt", "integrations", "communicationLimits")
+_CAMPAIGN_V2_OWN = ("state", "seq", "outboundRequests", "profileOutboundRequests")
 _CAMPAIGN_OWN = ("state", "seq", "dialRequests")
 
 
@@ -75,7 +117,40 @@ def _instance(record: InstanceRecord) -> dict[str, Any]:
     entry.setdefault("failureCode", None)
     entry.setdefault("serviceLinkedRoleArn", None)
     entry["polls"] = record.polls
+    entry["jobStartedAt"] = None if record.job_started is None else iso8601(record.job_started)
+    entry["integrations"] = record.integrations
+    entry["communicationLimits"] = record.limits
     return entry
+
+
+def _campaign_v2(record: CampaignRecord) -> dict[str, Any]:
+    assert isinstance(record, CampaignV2Record)
+    return {
+        **record.data,
+        "state": record.state,
+        "seq": record.seq,
+        "outboundRequests": [
+            {
+                "id": r.id,
+                "clientToken": r.client_token,
+                "expirationTime": iso8601(r.expiration_time),
+                "channelSubtypeParameters": r.channel_subtype_parameters,
+                "acceptedAt": iso8601(r.accepted_at),
+            }
+            for r in record.outbound_requests
+        ],
+        "profileOutboundRequests": [
+            {
+                "id": r.id,
+                "clientToken": r.client_token,
+                "profileId": r.profile_id,
+                "expirationTime": None if r.expiration_time is None else iso8601(r.expiration_time),
+                "eventTriggerContext": r.event_trigger_context,
+                "acceptedAt": iso8601(r.accepted_at),
+            }
+            for r in record.profile_requests
+        ],
+    }
 
 
 def _campaign(record: CampaignRecord) -> dict[str, Any]:
@@ -137,7 +212,11 @@ def read(source: Source) -> dict[str, Any]:
 
 
 def restore(
-    data: dict[str, Any], store: Store, quotas: Quotas, settings: Settings
+    data: dict[str, Any],
+    store: Store,
+    quotas: Quotas,
+    settings: Settings,
+    service_v2: v2.Service,
 ) -> dict[str, str]:
     """Replace the store's contents with the snapshot's; returns the account mapping.
 
@@ -156,7 +235,7 @@ def restore(
         raise ValueError(
             f"Corrupted pytest-campaigns-fake snapshot: {type(exc).__name__}: {exc}"
         ) from None
-    fresh, per_instance, require_onboarding, onboarding_polls, accounts = loaded
+    fresh, per_instance, require_onboarding, onboarding_polls, accounts, v2_state = loaded
     store.buckets.clear()
     store.buckets.update(fresh.buckets)
     store.last_seq = fresh.last_seq
@@ -164,10 +243,65 @@ def restore(
     quotas.campaigns_per_instance = per_instance
     settings.require_onboarding = require_onboarding
     settings.onboarding_polls = onboarding_polls
+    v2_quotas, v2_settings, missing = v2_state
+    service_v2.quotas.campaigns_per_instance = v2_quotas.campaigns_per_instance
+    service_v2.quotas.active_campaigns_per_instance = v2_quotas.active_campaigns_per_instance
+    for name in (
+        "pending_request_cap",
+        "max_expiration_seconds",
+        "profile_requests_need_event_trigger",
+        "event_trigger_needs_integration",
+    ):
+        setattr(service_v2.settings, name, getattr(v2_settings, name))
+    service_v2.missing_profiles.clear()
+    service_v2.missing_profiles.update(missing)
     return accounts
 
 
-def _build(data: dict[str, Any]) -> tuple[Store, int, bool, int | None, dict[str, str]]:
+# A snapshot without a "v2" part (taken before the fake served connectcampaignsv2) loads
+# with v2's defaults.
+def _v2_state(raw: Any) -> tuple[v2.Quotas, v2.Settings, set[str]]:
+    raw = raw or {}
+    quotas_raw, settings_raw = raw.get("quotas") or {}, raw.get("settings") or {}
+    defaults = v2.Quotas()
+    quotas = v2.Quotas(
+        campaigns_per_instance=_count(
+            quotas_raw.get("campaignsPerInstance", defaults.campaigns_per_instance),
+            "v2.quotas.campaignsPerInstance",
+        ),
+        active_campaigns_per_instance=_count(
+            quotas_raw.get("activeCampaignsPerInstance", defaults.active_campaigns_per_instance),
+            "v2.quotas.activeCampaignsPerInstance",
+        ),
+    )
+    settings = v2.Settings()
+    for key, name in (
+        ("pendingRequestCap", "pending_request_cap"),
+        ("maxExpirationSeconds", "max_expiration_seconds"),
+        ("profileRequestsNeedEventTrigger", "profile_requests_need_event_trigger"),
+        ("eventTriggerNeedsIntegration", "event_trigger_needs_integration"),
+    ):
+        if key in settings_raw:
+            try:
+                setattr(settings, name, settings_raw[key])
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"v2.settings.{key}: {exc}") from None
+    missing = raw.get("missingProfiles") or []
+    if not isinstance(missing, list) or not all(isinstance(p, str) for p in missing):
+        raise ValueError(f"v2.missingProfiles must be a list of profile ids: {missing!r}")
+    return quotas, settings, set(missing)
+
+
+def _build(
+    data: dict[str, Any],
+) -> tuple[
+    Store,
+    int,
+    bool,
+    int | None,
+    dict[str, str],
+    tuple[v2.Quotas, v2.Settings, set[str]],
+]:
     store = Store()
     store.last_seq = _count(data["lastSeq"], "lastSeq")
     per_instance = _count(data["quotas"]["campaignsPerInstance"], "quotas.campaignsPerInstance")
@@ -202,7 +336,18 @@ def _build(data: dict[str, Any]) -> tuple[Store, int, bool, int | None, dict[str
                 bucket.deleted[campaign.id] = campaign
             else:
                 bucket.add(campaign)
-    return store, per_instance, require_onboarding, polls, {k: str(v) for k, v in accounts.items()}
+        v2_live = sorted(part.get("v2Campaigns", []), key=lambda c: _count(c["seq"], "seq"))
+        v2_deleted = part.get("v2DeletedCampaigns", [])
+        if not isinstance(v2_deleted, list):
+            raise ValueError("v2DeletedCampaigns must be a list")
+        for raw, gone in [(c, False) for c in v2_live] + [(c, True) for c in v2_deleted]:
+            kept = _campaign_v2_record(raw, bucket, store, seqs)
+            if gone:
+                bucket.v2.deleted[kept.id] = kept
+            else:
+                bucket.v2.add(kept)
+    accounts = {k: str(v) for k, v in accounts.items()}
+    return store, per_instance, require_onboarding, polls, accounts, _v2_state(data.get("v2"))
 
 
 def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
@@ -237,7 +382,21 @@ def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
             for name, value in raw.items()
             if name in members("InstanceOnboardingJobStatus") and value is not None
         }
-    return InstanceRecord(config, job, _count(raw["polls"], "polls"))
+    record = InstanceRecord(config, job, _count(raw["polls"], "polls"))
+    started = raw.get("jobStartedAt")
+    record.job_started = None if started is None else _when(started)
+    integrations = raw.get("integrations") or []
+    for integration in integrations:
+        request = {"connectInstanceId": instance_id, "integrationConfig": integration}
+        check_request("PutConnectInstanceIntegration", request, V2)
+    record.integrations = [dict(i) for i in integrations]
+    limits = raw.get("communicationLimits")
+    if limits is not None:
+        request = {"connectInstanceId": instance_id, "communicationLimitsConfig": limits}
+        record.limits = check_request("PutInstanceCommunicationLimits", request, V2)[
+            "communicationLimitsConfig"
+        ]
+    return record
 
 
 def _campaign_record(
@@ -287,6 +446,75 @@ def _campaign_record(
         campaign.dial_requests.append(accepted)
         campaign.tokens[accepted.client_token] = accepted
     return campaign
+
+
+def _campaign_v2_record(
+    raw: dict[str, Any], bucket: Bucket, store: Store, seqs: set[int]
+) -> CampaignV2Record:
+    """A v2 campaign: its members in the v2 model's ``Campaign`` shape, in a modelled state,
+    with the outbound and profile outbound requests it accepted."""
+    campaign_id, seq = raw["id"], raw["seq"]
+    declared = members("Campaign", V2)
+    unknown = set(raw) - declared - set(_CAMPAIGN_V2_OWN)
+    if unknown:
+        raise ValueError(f"v2 campaign {campaign_id!r}: unknown member(s) {sorted(unknown)}")
+    data = {name: value for name, value in raw.items() if name in declared}
+    check_choice("state", raw["state"], "CampaignState", V2)
+    broken = violations(shape("Campaign", V2), data)
+    if broken:
+        raise ValueError(f"v2 campaign {campaign_id!r}: " + "; ".join(broken))
+    data = shaped(shape("Campaign", V2), data)
+    try:
+        check_tag_count(data.get("tags") or {})
+    except ServiceError as error:
+        raise ValueError(f"v2 campaign {campaign_id!r}: {error.message}") from None
+    if not isinstance(campaign_id, str) or not campaign_id or campaign_id in store.ids:
+        raise ValueError(f"missing or repeated campaign id {campaign_id!r}")
+    store.ids.add(campaign_id)
+    if raw["arn"] != bucket.campaign_arn(campaign_id):
+        raise ValueError(f"v2 campaign {campaign_id}: arn {raw['arn']!r} is not its ARN")
+    if seq in seqs or not 0 < seq <= store.last_seq:
+        raise ValueError(f"v2 campaign {campaign_id}: seq {seq} repeated or above lastSeq")
+    seqs.add(seq)
+    data.setdefault("tags", {})
+    record = CampaignV2Record(data, state=raw["state"], seq=seq)
+    for r in raw.get("outboundRequests", []):
+        if not all(isinstance(r[k], str) for k in ("id", "clientToken")) or not isinstance(
+            r["channelSubtypeParameters"], dict
+        ):
+            raise ValueError(f"v2 campaign {campaign_id}: bad outbound request {r!r}")
+        outbound = OutboundRequest(
+            id=r["id"],
+            client_token=r["clientToken"],
+            expiration_time=_when(r["expirationTime"]),
+            channel_subtype_parameters=r["channelSubtypeParameters"],
+            accepted_at=_when(r["acceptedAt"]),
+        )
+        _hold_id(store, campaign_id, outbound.id)
+        record.outbound_requests.append(outbound)
+        record.outbound_tokens[outbound.client_token] = outbound
+    for r in raw.get("profileOutboundRequests", []):
+        if not all(isinstance(r[k], str) for k in ("id", "clientToken", "profileId")):
+            raise ValueError(f"v2 campaign {campaign_id}: bad profile request {r!r}")
+        expires = r.get("expirationTime")
+        profile = ProfileOutboundRequest(
+            id=r["id"],
+            client_token=r["clientToken"],
+            profile_id=r["profileId"],
+            expiration_time=None if expires is None else _when(expires),
+            event_trigger_context=r.get("eventTriggerContext"),
+            accepted_at=_when(r["acceptedAt"]),
+        )
+        _hold_id(store, campaign_id, profile.id)
+        record.profile_requests.append(profile)
+        record.profile_tokens[profile.client_token] = profile
+    return record
+
+
+def _hold_id(store: Store, campaign_id: str, ident: str) -> None:
+    if ident in store.ids:
+        raise ValueError(f"v2 campaign {campaign_id}: repeated id {ident!r}")
+    store.ids.add(ident)
 
 
 def _count(value: Any, name: str) -> int:
