@@ -14,6 +14,7 @@ import socket
 import textwrap
 import unittest
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -360,3 +361,58 @@ def test_fixtures_and_marker_in_anyio_tests(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
     result.assert_outcomes(passed=1)
+
+
+def test_an_async_connectcampaignsv2_client_is_answered_with_v1_in_one_journal(
+    campaigns_fake: CampaignsFake, sleeps: list[float]
+) -> None:
+    campaigns_fake.add_instance("inst-1")
+    campaigns_fake.v2.throttle("PutOutboundRequestBatch")
+
+    async def scenario() -> dict[str, Any]:
+        v2 = get_session().create_client(
+            "connectcampaignsv2",
+            region_name="us-east-1",
+            aws_access_key_id="AKIAFAKECAMPAIGNS000",
+            aws_secret_access_key="secret",
+        )
+        async with v2 as campaigns, client() as v1:
+            created = await campaigns.create_campaign(
+                name="sms-reminders",
+                connectInstanceId="inst-1",
+                channelSubtypeConfig={
+                    "telephony": {
+                        "connectQueueId": "queue-1",
+                        "outboundMode": {"progressive": {"bandwidthAllocation": 1.0}},
+                        "defaultOutboundConfig": {"connectContactFlowId": "flow-1"},
+                    }
+                },
+            )
+            await campaigns.start_campaign(id=created["id"])
+            expires = campaigns_fake.clock.now() + timedelta(hours=1)
+            answer: dict[str, Any] = await campaigns.put_outbound_request_batch(
+                id=created["id"],
+                outboundRequests=[
+                    {
+                        "clientToken": "t-1",
+                        "expirationTime": expires,
+                        "channelSubtypeParameters": {
+                            "telephony": {"destinationPhoneNumber": "+15550100", "attributes": {}}
+                        },
+                    }
+                ],
+            )
+            await v1.list_campaigns()
+            return answer
+
+    answer = asyncio.run(scenario())
+    assert [item["clientToken"] for item in answer["successfulRequests"]] == ["t-1"]
+    assert answer["ResponseMetadata"]["RetryAttempts"] == 1
+    assert sleeps == [0] * len(sleeps) and campaigns_fake.retry_delays
+    assert [(c.service, c.operation, c.status_code) for c in campaigns_fake.calls] == [
+        ("connectcampaignsv2", "CreateCampaign", 200),
+        ("connectcampaignsv2", "StartCampaign", 200),
+        ("connectcampaignsv2", "PutOutboundRequestBatch", 429),
+        ("connectcampaignsv2", "PutOutboundRequestBatch", 200),
+        ("connectcampaigns", "ListCampaigns", 200),
+    ]
