@@ -142,6 +142,40 @@ def fake(operation: str) -> Iterator[Run]:
         yield _loop(_call(client, operation, campaign.id))
 
 
+V2_CHANNELS = {
+    "telephony": {
+        "connectQueueId": "queue-1",
+        "outboundMode": {"progressive": {"bandwidthAllocation": 1.0}},
+        "defaultOutboundConfig": {"connectContactFlowId": "flow-1"},
+    }
+}
+
+
+@contextmanager
+def fake_v2(operation: str) -> Iterator[Run]:
+    """The same two operations through a connectcampaignsv2 client."""
+    client = boto3.session.Session().client(
+        "connectcampaignsv2",
+        region_name=REGION,
+        aws_access_key_id="AKIABENCHMARK0000000",
+        aws_secret_access_key="secret",
+    )
+    with mock_campaigns() as active:
+        active.v2.quotas.campaigns_per_instance = 10**9
+        active.add_instance("instance-1")
+        campaign = active.v2.add_campaign(connect_instance_id="instance-1", name="renewals")
+        if operation == "DescribeCampaign":
+            yield _loop(lambda: client.describe_campaign(id=campaign.id))
+        else:
+            yield _loop(
+                lambda: client.create_campaign(
+                    name="campaign-0",
+                    connectInstanceId="instance-1",
+                    channelSubtypeConfig=V2_CHANNELS,
+                )
+            )
+
+
 @contextmanager
 def stubber(operation: str) -> Iterator[Run]:
     client = new_client()
@@ -274,6 +308,7 @@ def async_fake(operation: str) -> Iterator[Run]:
 
 FLOOR = "botocore floor (bare before-send)"
 FAKE = "pytest-campaigns-fake"
+FAKE_V2 = "pytest-campaigns-fake, connectcampaignsv2 client"
 ASYNC_FLOOR = "aiobotocore floor (bare before-send)"
 ASYNC_FAKE = "pytest-campaigns-fake, aiobotocore client"
 S3_ALONE = "S3 ListBuckets, no fake"
@@ -284,6 +319,7 @@ OPERATIONS = ("DescribeCampaign", "CreateCampaign")
 CONTENDERS: dict[str, Callable[[str], Any]] = {
     FLOOR: floor,
     FAKE: fake,
+    FAKE_V2: fake_v2,
     "botocore Stubber": stubber,
     "moto": moto,
     ASYNC_FLOOR: async_floor,
@@ -291,7 +327,7 @@ CONTENDERS: dict[str, Callable[[str], Any]] = {
     S3_ALONE: s3_alone,
     S3_BESIDE: s3_beside_a_fake,
 }
-COUNTED = (FLOOR, FAKE, "moto", ASYNC_FLOOR, ASYNC_FAKE, S3_ALONE, S3_BESIDE)
+COUNTED = (FLOOR, FAKE, FAKE_V2, "moto", ASYNC_FLOOR, ASYNC_FAKE, S3_ALONE, S3_BESIDE)
 
 
 def available(name: str) -> bool:
@@ -333,6 +369,8 @@ def bench_per_call() -> dict[str, dict[str, float]]:
                 rows[name][operation] = per_run(run, number=number)
         if name == FAKE:
             rows[OWN_WORK] = _own_work()
+        if name == FAKE_V2:
+            rows[OWN_WORK_V2] = _own_work_v2()
     return rows
 
 
@@ -351,18 +389,47 @@ def _own_work() -> dict[str, float]:
         }
 
 
-def _prepared(client: Any, fake: CampaignsFake, campaign_id: str) -> tuple[Any, Any]:
+def _prepared(
+    client: Any, fake: CampaignsFake, campaign_id: str, create: dict[str, Any] | None = None
+) -> tuple[Any, Any]:
     """The HTTP requests botocore prepares for a Describe and a Create, as the fake gets them."""
     seen: list[Any] = []
 
     def keep(request: Any, **_: Any) -> None:
         seen.append(request)
 
-    client.meta.events.register_first("before-send.connectcampaigns", keep)
+    event = f"before-send.{client.meta.service_model.service_id.hyphenize()}"
+    client.meta.events.register_first(event, keep)
     client.describe_campaign(id=campaign_id)
-    client.create_campaign(**create_kwargs())
-    client.meta.events.unregister("before-send.connectcampaigns", keep)
+    client.create_campaign(**(create or create_kwargs()))
+    client.meta.events.unregister(event, keep)
     return seen[0], seen[1]
+
+
+OWN_WORK_V2 = "(of which the fake's own work, connectcampaignsv2)"
+
+
+def _own_work_v2() -> dict[str, float]:
+    client = boto3.session.Session().client(
+        "connectcampaignsv2",
+        region_name=REGION,
+        aws_access_key_id="AKIABENCHMARK0000000",
+        aws_secret_access_key="secret",
+    )
+    with mock_campaigns() as active:
+        active.v2.quotas.campaigns_per_instance = 10**9
+        active.add_instance("instance-1")
+        campaign = active.v2.add_campaign(connect_instance_id="instance-1", name="renewals")
+        create = {
+            "name": "campaign-0",
+            "connectInstanceId": "instance-1",
+            "channelSubtypeConfig": V2_CHANNELS,
+        }
+        describe, created = _prepared(client, active, campaign.id, create)
+        return {
+            "DescribeCampaign": per_call(lambda: active.engine.answer(describe)),
+            "CreateCampaign": per_call(lambda: active.engine.answer(created)),
+        }
 
 
 def _moto() -> Any:
@@ -562,7 +629,7 @@ def _table(
             continue
         row = rows[name]
         ratio = " / ".join(f"{row[op] / rows[base][op]:.2f}" for op in operations)
-        if name == OWN_WORK:
+        if name in (OWN_WORK, OWN_WORK_V2):
             ratio = ""
         lines.append(
             f"| {name} | " + " | ".join(cell(row[op]) for op in operations) + f" | {ratio} |"
@@ -621,14 +688,19 @@ def report() -> str:
         "",
         "### Wall time",
         "",
-        *_table(calls, (FLOOR, FAKE, OWN_WORK, "botocore Stubber", "moto"), FLOOR, us),
+        *_table(
+            calls,
+            (FLOOR, FAKE, OWN_WORK, FAKE_V2, OWN_WORK_V2, "botocore Stubber", "moto"),
+            FLOOR,
+            us,
+        ),
         "",
     ]
     if counted is not None:
         lines += [
             "### Instructions",
             "",
-            *_table(counted, (FLOOR, FAKE, "moto"), FLOOR, count),
+            *_table(counted, (FLOOR, FAKE, FAKE_V2, "moto"), FLOOR, count),
             "",
         ]
     judged = counted if counted is not None else calls
@@ -637,6 +709,18 @@ def report() -> str:
     lines += [
         f"Target: at most 1.0× the floor, judged on {on}. Worst: {fake_ratio:.2f}× "
         f"({verdict(fake_ratio <= 1.0)}; wall time: {worst(calls, FAKE, FLOOR):.2f}×).",
+        "",
+    ]
+    own = max(calls[OWN_WORK_V2][op] / calls[OWN_WORK][op] for op in OPERATIONS)
+    whole = max(judged[FAKE_V2][op] / judged[FAKE][op] for op in OPERATIONS)
+    lines += [
+        "The v2 rows are the same two operations through a `connectcampaignsv2` client. The",
+        "fake's own work for them is what v1's is; the call as a whole costs more where the",
+        "v2 model answers more: a v2 `Campaign` carries `lastModifiedTime`, an ISO-8601",
+        "timestamp botocore parses with dateutil (as it would AWS's answer).",
+        "",
+        f"Target: v2 costs what v1 does. The fake's own work: {own:.2f}× v1's (wall time); "
+        f"the whole call: {whole:.2f}× ({on}).",
         "",
     ]
     if "moto" in judged:
