@@ -1,10 +1,12 @@
-"""An in-process fake of AWS Amazon Connect Outbound Campaigns (boto3 ``connectcampaigns``).
+"""An in-process fake of AWS Amazon Connect Outbound Campaigns (boto3 ``connectcampaigns``
+and ``connectcampaignsv2``).
 
-While a fake is active, every botocore/boto3 client in the process that calls
-``connectcampaigns`` is answered by an in-memory service that follows the real one (all 22
-operations, the campaign state machine, onboarding jobs, quotas, validation from the botocore
-model) with real HTTP responses, so botocore's parser, errors and retries run as against AWS.
-Nothing reaches the network.
+While a fake is active, every botocore/boto3/aiobotocore client in the process that calls
+``connectcampaigns`` (v1, 22 operations) or ``connectcampaignsv2`` (v2, 37 operations) is
+answered by an in-memory service that follows the real one (the campaign state machine,
+onboarding jobs, quotas, validation from the botocore model) with real HTTP responses, so
+botocore's parser, errors and retries run as against AWS. Nothing reaches the network.
+``CampaignsServer`` (``python -m pytest_campaigns_fake serve``) serves the same fake over HTTP.
 
 In pytest (the plugin is registered on install)::
 
@@ -25,31 +27,46 @@ What a test uses:
 
 - ``CampaignsFake``: the service: seeding (``add_instance``, ``add_campaign``), faults
   (``inject_error``, ``throttle``, ``fail_dial_requests``), onboarding, ``clock``, the journal
-  (``calls``), snapshots; its ``Options`` are checked when it is made.
+  (``calls``), snapshots; its ``Options`` are checked when it is made. Its ``v2``
+  (``CampaignsV2``) holds the v2 API's controls.
+- ``CampaignsServer``: a fake over HTTP, for the AWS CLI and other SDKs.
 - ``mock_campaigns``: a fresh fake as context manager or decorator; ``current()`` the active one.
 - ``Calls``/``Call`` and ``contains``: the journal, with assertions checked against the model.
 - ``Rule`` (``ErrorRule``, ``ThrottleRule``, ``ItemRule``) and ``RateLimit``: what fault
   methods return; ``Clock``: the fake's time.
-- ``Campaign``, ``Instance``, ``DialRequest``: the stored records, to read.
+- ``Campaign``, ``Instance``, ``DialRequest``; ``CampaignV2``, ``OutboundRequest``,
+  ``ProfileOutboundRequest``: the stored records, to read.
 - ``FakeUsageError``: the fake was used in a way that would let a test pass by accident.
 """
 
 from __future__ import annotations
 
 from ._clock import Clock
+from ._controls_v2 import CampaignsV2
 from ._fake import CampaignsFake, FakeUsageError
 from ._faults import ErrorRule, ItemRule, RateLimit, Rule, ThrottleRule
 from ._intercept import FakeBypassedWarning, current
 from ._journal import Call, Calls, contains
 from ._mock import mock_campaigns
 from ._options import Options
-from ._records import Campaign, DialRequest, Instance
+from ._records import (
+    Campaign,
+    CampaignV2,
+    DialRequest,
+    Instance,
+    OutboundRequest,
+    ProfileOutboundRequest,
+)
+from ._server import CampaignsServer
 
 __all__ = [
     "Call",
     "Calls",
     "Campaign",
+    "CampaignV2",
     "CampaignsFake",
+    "CampaignsServer",
+    "CampaignsV2",
     "Clock",
     "DialRequest",
     "ErrorRule",
@@ -58,6 +75,8 @@ __all__ = [
     "Instance",
     "ItemRule",
     "Options",
+    "OutboundRequest",
+    "ProfileOutboundRequest",
     "RateLimit",
     "Rule",
     "ThrottleRule",

@@ -7,7 +7,10 @@ import random
 import string
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 
 class Clock:
@@ -74,6 +77,30 @@ class Clock:
         """Whether the clock stands still (``freeze``) rather than running."""
         return self._frozen is not None
 
+    # -- for the durable state file: what the clock is, and a request's instant replayed ----
+
+    def _state(self) -> dict[str, float | None]:
+        with self._lock:
+            return {"offset": self._offset, "frozen": self._frozen}
+
+    def _restore(self, state: dict[str, float | None]) -> None:
+        with self._lock:
+            self._offset = float(state.get("offset") or 0.0)
+            frozen = state.get("frozen")
+            self._frozen = None if frozen is None else float(frozen)
+
+    @contextmanager
+    def _pinned(self, at: float) -> Iterator[None]:
+        """The clock reads ``at`` while a logged request is replayed."""
+        with self._lock:
+            saved = self._frozen
+            self._frozen = at
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._frozen = saved
+
 
 _EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc).timestamp()
 _LATEST = datetime(9999, 12, 30, tzinfo=timezone.utc).timestamp()
@@ -120,6 +147,21 @@ class Ids:
         hexed = f"{bits:032x}"
         return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
 
+    def _state(self) -> list[Any]:
+        """The seeded streams' positions (JSON-able), so a restart continues them."""
+        with self._lock:
+            return [
+                None if source is None else _jsonable(source.getstate())
+                for source in (self._random, self._requests)
+            ]
+
+    def _restore(self, state: list[Any]) -> None:
+        with self._lock:
+            for source, saved in zip((self._random, self._requests), state):
+                if source is not None and saved is not None:
+                    version, internal, gauss = saved
+                    source.setstate((version, tuple(internal), gauss))
+
     def alphanumeric(self, length: int) -> str:
         alphabet = string.ascii_uppercase + string.digits
         if self._random is None:
@@ -127,3 +169,8 @@ class Ids:
             return "".join(rng.choice(alphabet) for _ in range(length))
         with self._lock:
             return "".join(self._random.choice(alphabet) for _ in range(length))
+
+
+def _jsonable(state: tuple[Any, ...]) -> list[Any]:
+    version, internal, gauss = state
+    return [version, list(internal), gauss]

@@ -133,6 +133,9 @@ class CampaignsV2:
                 for record in bucket.v2.campaigns.values()
             ]
         records.sort(key=lambda record: record.seq)
+        with self._fake.engine.lock:
+            for record in records:
+                v2.complete(self._service, record)
         return [CampaignV2(record) for record in records if isinstance(record, CampaignV2Record)]
 
     def outbound_requests(self, campaign_id: str) -> list[OutboundRequest]:
@@ -163,6 +166,8 @@ class CampaignsV2:
                     bucket.v2.deleted.get(campaign_id) if deleted else None
                 )
                 if isinstance(found, CampaignV2Record):
+                    # As the service would report it now: Completed once its schedule ended.
+                    v2.complete(self._service, found)
                     return found
         raise KeyError(f"No connectcampaignsv2 campaign {campaign_id!r} in this fake")
 

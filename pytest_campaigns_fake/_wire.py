@@ -361,9 +361,14 @@ def iso8601(value: datetime) -> str:
 
 
 def parse_timestamp(value: Any) -> datetime | None:
-    """An ISO-8601 string or epoch seconds as an aware UTC datetime; None if it is neither."""
+    """An ISO-8601 string or epoch seconds as an aware UTC datetime; None if it is neither.
+    A datetime (a seed's, as a client would send it) is taken as botocore takes it: naive
+    means UTC."""
     if isinstance(value, bool):
         return None
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+        return aware.astimezone(timezone.utc)
     if isinstance(value, (int, float)):
         try:
             return datetime.fromtimestamp(value, tz=timezone.utc)

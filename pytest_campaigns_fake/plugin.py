@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Generator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -16,6 +16,9 @@ from ._fake import CampaignsFake
 from ._faults import describe_rules
 from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
 from ._options import Options
+
+if TYPE_CHECKING:
+    from ._server import CampaignsServer
 
 # Every fake a test started (fixture, mock_campaigns, CampaignsFake), in order.
 _FAKES_KEY = pytest.StashKey[list[CampaignsFake]]()
@@ -72,6 +75,30 @@ def campaigns_fake(request: pytest.FixtureRequest) -> Iterator[CampaignsFake]:
     call = request.node.stash.get(_REPORTS_KEY, {}).get("call")
     # Not reset: the report section of a failure in a later teardown still shows its calls.
     fake.stop(verify=call is not None and call.passed)
+
+
+@pytest.fixture
+def campaigns_server(request: pytest.FixtureRequest) -> Iterator[CampaignsServer]:
+    """The fake served over HTTP on a free loopback port, for what runs in a subprocess (the
+    AWS CLI, a Node script): ``.url``, ``.env`` (endpoint URLs, dummy credentials, region) and
+    ``.fake`` (seed, inject faults and read the journal as in process). Options as for
+    ``campaigns_fake`` (marker, ini); nothing is intercepted in this process."""
+    __tracebackhide__ = True
+    from ._server import CampaignsServer
+
+    options = {"any_region": True, **_options(request)}
+    fake = CampaignsFake(**options)
+    fake._owner = "the campaigns_server fixture"
+    for note in list(_fake._on_start):
+        note(fake)
+    server = CampaignsServer(fake).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    call = request.node.stash.get(_REPORTS_KEY, {}).get("call")
+    if fake.strict and call is not None and call.passed:
+        fake.verify()
 
 
 @pytest.fixture(scope="session")

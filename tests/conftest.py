@@ -21,12 +21,28 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
     """Fail any attempt to open a socket connection; return the attempts for inspection."""
     attempts: list[object] = []
 
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def loopback(address: object) -> bool:
+        # The server-mode tests talk to a server on this machine's loopback: not the network.
+        host = address[0] if isinstance(address, tuple) and address else None
+        return host in ("127.0.0.1", "::1", "localhost")
+
     def guard(self: socket.socket, address: object, *args: object) -> None:
+        if loopback(address):
+            return real_connect(self, address)  # type: ignore[arg-type]
         attempts.append(address)
         raise NetworkAccessError(f"test tried to reach the network: {address!r}")
 
+    def guard_ex(self: socket.socket, address: object, *args: object) -> int:
+        if loopback(address):
+            return real_connect_ex(self, address)  # type: ignore[arg-type]
+        guard(self, address)
+        return 1
+
     monkeypatch.setattr(socket.socket, "connect", guard)
-    monkeypatch.setattr(socket.socket, "connect_ex", guard)
+    monkeypatch.setattr(socket.socket, "connect_ex", guard_ex)
     yield attempts
 
 

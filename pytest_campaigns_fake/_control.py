@@ -1,0 +1,341 @@
+"""The control plane: the fake's test controls as JSON operations, for tests not in Python.
+
+Each operation is the fake's own method (seeding, faults, onboarding, the clock, the journal,
+snapshots) behind a method and path under ``/_fake/``; arguments come as a JSON object with the
+model's member names (``connectInstanceId``), answers are JSON. The server serves them, and the
+durable state file replays them (``Control.apply``), so both go through one table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._journal import Call
+from ._wire import json_default
+
+if TYPE_CHECKING:
+    from ._fake import CampaignsFake
+
+PREFIX = "/_fake/"
+Handler = Callable[["CampaignsFake", dict[str, Any], dict[str, str]], Any]
+
+
+class ControlError(Exception):
+    """A control request the fake refuses: its HTTP status and message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class _Route:
+    method: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    #: Whether the operation changes the fake (and so goes into the durable log).
+    changes: bool
+
+
+_ROUTES: list[_Route] = []
+
+
+def control(method: str, path: str, *, changes: bool = True) -> Callable[[Handler], Handler]:
+    """Serve ``handler`` at ``method`` ``/_fake/<path>`` (``{name}`` matches one segment)."""
+    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
+
+    def register(handler: Handler) -> Handler:
+        _ROUTES.append(_Route(method, re.compile(regex), handler, changes))
+        return handler
+
+    return register
+
+
+def route(method: str, path: str) -> tuple[_Route, dict[str, str]]:
+    """The operation at ``method`` ``path`` (``path`` without the prefix); ControlError 404."""
+    known = False
+    for found in _ROUTES:
+        match = found.pattern.fullmatch(path)
+        if match is not None:
+            known = True
+            if found.method == method:
+                return found, match.groupdict()
+    if known:
+        raise ControlError(405, f"{method} is not allowed on {PREFIX}{path}")
+    raise ControlError(
+        404,
+        f"No control operation at {PREFIX}{path}; the operations are: "
+        + ", ".join(sorted({f"{r.method} {PREFIX}{r.pattern.pattern}" for r in _ROUTES})),
+    )
+
+
+def apply(fake: CampaignsFake, method: str, path: str, body: dict[str, Any]) -> Any:
+    """Run one control operation on ``fake``; its JSON-able answer. ControlError 400 when the
+    fake refuses the arguments (the message is the fake's own)."""
+    found, labels = route(method, path)
+    if not isinstance(body, dict):
+        raise ControlError(400, "the request body must be a JSON object")
+    try:
+        return found.handler(fake, body, labels)
+    except ControlError:
+        raise
+    except (ValueError, TypeError, KeyError, AssertionError) as error:
+        raise ControlError(400, f"{type(error).__name__}: {error}") from None
+
+
+def changes(method: str, path: str) -> bool:
+    try:
+        return route(method, path)[0].changes
+    except ControlError:
+        return False
+
+
+# -- arguments -----------------------------------------------------------------------------------
+
+
+def _take(body: dict[str, Any], allowed: dict[str, str]) -> dict[str, Any]:
+    """The body's members as keyword arguments: ``allowed`` maps member -> argument name;
+    a member it does not list is refused with the list of those it does."""
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise ControlError(
+            400,
+            f"unknown member(s) {', '.join(unknown)}; this operation takes: "
+            + ", ".join(sorted(allowed)),
+        )
+    return {allowed[name]: value for name, value in body.items()}
+
+
+def _side(fake: CampaignsFake, body: dict[str, Any]) -> Any:
+    """``fake`` or ``fake.v2``, as the body's ``api`` (``v1``, the default, or ``v2``) says."""
+    api = body.pop("api", "v1")
+    if api not in ("v1", "v2"):
+        raise ControlError(400, f"api must be 'v1' or 'v2', not {api!r}")
+    return fake.v2 if api == "v2" else fake
+
+
+_WHERE = {"region": "region", "accountId": "account_id"}
+
+
+# -- state -----------------------------------------------------------------------------------------
+
+
+@control("GET", "health", changes=False)
+def _health(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    return {"ok": True}
+
+
+@control("POST", "reset")
+def _reset(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    _take(body, {})
+    fake.reset()
+    return {}
+
+
+@control("POST", "instances")
+def _add_instance(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    arguments = _take(
+        body,
+        {
+            "connectInstanceId": "connect_instance_id",
+            "status": "status",
+            "failureCode": "failure_code",
+            "encryptionConfig": "encryption_config",
+            **_WHERE,
+        },
+    )
+    instance = fake.add_instance(arguments.pop("connect_instance_id"), **arguments)
+    return {"job": instance.job(), "config": instance.config()}
+
+
+@control("POST", "instances/{instance}/onboarding")
+def _advance_onboarding(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    arguments = _take(body, {"status": "status", "failureCode": "failure_code", **_WHERE})
+    instance = fake.advance_onboarding(labels["instance"], **arguments)
+    return {"job": instance.job(), "config": instance.config()}
+
+
+_V1_CAMPAIGN = {
+    "connectInstanceId": "connect_instance_id",
+    "name": "name",
+    "state": "state",
+    "dialerConfig": "dialer_config",
+    "outboundCallConfig": "outbound_call_config",
+    "tags": "tags",
+    **_WHERE,
+}
+_V2_CAMPAIGN = {
+    "connectInstanceId": "connect_instance_id",
+    "name": "name",
+    "state": "state",
+    "channelSubtypeConfig": "channel_subtype_config",
+    "source": "source",
+    "schedule": "schedule",
+    "type": "type",
+    "connectCampaignFlowArn": "connect_campaign_flow_arn",
+    "entryLimitsConfig": "entry_limits_config",
+    "communicationTimeConfig": "communication_time_config",
+    "communicationLimitsOverride": "communication_limits_override",
+    "tags": "tags",
+    **_WHERE,
+}
+
+
+@control("POST", "campaigns")
+def _add_campaign(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    side = _side(fake, body)
+    arguments = _take(body, _V2_CAMPAIGN if side is fake.v2 else _V1_CAMPAIGN)
+    campaign = side.add_campaign(**arguments)
+    return {"campaign": campaign.describe(), "state": campaign.state}
+
+
+@control("POST", "campaigns/{campaign}/state")
+def _set_state(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    side = _side(fake, body)
+    arguments = _take(body, {"state": "state"})
+    campaign = side.set_campaign_state(labels["campaign"], **arguments)
+    return {"id": campaign.id, "state": campaign.state}
+
+
+@control("GET", "campaigns/{campaign}/requests", changes=False)
+def _accepted(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    """What a campaign accepted: dial requests (v1), outbound and profile requests (v2)."""
+    campaign_id = labels["campaign"]
+    try:
+        return {
+            "dialRequests": [_record(r) for r in fake.dial_requests(campaign_id)],
+        }
+    except KeyError:
+        return {
+            "outboundRequests": [_record(r) for r in fake.v2.outbound_requests(campaign_id)],
+            "profileOutboundRequests": [
+                _record(r) for r in fake.v2.profile_outbound_requests(campaign_id)
+            ],
+        }
+
+
+@control("GET", "snapshot", changes=False)
+def _snapshot(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    return fake.snapshot()
+
+
+@control("PUT", "snapshot")
+def _load(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    fake.load(body)
+    return {}
+
+
+# -- faults --------------------------------------------------------------------------------------
+
+
+@control("POST", "faults/errors")
+def _inject_error(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    side = _side(fake, body)
+    arguments = _take(
+        body,
+        {
+            "operation": "operation",
+            "code": "code",
+            "times": "times",
+            "message": "message",
+            "match": "match",
+            "members": "members",
+        },
+    )
+    return {"fault": side.inject_error(arguments.pop("operation", None), **arguments).describe()}
+
+
+@control("POST", "faults/throttle")
+def _throttle(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    side = _side(fake, body)
+    arguments = _take(
+        body, {"operation": "operation", "times": "times", "rate": "rate", "burst": "burst"}
+    )
+    rule = side.throttle(**arguments)
+    return {"fault": rule.describe() if hasattr(rule, "describe") else repr(rule)}
+
+
+@control("POST", "faults/items")
+def _fail_items(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    side = _side(fake, body)
+    arguments = _take(
+        body, {"operation": "operation", "code": "code", "times": "times", "match": "match"}
+    )
+    faults = fake._faults_v2 if side is fake.v2 else fake._faults
+    if "operation" not in arguments or "code" not in arguments:
+        raise ControlError(400, "operation and code are required")
+    rule = faults.add_item_failure(
+        arguments["operation"], arguments["code"], arguments.get("times"), arguments.get("match")
+    )
+    return {"fault": rule.describe()}
+
+
+@control("GET", "faults/unused", changes=False)
+def _unused(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    return {"unused": [rule.describe() for rule in fake.unused_faults]}
+
+
+# -- time and the journal ------------------------------------------------------------------------
+
+
+@control("GET", "clock", changes=False)
+def _clock(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    return {"now": json_default(fake.clock.now())}
+
+
+@control("POST", "clock/advance")
+def _advance(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    arguments = _take(body, {"seconds": "seconds"})
+    return {"now": json_default(fake.clock.advance(arguments["seconds"]))}
+
+
+@control("GET", "calls", changes=False)
+def _calls(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    return {"calls": [call_json(call) for call in fake.calls]}
+
+
+def call_json(call: Call) -> dict[str, Any]:
+    """One journal entry as JSON: what the service received and how it answered."""
+    entry: dict[str, Any] = _plain(
+        {
+            "service": call.service,
+            "operation": call.operation,
+            "params": call.params,
+            "statusCode": call.status_code,
+            "errorCode": call.error_code,
+            "errorMessage": call.error_message,
+            "attempt": call.attempt,
+            "region": call.region,
+            "account": call.account,
+            "requestId": call.request_id,
+            "injected": call.injected,
+            "response": call.response,
+            "summary": call.summary(),
+        }
+    )
+    return entry
+
+
+def _record(record: Any) -> dict[str, Any]:
+    """An accepted request (a dataclass) with its fields named as the model names members."""
+    return {_camel(name): _plain(value) for name, value in vars(record).items()}
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with datetimes as the wire writes them."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return json_default(value)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
