@@ -213,8 +213,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self._body()
         headers = {name: value for name, value in self.headers.items()}
         path = urlsplit(self.path).path
         owner = self.server.owner
@@ -230,6 +229,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.command, f"http://{host}{self.path}", headers, body
         )
         self._send(status, answer_headers, payload)
+
+    def _body(self) -> bytes:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            # Some SDKs stream request bodies: chunk sizes in hex, a zero-size chunk last.
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline().strip():  # trailers, up to the blank line
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
 
     def _send(self, status: int, headers: list[tuple[str, str]], payload: bytes) -> None:
         self.send_response(status)
