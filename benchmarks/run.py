@@ -2,6 +2,7 @@
 
 Run:  python benchmarks/run.py            (prints the table)
       python benchmarks/run.py --write    (also rewrites docs/performance.md)
+      python benchmarks/run.py --server   (prints the "Server mode" section alone)
 
 Timings are the median of several repeats of a timed loop; the machine is described in the
 output, because the numbers mean nothing without it.
@@ -10,17 +11,23 @@ output, because the numbers mean nothing without it.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import tracemalloc
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +39,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
 import pytest_campaigns_fake
-from pytest_campaigns_fake import CampaignsFake, mock_campaigns
+from pytest_campaigns_fake import CampaignsFake, CampaignsServer, mock_campaigns
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
@@ -530,6 +537,229 @@ def bench_scale(count: int = 20_000, page: int = 50) -> dict[str, float]:
     }
 
 
+# -- server mode: requests per second over HTTP, and the restart of a state file ----------------
+
+SERVER = "pytest-campaigns-fake server (python -m pytest_campaigns_fake serve)"
+MOTO_SERVER = "moto server (python -m moto.server)"
+THREADS = 8
+
+
+def _http_client(url: str) -> Any:
+    """A connectcampaigns client of its own (session included) for ``url``."""
+    return boto3.session.Session().client(
+        "connectcampaigns",
+        region_name=REGION,
+        endpoint_url=url,
+        aws_access_key_id="AKIABENCHMARK0000000",
+        aws_secret_access_key="secret",
+    )
+
+
+def requests_per_second(
+    url: str, operation: str, campaign_id: str, calls: int = 150, repeat: int = 3
+) -> float:
+    """Median requests/s of ``THREADS`` boto3 clients, each in a process of its own, making
+    ``calls`` calls each against ``url`` at once (every call must succeed). Processes, not
+    threads: clients sharing one interpreter would measure their own GIL, not the server."""
+    samples = []
+    for _ in range(repeat):
+        samples.append(THREADS * calls / _at_once(url, operation, campaign_id, calls))
+    return statistics.median(samples)
+
+
+def _at_once(url: str, operation: str, campaign_id: str, calls: int) -> float:
+    """Seconds from the first client's start to the last one's end, all starting together."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    start_at = time.time() + 1.5
+    workers = [
+        context.Process(
+            target=_client_process, args=(url, operation, campaign_id, calls, start_at, results)
+        )
+        for _ in range(THREADS)
+    ]
+    for worker in workers:
+        worker.start()
+    spans = [results.get(timeout=300) for _ in workers]
+    for worker in workers:
+        worker.join()
+    failures = [span for span in spans if isinstance(span, str)]
+    if failures:
+        raise RuntimeError(failures[0])
+    return max(end for _, end in spans) - min(begin for begin, _ in spans)
+
+
+def _client_process(
+    url: str, operation: str, campaign_id: str, calls: int, start_at: float, results: Any
+) -> None:
+    try:
+        call = _call(_http_client(url), operation, campaign_id)
+        for _ in range(5):  # warm up: the connection, botocore's caches
+            call()
+        time.sleep(max(0.0, start_at - time.time()))
+        begin = time.time()
+        for _ in range(calls):
+            call()
+        results.put((begin, time.time()))
+    except BaseException as error:  # reported to the parent
+        results.put(f"{type(error).__name__}: {error}")
+
+
+def server_cpu_per_request(pid: int, run: Callable[[], int]) -> float:
+    """CPU seconds the server process ``pid`` spent per request while ``run()`` made its
+    requests (``run`` returns how many): the server's own cost, whatever the clients cost."""
+
+    def cpu() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    before = cpu()
+    requests = run()
+    return (cpu() - before) / requests
+
+
+def _moto_server() -> bool:
+    try:
+        import moto.server  # noqa: F401
+    except ImportError:  # moto without its server extra (flask, werkzeug)
+        return False
+    return True
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _serving(command: list[str], url: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A server in a process of its own (so that it has a core and an interpreter to itself,
+    as in a real deployment), ready when ``url`` answers."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=1).close()
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"{command} did not start") from None
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def bench_server_throughput() -> dict[str, dict[str, float]]:
+    """Requests/s of the fake's server and moto's, each in a process of its own, with
+    ``THREADS`` boto3 clients in this one."""
+    rows: dict[str, dict[str, float]] = {SERVER: {}}
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "pytest_campaigns_fake",
+        "serve",
+        "--port",
+        str(port),
+        "--campaigns-per-instance",
+        str(10**9),
+    ]
+    with _serving(command, f"{url}/_fake/health") as process:
+        onboard = urllib.request.Request(
+            f"{url}/_fake/instances",
+            data=json.dumps({"connectInstanceId": "instance-1"}).encode(),
+            method="POST",
+        )
+        urllib.request.urlopen(onboard).close()
+        _measure(rows, SERVER, url, process.pid)
+    if not _moto_server():
+        return rows
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    moto = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    with _serving(moto, url) as process:
+        _measure(rows, MOTO_SERVER, url, process.pid)
+    return rows
+
+
+def _measure(rows: dict[str, dict[str, float]], name: str, url: str, pid: int) -> None:
+    client = _http_client(url)
+    campaign_id = client.create_campaign(**create_kwargs())["id"]
+    rows[name] = {}
+    rows[f"{name}: CPU per request"] = {}
+    for operation in OPERATIONS:
+        rows[name][operation] = requests_per_second(url, operation, campaign_id)
+        rows[f"{name}: CPU per request"][operation] = server_cpu_per_request(
+            pid, functools.partial(_serial, _call(client, operation, campaign_id))
+        )
+
+
+def _serial(call: Callable[[], Any], n: int = 300) -> int:
+    for _ in range(n):
+        call()
+    return n
+
+
+def bench_restart(count: int = 10_000) -> dict[str, float]:
+    """A state file holding ``count`` v1 campaigns, each created by a CreateCampaign over HTTP
+    (``THREADS`` clients); the time ``CampaignsServer(state=path)`` takes to open it: first with
+    the whole log to replay, then again from the snapshot that first start compacted it to."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "state.db"
+        server = CampaignsServer(state=path, campaigns_per_instance=10**9).start()
+        try:
+            # Through the control plane, not server.fake: what is not a request is not logged.
+            onboard = urllib.request.Request(
+                f"{server.url}/_fake/instances",
+                data=json.dumps({"connectInstanceId": "instance-1"}).encode(),
+                method="POST",
+            )
+            urllib.request.urlopen(onboard).close()
+            clients = [_http_client(server.url) for _ in range(THREADS)]
+            start = time.perf_counter()
+
+            def create(client: Any, first: int) -> None:
+                for i in range(first, count, THREADS):
+                    client.create_campaign(**create_kwargs(i))
+
+            threads = [
+                threading.Thread(target=create, args=(client, n))
+                for n, client in enumerate(clients)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            seeding = time.perf_counter() - start
+        finally:
+            server.stop()
+        size = sum(f.stat().st_size for f in Path(directory).iterdir())
+        opened: list[float] = []
+        for _ in range(2):
+            start = time.perf_counter()
+            restarted = CampaignsServer(state=path, campaigns_per_instance=10**9)
+            opened.append(time.perf_counter() - start)
+            held = len(restarted.fake.campaigns)
+            restarted.start()  # stop() waits for the serving loop: it must have started
+            restarted.stop()
+            assert held == count, held
+    return {
+        "seeding_s": seeding,
+        "file_bytes": float(size),
+        "replay_s": opened[0],
+        "snapshot_s": opened[1],
+    }
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -654,12 +884,77 @@ def best_gain(rows: dict[str, dict[str, float]], slower: str, name: str) -> floa
     return min(rows[slower][op] / rows[name][op] for op in rows[name])
 
 
+def server_section(throughput: dict[str, dict[str, float]], restart: dict[str, float]) -> list[str]:
+    """The "Server mode" section of the report."""
+    lines = [
+        "## Server mode",
+        "",
+        f"Requests per second over HTTP: {THREADS} boto3 clients (`endpoint_url`), each in a",
+        "process of its own, making 150 calls each at once, median of 3 runs. Each server runs",
+        "in a process of its own, as a deployment would: `python -m pytest_campaigns_fake serve`",
+        "and `python -m moto.server`. On a 2-core machine the clients' own botocore work",
+        "competes with the server for the cores, so the ratio of requests per second understates",
+        "the servers' difference; the CPU each server spends per request (measured from its",
+        "process's CPU time over 300 sequential calls) is the server's cost alone.",
+        "",
+        "| | " + " | ".join(OPERATIONS) + " | × moto's server |",
+        "|---|" + "---|" * (len(OPERATIONS) + 1),
+    ]
+    moto = throughput.get(MOTO_SERVER)
+    for name in (SERVER, MOTO_SERVER):
+        if name not in throughput:
+            continue
+        row = throughput[name]
+        ratio = " / ".join(f"{row[op] / moto[op]:.2f}" for op in OPERATIONS) if moto else ""
+        cells = " | ".join(f"{count(row[op])} requests/s" for op in OPERATIONS)
+        lines.append(f"| {name} | {cells} | {ratio} |")
+    for name in (SERVER, MOTO_SERVER):
+        key = f"{name}: CPU per request"
+        if key not in throughput:
+            continue
+        row = throughput[key]
+        base = throughput.get(f"{MOTO_SERVER}: CPU per request")
+        ratio = " / ".join(f"{base[op] / row[op]:.2f}" for op in OPERATIONS) if base else ""
+        cells = " | ".join(f"{us(row[op])} CPU" for op in OPERATIONS)
+        lines.append(f"| {key} | {cells} | {ratio} (moto's CPU ÷ this) |")
+    lines.append("")
+    if moto is not None:
+        least = min(throughput[SERVER][op] / moto[op] for op in OPERATIONS)
+        cpu = throughput[f"{SERVER}: CPU per request"]
+        moto_cpu = throughput[f"{MOTO_SERVER}: CPU per request"]
+        cheaper = min(moto_cpu[op] / cpu[op] for op in OPERATIONS)
+        lines += [
+            f"Target: at least 3× moto's server's requests/s. Least: {least:.2f}× "
+            f"({verdict(least >= 3)}); server CPU per request: {cheaper:.1f}× less than moto's.",
+            "",
+        ]
+    else:
+        lines += ["moto's server is not measured: moto (with flask) is not installed.", ""]
+    lines += [
+        "Restart: a state file holding 10,000 v1 campaigns, each made by a CreateCampaign over",
+        f"HTTP ({THREADS} clients; every answer's log entry committed and fsynced before it is",
+        "sent), then the server stopped; the time `CampaignsServer(state=path)` takes to open it.",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| seeding 10,000 campaigns through the server | {restart['seeding_s']:,.2f} s | |",
+        f"| state file (with its WAL) | {restart['file_bytes'] / 2**20:,.1f} MiB | |",
+        f"| restart: the snapshot loaded, 10,000 logged requests replayed, compacted | "
+        f"{ms(restart['replay_s'])} | at most 2 s ({verdict(restart['replay_s'] <= 2)}) |",
+        f"| restart again, from the compacted snapshot alone | {ms(restart['snapshot_s'])} | |",
+        "",
+    ]
+    return lines
+
+
 def report() -> str:
     counted = bench_instructions()
     calls = bench_per_call()
     tests = bench_per_test()
     throttled = bench_throttled()
     scale = bench_scale()
+    throughput = bench_server_throughput()
+    restart = bench_restart()
 
     lines = [
         "# Performance",
@@ -834,6 +1129,7 @@ def report() -> str:
         f"under 4 KB ({verdict(scale['bytes_per_campaign'] < 4096)}) |",
         "",
     ]
+    lines += server_section(throughput, restart)
     return "\n".join(lines)
 
 
@@ -841,12 +1137,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="rewrite docs/performance.md")
     parser.add_argument(
+        "--server",
+        action="store_true",
+        help='measure and print the "Server mode" section alone (docs/performance.md untouched)',
+    )
+    parser.add_argument(
         "--calls", nargs=3, metavar=("WHO", "OPERATION", "N"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
     if args.calls:
         who, operation, n = args.calls
         run_calls(who, operation, int(n))
+        return
+    if args.server:
+        if args.write:
+            parser.error("--server prints one section; --write needs the whole report")
+        print(f"Machine: {machine()}.\n")
+        print("\n".join(server_section(bench_server_throughput(), bench_restart())))
         return
     text = report()
     print(text)

@@ -91,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if arguments.seed is not None:
         options["seed"] = arguments.seed
+    options["v2_campaigns_per_instance"] = arguments.v2_campaigns_per_instance
+    options["v2_active_campaigns_per_instance"] = arguments.v2_active_campaigns_per_instance
     try:
         server = CampaignsServer(
             host=arguments.host,
@@ -102,8 +104,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StateFileError, ValueError, OSError) as error:
         print(f"pytest-campaigns-fake: {error}", file=sys.stderr)
         return 2
-    server.fake.v2.quotas.campaigns_per_instance = arguments.v2_campaigns_per_instance
-    server.fake.v2.quotas.active_campaigns_per_instance = arguments.v2_active_campaigns_per_instance
     stopping = threading.Event()
 
     def stop(signum: int, frame: Any) -> None:

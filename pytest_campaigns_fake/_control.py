@@ -256,7 +256,12 @@ def _throttle(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str])
         body, {"operation": "operation", "times": "times", "rate": "rate", "burst": "burst"}
     )
     rule = side.throttle(**arguments)
-    return {"fault": rule.describe() if hasattr(rule, "describe") else repr(rule)}
+    if hasattr(rule, "describe"):
+        return {"fault": rule.describe()}
+    return {
+        "fault": f"rate limit of {rule.rate:g} requests/s (burst {rule.burst:g}) on "
+        f"{rule.operation or 'every operation'}"
+    }
 
 
 @control("POST", "faults/items")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -108,6 +109,8 @@ class StateFile:
                 )
                 with fake.clock._pinned(at):
                     fake.engine.answer(request)
+            elif kind == "settings":
+                apply_settings(fake, entry)
             elif kind == "control":
                 if entry["path"] == "clock/advance":
                     # Moves the clock itself: applied as it was, not at a pinned instant.
@@ -140,8 +143,9 @@ class StateFile:
                 raise
 
     def record_api(
-        self, at: float, method: str, url: str, headers: dict[str, str], body: bytes
+        self, at: float, method: str, url: str, headers: Mapping[str, str], body: bytes
     ) -> None:
+        # Header names in any case (SDKs differ): the mapping given is case-insensitive.
         kept = {name: headers[name] for name in KEPT_HEADERS if name in headers}
         entry = {
             "method": method,
@@ -150,6 +154,10 @@ class StateFile:
             "body": base64.b64encode(body).decode(),
         }
         self._append("api", at, entry)
+
+    def record_settings(self, at: float, values: dict[str, Any]) -> None:
+        """The options a run started with: what its logged requests were answered under."""
+        self._append("settings", at, values)
 
     def record_control(self, at: float, method: str, path: str, body: dict[str, Any]) -> None:
         self._append("control", at, {"method": method, "path": path, "body": body})
@@ -169,6 +177,30 @@ class StateFile:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+# The options of a run that are the fake's settings and quotas (not its data): given anew at
+# every start, logged so that a replay answers each request under the options of its run.
+SETTINGS = (
+    "require_onboarding",
+    "onboarding_polls",
+    "campaigns_per_instance",
+    "v2_campaigns_per_instance",
+    "v2_active_campaigns_per_instance",
+)
+
+
+def apply_settings(fake: CampaignsFake, values: dict[str, Any]) -> None:
+    unknown = set(values) - set(SETTINGS)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}")
+    for name, value in values.items():
+        if name.startswith("v2_"):
+            setattr(fake.v2.quotas, name[3:], value)
+        elif name == "campaigns_per_instance":
+            fake.quotas.campaigns_per_instance = value
+        else:
+            setattr(fake.settings, name, value)
 
 
 _SCHEMA = """

@@ -23,9 +23,10 @@ from urllib.parse import urlsplit
 from botocore.awsrequest import AWSPreparedRequest, HeadersDict
 
 from . import _control
-from ._durable import StateFile
+from ._durable import SETTINGS, StateFile, apply_settings
 from ._fake import CampaignsFake
 from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
+from ._wire import json_default
 
 # The headers a server answer carries besides Content-Length (botocore reads these).
 _ANSWER_HEADERS = ("x-amzn-RequestId", "x-amzn-ErrorType", "Content-Type")
@@ -50,6 +51,14 @@ class CampaignsServer:
         **options: Any,
     ) -> None:
         self._state: StateFile | None = None
+        if fake is not None and options:
+            raise TypeError("options apply to a fake the server makes, not to one given")
+        # The options that are settings and quotas apply to each run; v2's are not options of
+        # CampaignsFake.
+        settings = {name: options[name] for name in SETTINGS if name in options}
+        for name in SETTINGS:
+            if name.startswith("v2_"):
+                options.pop(name, None)
         if state is not None:
             if fake is not None:
                 raise TypeError("give a fake or a state file, not both")
@@ -61,8 +70,12 @@ class CampaignsServer:
             )
         elif fake is None:
             fake = CampaignsFake(**options)
-        elif options:
-            raise TypeError("options apply to a fake the server makes, not to one given")
+        if settings:
+            # Checked by the fake's own setters; logged so a replay runs under them.
+            with fake.engine.lock:
+                apply_settings(fake, settings)
+                if self._state is not None:
+                    self._state.record_settings(fake.clock.time(), settings)
         #: The fake behind the server: seed it, inject faults, read its journal.
         self.fake = fake
         loopback = _is_loopback(host)
@@ -116,16 +129,20 @@ class CampaignsServer:
         return self
 
     def serve_forever(self) -> None:
-        """Serve until ``stop()`` (another thread) or an interrupt."""
-        self._httpd.serve_forever()
+        """Serve until an interrupt (the command line; ``start()`` serves on a thread)."""
+        try:
+            self._httpd.serve_forever()
+        finally:
+            self._httpd.server_close()
 
     def stop(self) -> None:
         """Stop serving, close the socket and the state file."""
-        self._httpd.shutdown()
-        self._httpd.server_close()
         if self._thread is not None:
+            # shutdown() waits for a serving loop: only one that was started.
+            self._httpd.shutdown()
             self._thread.join(timeout=5)
             self._thread = None
+        self._httpd.server_close()
         if self._state is not None:
             self._state.close()
 
@@ -141,9 +158,9 @@ class CampaignsServer:
     # -- answering -----------------------------------------------------------------------------
 
     def _answer_api(
-        self, method: str, url: str, headers: dict[str, str], body: bytes
+        self, method: str, url: str, headers: HeadersDict, body: bytes
     ) -> tuple[int, list[tuple[str, str]], bytes]:
-        request = AWSPreparedRequest(method, url, HeadersDict(headers), body, stream_output=False)
+        request = AWSPreparedRequest(method, url, headers, body, stream_output=False)
         fake = self.fake
         with fake.engine.lock:
             at = fake.clock.time()
@@ -158,10 +175,10 @@ class CampaignsServer:
         return response.status_code, answer_headers, response.content
 
     def _answer_control(
-        self, method: str, path: str, body: bytes, headers: dict[str, str]
+        self, method: str, path: str, body: bytes, headers: HeadersDict
     ) -> tuple[int, Any]:
         if self.control_token is not None:
-            given = headers.get(TOKEN_HEADER) or headers.get("Authorization", "").removeprefix(
+            given = headers.get(TOKEN_HEADER) or (headers.get("Authorization") or "").removeprefix(
                 "Bearer "
             )
             if not secrets.compare_digest(given.encode(), self.control_token.encode()):
@@ -174,12 +191,14 @@ class CampaignsServer:
         except ValueError as error:
             return 400, {"error": f"the body is not JSON: {error}"}
         fake = self.fake
+        if not isinstance(arguments, dict):
+            return 400, {"error": "the request body must be a JSON object"}
         try:
             with fake.engine.lock:
                 at = fake.clock.time()
-                result = _control.apply(fake, method, path, dict(arguments or {}))
+                result = _control.apply(fake, method, path, dict(arguments))
                 if self._state is not None and _control.changes(method, path):
-                    self._state.record_control(at, method, path, arguments or {})
+                    self._state.record_control(at, method, path, arguments)
         except _control.ControlError as error:
             return error.status, {"error": error.message}
         return 200, result
@@ -212,16 +231,53 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def parse_request(self) -> bool:
+        # BaseHTTPRequestHandler's parses the headers with the email package: most of what a
+        # request cost the server. HTTP/1.1 request line and headers need no more than this.
+        # raw_requestline: set by handle_one_request() before it calls this (not typeshed's).
+        raw_line: bytes = getattr(self, "raw_requestline", b"")
+        line = str(raw_line, "iso-8859-1").rstrip("\r\n")
+        self.requestline = line
+        parts = line.split()
+        if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
+            self.request_version = "HTTP/1.1"
+            self.close_connection = True
+            self.send_error(400, f"Bad request line {line!r}")
+            return False
+        self.command, self.path, self.request_version = parts
+        self.close_connection = self.request_version == "HTTP/1.0"
+        headers = HeadersDict()
+        for _ in range(200):
+            raw = self.rfile.readline(65537)
+            if raw in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = raw.decode("iso-8859-1").partition(":")
+            headers[name.strip()] = value.strip()
+        else:
+            self.close_connection = True
+            self.send_error(431, "Too many headers")
+            return False
+        self.headers = headers
+        connection = (headers.get("Connection") or "").lower()
+        if connection == "close":
+            self.close_connection = True
+        elif connection == "keep-alive":
+            self.close_connection = False
+        if (headers.get("Expect") or "").lower() == "100-continue":
+            self.send_response_only(100)
+            self.end_headers()
+        return True
+
     def _handle(self) -> None:
         body = self._body()
-        headers = {name: value for name, value in self.headers.items()}
+        headers: Any = self.headers
         path = urlsplit(self.path).path
         owner = self.server.owner
         if path.startswith(_control.PREFIX):
             status, result = owner._answer_control(
                 self.command, path[len(_control.PREFIX) :], body, headers
             )
-            payload = json.dumps(result).encode()
+            payload = json.dumps(result, default=json_default).encode()
             self._send(status, [("Content-Type", "application/json")], payload)
             return
         host = self.headers.get("Host") or f"{owner.host}:{owner.port}"
