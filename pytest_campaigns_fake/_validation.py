@@ -62,8 +62,15 @@ def checker_for(shape: Shape) -> Checker:
     return checker
 
 
-def render(value: Any) -> str:
+# How deep a value is printed in a message: a request may nest a wrong value hundreds of
+# levels deep, and printing it all would overflow the stack (and the reader).
+_RENDER_DEPTH = 32
+
+
+def render(value: Any, depth: int = 0) -> str:
     """The value as AWS prints it inside ``Value '...'``: Java-like, not Python repr."""
+    if depth > _RENDER_DEPTH and isinstance(value, (dict, list)):
+        return "..."
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -73,9 +80,10 @@ def render(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{render(k)}={render(v)}" for k, v in value.items()) + "}"
+        inner = depth + 1
+        return "{" + ", ".join(f"{render(k)}={render(v, inner)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(render(v) for v in value) + "]"
+        return "[" + ", ".join(render(v, depth + 1) for v in value) + "]"
     return json.dumps(value, default=str)
 
 
