@@ -46,6 +46,7 @@ GUIDE_PAGES = (
     "moto.md",
     "async.md",
     "v2.md",
+    "server.md",
     "api.md",
 )
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[ \t]*$")
