@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from ._fake import CampaignsFake
 
 PREFIX = "/_fake/"
+#: The one operation that moves the clock itself: never answered at a pinned instant.
+CLOCK_ADVANCE = "clock/advance"
 Handler = Callable[["CampaignsFake", dict[str, Any], dict[str, str]], Any]
 
 
@@ -35,6 +37,7 @@ class ControlError(Exception):
 @dataclass(frozen=True)
 class _Route:
     method: str
+    path: str
     pattern: re.Pattern[str]
     handler: Handler
     #: Whether the operation changes the fake (and so goes into the durable log).
@@ -49,7 +52,7 @@ def control(method: str, path: str, *, changes: bool = True) -> Callable[[Handle
     regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
 
     def register(handler: Handler) -> Handler:
-        _ROUTES.append(_Route(method, re.compile(regex), handler, changes))
+        _ROUTES.append(_Route(method, path, re.compile(regex), handler, changes))
         return handler
 
     return register
@@ -69,7 +72,7 @@ def route(method: str, path: str) -> tuple[_Route, dict[str, str]]:
     raise ControlError(
         404,
         f"No control operation at {PREFIX}{path}; the operations are: "
-        + ", ".join(sorted({f"{r.method} {PREFIX}{r.pattern.pattern}" for r in _ROUTES})),
+        + ", ".join(sorted({f"{r.method} {PREFIX}{r.path}" for r in _ROUTES})),
     )
 
 
@@ -292,7 +295,7 @@ def _clock(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) ->
     return {"now": json_default(fake.clock.now())}
 
 
-@control("POST", "clock/advance")
+@control("POST", CLOCK_ADVANCE)
 def _advance(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
     arguments = _take(body, {"seconds": "seconds"})
     return {"now": json_default(fake.clock.advance(arguments["seconds"]))}

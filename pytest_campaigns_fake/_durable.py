@@ -53,6 +53,9 @@ class StateFile:
         new = not self.path.exists() or self.path.stat().st_size == 0
         try:
             db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            if not new:
+                # Read before anything is written: a file that is not ours stays as it was.
+                self._check_format(db)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             if new:
@@ -68,11 +71,6 @@ class StateFile:
                 f"{self.path} is not a pytest-campaigns-fake state file ({error}); "
                 "give another --state path, or remove this file to start empty"
             ) from None
-        if meta.get("format") != FORMAT:
-            raise StateFileError(
-                f"{self.path} is a SQLite file, but not a pytest-campaigns-fake state file "
-                f"(format {meta.get('format')!r}, expected {FORMAT!r})"
-            )
         if seed is not None and seed != meta["seed"]:
             raise StateFileError(
                 f"{self.path} was made with seed {meta['seed']!r}, not {seed!r}: a state file "
@@ -88,6 +86,19 @@ class StateFile:
             ) from None
         self.compact(fake)
         return fake
+
+    def _check_format(self, db: sqlite3.Connection) -> None:
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError:
+            meta = {}
+        if meta.get("format") != FORMAT:
+            db.close()
+            raise StateFileError(
+                f"{self.path} is not a pytest-campaigns-fake state file (format "
+                f"{meta.get('format')!r}, expected {FORMAT!r}); give another --state path, or "
+                "remove this file to start empty"
+            )
 
     def _replay(self, fake: CampaignsFake) -> None:
         db = self._connection()
@@ -112,7 +123,7 @@ class StateFile:
             elif kind == "settings":
                 apply_settings(fake, entry)
             elif kind == "control":
-                if entry["path"] == "clock/advance":
+                if entry["path"] == _control.CLOCK_ADVANCE:
                     # Moves the clock itself: applied as it was, not at a pinned instant.
                     _control.apply(fake, entry["method"], entry["path"], entry["body"])
                 else:

@@ -9,6 +9,7 @@ each answer, and, with a state file, the answer's log entry committed before it 
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import os
@@ -25,7 +26,7 @@ from botocore.awsrequest import AWSPreparedRequest, HeadersDict
 from . import _control
 from ._durable import SETTINGS, StateFile, apply_settings
 from ._fake import CampaignsFake
-from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
+from ._intercept import _REMOVED_VARIABLES, DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
 from ._wire import json_default
 
 # The headers a server answer carries besides Content-Length (botocore reads these).
@@ -104,9 +105,13 @@ class CampaignsServer:
 
     @property
     def env(self) -> dict[str, str]:
-        """The environment a subprocess needs: both APIs' endpoint URL, dummy credentials, the
-        fake's region, and no config or credentials file of the machine's."""
+        """The whole environment for a subprocess (``subprocess.run(..., env=server.env)``):
+        this process's, without the variables that would pick another identity
+        (``AWS_PROFILE``, session tokens, roles), with both APIs' endpoint URL, dummy
+        credentials, the fake's region, and no config or credentials file of the machine's."""
+        kept = {k: v for k, v in os.environ.items() if k not in _REMOVED_VARIABLES}
         return {
+            **kept,
             "AWS_ENDPOINT_URL_CONNECTCAMPAIGNS": self.url,
             "AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2": self.url,
             "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY,
@@ -122,8 +127,12 @@ class CampaignsServer:
     def start(self) -> CampaignsServer:
         """Serve on a daemon thread; returns at once."""
         if self._thread is None:
+            # A short poll: stop() waits for the serving loop to notice (0.5 s by default).
             self._thread = threading.Thread(
-                target=self._httpd.serve_forever, name="campaigns-server", daemon=True
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="campaigns-server",
+                daemon=True,
             )
             self._thread.start()
         return self
@@ -163,9 +172,14 @@ class CampaignsServer:
         request = AWSPreparedRequest(method, url, headers, body, stream_output=False)
         fake = self.fake
         with fake.engine.lock:
-            at = fake.clock.time()
-            response = fake.engine.answer(request)
-            if self._state is not None:
+            if self._state is None:
+                response = fake.engine.answer(request)
+            else:
+                # The request is answered at one instant, the one logged: its replay reads
+                # the same time everywhere (lastModifiedTime, acceptance, job start).
+                at = fake.clock.time()
+                with fake.clock._pinned(at):
+                    response = fake.engine.answer(request)
                 self._state.record_api(at, method, url, headers, body)
         answer_headers = [
             (name, str(response.headers[name]))
@@ -196,8 +210,12 @@ class CampaignsServer:
         try:
             with fake.engine.lock:
                 at = fake.clock.time()
-                result = _control.apply(fake, method, path, dict(arguments))
-                if self._state is not None and _control.changes(method, path):
+                if self._state is None or not _control.changes(method, path):
+                    result = _control.apply(fake, method, path, dict(arguments))
+                else:
+                    pinned = path != _control.CLOCK_ADVANCE
+                    with fake.clock._pinned(at) if pinned else contextlib.nullcontext():
+                        result = _control.apply(fake, method, path, dict(arguments))
                     self._state.record_control(at, method, path, arguments)
         except _control.ControlError as error:
             return error.status, {"error": error.message}
@@ -269,7 +287,13 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _handle(self) -> None:
-        body = self._body()
+        try:
+            body = self._body()
+        except (_BadRequest, ValueError) as error:
+            # What the body is cannot be known: the connection cannot be reused.
+            self.close_connection = True
+            self._send(400, [("Content-Type", "text/plain")], str(error).encode())
+            return
         headers: Any = self.headers
         path = urlsplit(self.path).path
         owner = self.server.owner
@@ -298,7 +322,10 @@ class _Handler(BaseHTTPRequestHandler):
                     return b"".join(chunks)
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
+        text = self.headers.get("Content-Length") or "0"
+        if not text.isdigit():
+            raise _BadRequest(f"Content-Length {text!r} is not a length")
+        length = int(text)
         return self.rfile.read(length) if length else b""
 
     def _send(self, status: int, headers: list[tuple[str, str]], payload: bytes) -> None:
@@ -311,6 +338,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+
+
+class _BadRequest(Exception):
+    """A request whose framing is broken (its body cannot be read)."""
 
 
 def _is_loopback(host: str) -> bool:
