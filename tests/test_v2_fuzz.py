@@ -71,6 +71,7 @@ from support_v2 import (
     TEMPLATE_ARN,
     TIME_ZONE,
     WINDOW,
+    has_member,
 )
 
 from pytest_campaigns_fake import CampaignsFake
@@ -169,13 +170,29 @@ def seed(fake: CampaignsFake, client: Client) -> World:
     )
     v1 = fake.add_campaign(connect_instance_id="inst-ready", name="v1")
     client.put_connect_instance_integration(
-        connectInstanceId="inst-ready", integrationConfig={"lambda": {"functionArn": LAMBDA_ARN}}
+        connectInstanceId="inst-ready", integrationConfig=SEEDED_INTEGRATION
     )
     return World(
         ids={name: c.id for name, c in campaigns.items()},
         arns={name: c.arn for name, c in campaigns.items()},
         v1_id=v1.id,
     )
+
+
+# The integration ``seed`` puts (and DeleteConnectInstanceIntegration's successful request
+# removes): a Lambda one where the installed model has IntegrationConfig.lambda (botocore
+# 1.40+), a Customer Profiles one otherwise.
+if has_member("IntegrationConfig", "lambda"):
+    SEEDED_INTEGRATION: dict[str, Any] = {"lambda": {"functionArn": LAMBDA_ARN}}
+    SEEDED_IDENTIFIER: dict[str, Any] = {"lambda": {"functionArn": LAMBDA_ARN}}
+else:
+    SEEDED_INTEGRATION = {
+        "customerProfiles": {
+            "domainArn": DOMAIN_ARN,
+            "objectTypeNames": {"Campaign-Telephony": "t"},
+        }
+    }
+    SEEDED_IDENTIFIER = {"customerProfiles": {"domainArn": DOMAIN_ARN}}
 
 
 def _client() -> Client:
@@ -849,7 +866,7 @@ def successful_requests() -> dict[str, dict[str, Any]]:
         "DeleteConnectInstanceConfig": {"connectInstanceId": "inst-ready"},
         "DeleteConnectInstanceIntegration": {
             "connectInstanceId": "inst-ready",
-            "integrationIdentifier": {"lambda": {"functionArn": LAMBDA_ARN}},
+            "integrationIdentifier": SEEDED_IDENTIFIER,
         },
         "DeleteInstanceOnboardingJob": {"connectInstanceId": "inst-failed"},
         "DescribeCampaign": {"id": ids["segment"]},

@@ -34,6 +34,7 @@ from support_v2 import (
     TELEPHONY,
     create_v2,
     later,
+    needs_member,
     new_v2_client,
     outbound_request,
     profile_request,
@@ -327,7 +328,14 @@ SPOILERS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
 }
 
 
-@pytest.mark.parametrize("spoiler", list(SPOILERS))
+# ringTimeout: botocore cannot even serialize a member its model lacks.
+SPOILER_MARKS = {"ring-timeout": needs_member("TelephonyChannelSubtypeParameters", "ringTimeout")}
+
+
+@pytest.mark.parametrize(
+    "spoiler",
+    [pytest.param(name, marks=SPOILER_MARKS.get(name, ())) for name in SPOILERS],
+)
 def test_outbound_item_violation_fails_whole_request(
     fake: CampaignsFake, unvalidated: Client, spoiler: str
 ) -> None:
