@@ -8,11 +8,11 @@ its settings and quotas, and faults named by v2 operation names (checked against
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from . import _connectcampaignsv2 as v2
 from ._errors import ServiceError
-from ._faults import Faults, Match, RateLimit, Rule, ThrottleRule
+from ._faults import FaultControls, Faults, Rule
 from ._journal import Calls
 from ._records import (
     V2,
@@ -33,7 +33,7 @@ DEFAULT_TELEPHONY: dict[str, Any] = {
 }
 
 
-class CampaignsV2:
+class CampaignsV2(FaultControls):
     """The connectcampaignsv2 side of a fake: ``campaigns_fake.v2``."""
 
     def __init__(self, fake: CampaignsFake, service: v2.Service, faults: Faults) -> None:
@@ -172,40 +172,6 @@ class CampaignsV2:
         raise KeyError(f"No connectcampaignsv2 campaign {campaign_id!r} in this fake")
 
     # -- faults ----------------------------------------------------------------------------
-
-    def inject_error(
-        self,
-        operation: str | None,
-        code: str,
-        *,
-        times: int | None = 1,
-        message: str | None = None,
-        match: Match = None,
-        members: Mapping[str, Any] | None = None,
-    ) -> Rule:
-        """Answer the next ``times`` matching requests of v2 ``operation`` with ``code``."""
-        return self._faults.add_error(
-            operation, code, times=times, message=message, match=match, members=members
-        )
-
-    @overload
-    def throttle(
-        self, operation: str | None = None, *, times: int | None = 1, rate: None = None
-    ) -> ThrottleRule: ...
-    @overload
-    def throttle(
-        self, operation: str | None = None, *, rate: float, burst: float | None = None
-    ) -> RateLimit: ...
-    def throttle(
-        self,
-        operation: str | None = None,
-        *,
-        times: int | None = 1,
-        rate: float | None = None,
-        burst: float | None = None,
-    ) -> ThrottleRule | RateLimit:
-        """ThrottlingException (429) for the next ``times`` v2 requests, or a rate limit."""
-        return self._fake._throttle(self._faults, operation, times, rate, burst)
 
     def fail_outbound_requests(
         self,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Callable, overload
+from typing import Any, Callable
 
 from . import _connectcampaigns as v1
 from . import _connectcampaignsv2 as v2
@@ -16,11 +16,9 @@ from ._controls_v2 import CampaignsV2
 from ._engine import Engine
 from ._errors import ServiceError
 from ._faults import (
+    FaultControls,
     Faults,
-    Match,
-    RateLimit,
     Rule,
-    ThrottleRule,
     describe_rules,
 )
 from ._journal import Calls, Journal
@@ -55,7 +53,7 @@ MOCK = "mock_campaigns"
 _on_start: list[Callable[[CampaignsFake], None]] = []
 
 
-class CampaignsFake:
+class CampaignsFake(FaultControls):
     """An in-memory Amazon Connect Outbound Campaigns service.
 
     While active (``start()`` or ``with``), every botocore client in the process that calls
@@ -378,70 +376,6 @@ class CampaignsFake:
         return Instance(instance)
 
     # -- faults ------------------------------------------------------------------------------
-
-    def inject_error(
-        self,
-        operation: str | None,
-        code: str,
-        *,
-        times: int | None = 1,
-        message: str | None = None,
-        match: Match = None,
-        members: Mapping[str, Any] | None = None,
-    ) -> Rule:
-        """Answer the next ``times`` matching requests of ``operation`` with error ``code``."""
-        return self._faults.add_error(
-            operation, code, times=times, message=message, match=match, members=members
-        )
-
-    @overload
-    def throttle(
-        self, operation: str | None = None, *, times: int | None = 1, rate: None = None
-    ) -> ThrottleRule: ...
-    @overload
-    def throttle(
-        self, operation: str | None = None, *, rate: float, burst: float | None = None
-    ) -> RateLimit: ...
-    def throttle(
-        self,
-        operation: str | None = None,
-        *,
-        times: int | None = 1,
-        rate: float | None = None,
-        burst: float | None = None,
-    ) -> ThrottleRule | RateLimit:
-        """ThrottlingException (429) for the next ``times`` requests, or a rate limit.
-
-        With ``rate`` (requests per second on the fake's clock, ``burst`` at once), requests
-        beyond the limit are throttled for as long as the fake runs; ``times`` does not apply.
-        """
-        return self._throttle(self._faults, operation, times, rate, burst)
-
-    def _throttle(
-        self,
-        faults: Faults,
-        operation: str | None,
-        times: int | None,
-        rate: float | None,
-        burst: float | None,
-    ) -> ThrottleRule | RateLimit:
-        if rate is None and burst is not None:
-            raise TypeError("burst applies to a rate limit: pass rate= too")
-        if rate is not None and (times != 1 or isinstance(times, bool)):
-            raise TypeError("times does not apply to a rate limit (rate=...)")
-        if rate is not None:
-            return faults.add_rate_limit(operation, rate, burst)
-        rule = faults.add_error(
-            operation,
-            "ThrottlingException",
-            times=times,
-            message=None,
-            match=None,
-            members=None,
-            throttle=True,
-        )
-        assert isinstance(rule, ThrottleRule)
-        return rule
 
     def fail_dial_requests(
         self,

@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable, Optional, Protocol, Union
+from typing import Any, Callable, Optional, Protocol, Union, overload
 
 from ._clock import Clock
 from ._errors import ServiceError
@@ -275,6 +275,67 @@ class Faults:
         with self._lock:
             self.rules.clear()
             self.limits.clear()
+
+
+class FaultControls:
+    """``inject_error`` and ``throttle``, for a fake (or one API of it) whose ``_faults`` are
+    the faults of its model: operation names and codes are checked against that model."""
+
+    _faults: Faults
+
+    def inject_error(
+        self,
+        operation: str | None,
+        code: str,
+        *,
+        times: int | None = 1,
+        message: str | None = None,
+        match: Match = None,
+        members: Mapping[str, Any] | None = None,
+    ) -> Rule:
+        """Answer the next ``times`` matching requests of ``operation`` with error ``code``."""
+        return self._faults.add_error(
+            operation, code, times=times, message=message, match=match, members=members
+        )
+
+    @overload
+    def throttle(
+        self, operation: str | None = None, *, times: int | None = 1, rate: None = None
+    ) -> ThrottleRule: ...
+    @overload
+    def throttle(
+        self, operation: str | None = None, *, rate: float, burst: float | None = None
+    ) -> RateLimit: ...
+    def throttle(
+        self,
+        operation: str | None = None,
+        *,
+        times: int | None = 1,
+        rate: float | None = None,
+        burst: float | None = None,
+    ) -> ThrottleRule | RateLimit:
+        """ThrottlingException (429) for the next ``times`` requests, or a rate limit.
+
+        With ``rate`` (requests per second on the fake's clock, ``burst`` at once), requests
+        beyond the limit are throttled for as long as the fake runs; ``times`` does not apply.
+        """
+        if rate is None and burst is not None:
+            raise TypeError("burst applies to a rate limit: pass rate= too")
+        if rate is not None and (times != 1 or isinstance(times, bool)):
+            raise TypeError("times does not apply to a rate limit (rate=...)")
+        if rate is not None:
+            return self._faults.add_rate_limit(operation, rate, burst)
+        rule = self._faults.add_error(
+            operation,
+            "ThrottlingException",
+            times=times,
+            message=None,
+            match=None,
+            members=None,
+            throttle=True,
+        )
+        assert isinstance(rule, ThrottleRule)
+        return rule
 
 
 def describe_rules(rules: list[Rule]) -> str:
