@@ -137,13 +137,8 @@ CHECKS: dict[str, Operation] = {}
 def operation(
     name: str, table: dict[str, Operation] = OPERATIONS
 ) -> Callable[[Operation], Operation]:
-    """Register a rule for the v2 model's operation ``name``."""
-
-    def register(rule: Operation) -> Operation:
-        table[name] = rule
-        return rule
-
-    return register
+    """Register a rule for the v2 model's operation ``name`` (in v2's own table)."""
+    return v1.operation(name, table)
 
 
 # -- checks on the request alone (ValidationException, before faults) ------------------------
@@ -171,12 +166,8 @@ def check_config_update(service: Service, bucket: Bucket, params: dict[str, Any]
     return None
 
 
-@operation("TagResource", CHECKS)
-def check_tags(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    v1.check_tag_count(params.get("tags") or {})
-    return None
-
-
+# The same checks as v1's on the same requests: the 50-tag cap, keyArn with encryption.
+CHECKS["TagResource"] = v1.CHECKS["TagResource"]
 CHECKS["StartInstanceOnboardingJob"] = v1.CHECKS["StartInstanceOnboardingJob"]
 
 

@@ -206,16 +206,6 @@ class CampaignsV2(FaultControls):
             _match(profile_id=profile_id, client_token=client_token, campaign_id=campaign_id),
         )
 
-    def fail_campaign_state(
-        self, campaign_id: str, code: str = "UnknownError", *, times: int | None = None
-    ) -> Rule:
-        """Report ``campaign_id`` under failedRequests of v2 GetCampaignStateBatch."""
-        if not isinstance(campaign_id, str):
-            raise TypeError(f"campaign_id must be a str, not {campaign_id!r}")
-        return self._faults.add_item_failure(
-            "GetCampaignStateBatch", code, times, {"campaignId": campaign_id}
-        )
-
     # -- the journal -----------------------------------------------------------------------
 
     @property

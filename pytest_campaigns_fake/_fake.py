@@ -405,16 +405,6 @@ class CampaignsFake(FaultControls):
         }
         return self._faults.add_item_failure("PutDialRequestBatch", code, times, match or None)
 
-    def fail_campaign_state(
-        self, campaign_id: str, code: str = "UnknownError", *, times: int | None = None
-    ) -> Rule:
-        """Report ``campaign_id`` under failedRequests of GetCampaignStateBatch with ``code``."""
-        if not isinstance(campaign_id, str):
-            raise TypeError(f"campaign_id must be a str, not {campaign_id!r}")
-        return self._faults.add_item_failure(
-            "GetCampaignStateBatch", code, times, {"campaignId": campaign_id}
-        )
-
     @property
     def unused_faults(self) -> list[Rule]:
         """Faults set up and never fired (what a strict fake fails on), v1's and v2's."""

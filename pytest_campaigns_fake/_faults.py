@@ -337,6 +337,16 @@ class FaultControls:
         assert isinstance(rule, ThrottleRule)
         return rule
 
+    def fail_campaign_state(
+        self, campaign_id: str, code: str = "UnknownError", *, times: int | None = None
+    ) -> Rule:
+        """Report ``campaign_id`` under failedRequests of GetCampaignStateBatch with ``code``."""
+        if not isinstance(campaign_id, str):
+            raise TypeError(f"campaign_id must be a str, not {campaign_id!r}")
+        return self._faults.add_item_failure(
+            "GetCampaignStateBatch", code, times, {"campaignId": campaign_id}
+        )
+
 
 def describe_rules(rules: list[Rule]) -> str:
     return "\n".join(f"  - {rule.describe()}" for rule in rules)
