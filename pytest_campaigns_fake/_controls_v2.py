@@ -169,6 +169,11 @@ class CampaignsV2(FaultControls):
                     # As the service would report it now: Completed once its schedule ended.
                     v2.complete(self._service, found)
                     return found
+            if any(campaign_id in b.campaigns for b in self._fake._store.buckets.values()):
+                raise KeyError(
+                    f"{campaign_id!r} is a connectcampaigns (v1) campaign: read it with "
+                    f"campaigns_fake.campaign({campaign_id!r})"
+                )
         raise KeyError(f"No connectcampaignsv2 campaign {campaign_id!r} in this fake")
 
     # -- faults ----------------------------------------------------------------------------

@@ -318,6 +318,11 @@ class CampaignsFake(FaultControls):
                 )
                 if found is not None:
                     return found
+            if any(campaign_id in b.v2.campaigns for b in self._store.buckets.values()):
+                raise KeyError(
+                    f"{campaign_id!r} is a connectcampaignsv2 campaign: read it with "
+                    f"campaigns_fake.v2.campaign({campaign_id!r})"
+                )
         raise KeyError(f"No campaign {campaign_id!r} in the fake")
 
     def instance(

@@ -204,3 +204,13 @@ def test_profile_requests_keep_their_profile(v2: Client) -> None:
             if c["id"] == ids["triggered"]
         )
         assert [r["profileId"] for r in entry["profileOutboundRequests"]] == [PROFILE_ID]
+
+
+def test_reading_a_campaign_of_the_other_api_says_where_it_is() -> None:
+    with CampaignsFake() as fake:
+        v1 = fake.add_campaign(connect_instance_id=INSTANCE)
+        v2 = fake.v2.add_campaign(connect_instance_id=INSTANCE)
+        with pytest.raises(KeyError, match=r"connectcampaigns \(v1\) campaign: .*campaign\("):
+            fake.v2.campaign(v1.id)
+        with pytest.raises(KeyError, match=r"connectcampaignsv2 campaign: .*v2\.campaign\("):
+            fake.campaign(v2.id)
