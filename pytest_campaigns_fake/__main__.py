@@ -55,6 +55,11 @@ def parser() -> argparse.ArgumentParser:
         default=1,
         help="status polls until an onboarding job succeeds (0: at once)",
     )
+    serve.add_argument(
+        "--share-campaigns",
+        action="store_true",
+        help="v1 and v2 campaigns visible through both APIs (separate by default)",
+    )
     serve.add_argument("--seed", help="seed for ids (a state file keeps its own)")
     serve.add_argument("--region", default="us-east-1", help="the fake's default region")
     serve.add_argument(
@@ -82,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options: dict[str, Any] = {
         "require_onboarding": arguments.require_onboarding,
         "onboarding_polls": arguments.onboarding_polls,
+        "share_campaigns": arguments.share_campaigns,
         "campaigns_per_instance": arguments.campaigns_per_instance,
         "region": arguments.region,
         "account_id": arguments.account_id,

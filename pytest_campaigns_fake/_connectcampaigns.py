@@ -33,6 +33,7 @@ from ._records import (
     Store,
     members,
 )
+from ._versions import foreign, is_v2, v1_data, v1_summary
 
 EXPIRATION_MIN = timedelta(seconds=30)
 EXPIRATION_MAX = timedelta(seconds=900)
@@ -69,9 +70,11 @@ class Settings:
     require_onboarding: bool = True
     # An IN_PROGRESS onboarding job succeeds on this status poll; None: only when told.
     onboarding_polls: int | None = 1
+    # v1 and v2 campaigns in one namespace (``_versions``); separate by default.
+    share_campaigns: bool = False
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "require_onboarding":
+        if name in ("require_onboarding", "share_campaigns"):
             check_bool(name, value)
         elif value is not None:
             check_count(name, value, none="None")
@@ -144,7 +147,7 @@ def create_campaign(service: Service, bucket: Bucket, params: dict[str, Any]) ->
             f"Connect instance {instance_id} is not onboarded to outbound campaigns",
         )
     quota = service.quotas.campaigns_per_instance
-    if bucket.campaigns_per_instance.get(instance_id, 0) >= quota:
+    if bucket.count(instance_id, service.settings.share_campaigns) >= quota:
         raise ServiceError(
             "ServiceQuotaExceededException",
             f"Campaigns per instance quota of {quota} reached for instance {instance_id}",
@@ -177,18 +180,18 @@ def new_campaign(
 
 @operation("DescribeCampaign")
 def describe_campaign(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    return {"campaign": campaign_of(bucket, params["id"]).describe()}
+    return {"campaign": v1_data(campaign_of(service, bucket, params["id"]))}
 
 
 @operation("DeleteCampaign")
 def delete_campaign(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    bucket.remove(campaign_of(bucket, params["id"]))
+    bucket.remove_anywhere(campaign_of(service, bucket, params["id"]))
     return None
 
 
 @operation("GetCampaignState")
 def get_campaign_state(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    return {"state": campaign_of(bucket, params["id"]).state}
+    return {"state": campaign_of(service, bucket, params["id"]).state}
 
 
 @operation("GetCampaignStateBatch")
@@ -196,7 +199,7 @@ def get_campaign_state_batch(service: Service, bucket: Bucket, params: dict[str,
     succeeded: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
     for campaign_id in params["campaignIds"]:
-        campaign = bucket.campaigns.get(campaign_id)
+        campaign = bucket.find(campaign_id, service.settings.share_campaigns)
         code = (
             "ResourceNotFound"
             if campaign is None
@@ -205,7 +208,9 @@ def get_campaign_state_batch(service: Service, bucket: Bucket, params: dict[str,
         if code is not None or campaign is None:
             failed.append({"campaignId": campaign_id, "failureCode": code})
         else:
-            succeeded.append({"campaignId": campaign_id, "state": campaign.state})
+            succeeded.append(
+                {"campaignId": campaign_id, "state": campaign.settle(service.clock.now())}
+            )
     return {"successfulRequests": succeeded, "failedRequests": failed}
 
 
@@ -214,7 +219,7 @@ def _transition(name: str) -> Operation:
     legal = TRANSITIONS[name]
 
     def transition(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-        campaign = campaign_of(bucket, params["id"])
+        campaign = campaign_of(service, bucket, params["id"])
         target = legal.get(campaign.state)
         if target is None:
             raise invalid_state(campaign, name)
@@ -230,7 +235,11 @@ for _name in TRANSITIONS:
 
 @operation("UpdateCampaignName")
 def update_campaign_name(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    campaign_of(bucket, params["id"]).data["name"] = params["name"]
+    data = campaign_of(service, bucket, params["id"]).data
+    data["name"] = params["name"]
+    if "lastModifiedTime" in data:
+        # A v2 campaign renamed through v1 (shared campaigns) records the change as v2 does.
+        data["lastModifiedTime"] = service.clock.now()
     return None
 
 
@@ -238,7 +247,7 @@ def update_campaign_name(service: Service, bucket: Bucket, params: dict[str, Any
 def update_campaign_dialer_config(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    campaign = campaign_of(bucket, params["id"])
+    campaign = own_campaign(service, bucket, params["id"])
     new = params["dialerConfig"]
     if (AGENTLESS in campaign.data["dialerConfig"]) != (AGENTLESS in new):
         raise ServiceError(
@@ -254,7 +263,7 @@ def update_campaign_dialer_config(
 def update_campaign_outbound_call_config(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    campaign = campaign_of(bucket, params["id"])
+    campaign = own_campaign(service, bucket, params["id"])
     changes = {k: v for k, v in params.items() if k != "id" and v is not None}
     campaign.data["outboundCallConfig"] = {**campaign.data["outboundCallConfig"], **changes}
     return None
@@ -270,13 +279,13 @@ def list_campaigns(service: Service, bucket: Bucket, params: dict[str, Any]) -> 
     page: list[dict[str, Any]] = []
     last = after
     more = False
-    for campaign in bucket.after(after):
+    for campaign in bucket.all_after(after, service.settings.share_campaigns):
         if wanted is not None and campaign.connect_instance_id != wanted:
             continue
         if len(page) == size:
             more = True
             break
-        page.append(campaign.summary())
+        page.append(v1_summary(campaign))
         last = campaign.seq
     result: dict[str, Any] = {"campaignSummaryList": page}
     if more:
@@ -289,7 +298,7 @@ def list_campaigns(service: Service, bucket: Bucket, params: dict[str, Any]) -> 
 
 @operation("PutDialRequestBatch")
 def put_dial_request_batch(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    campaign = campaign_of(bucket, params["id"])
+    campaign = own_campaign(service, bucket, params["id"])
     if campaign.state != "Running":
         raise invalid_state(campaign, "PutDialRequestBatch")
     now = service.clock.now()
@@ -410,7 +419,7 @@ def delete_connect_instance_config(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
     instance = onboarded(bucket, params["connectInstanceId"])
-    remaining = bucket.campaigns_per_instance.get(instance.connect_instance_id, 0)
+    remaining = bucket.count(instance.connect_instance_id, service.settings.share_campaigns)
     if remaining:
         raise ServiceError(
             "InvalidStateException",
@@ -426,7 +435,7 @@ def delete_connect_instance_config(
 
 @operation("TagResource")
 def tag_resource(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    campaign = tagged(bucket, params["arn"])
+    campaign = tagged(service, bucket, params["arn"])
     merged = {**campaign.data["tags"], **params["tags"]}
     check_tag_count(merged)
     campaign.data["tags"] = merged
@@ -435,7 +444,7 @@ def tag_resource(service: Service, bucket: Bucket, params: dict[str, Any]) -> Re
 
 @operation("UntagResource")
 def untag_resource(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    campaign = tagged(bucket, params["arn"])
+    campaign = tagged(service, bucket, params["arn"])
     for key in params["tagKeys"]:
         campaign.data["tags"].pop(key, None)
     return None
@@ -443,7 +452,7 @@ def untag_resource(service: Service, bucket: Bucket, params: dict[str, Any]) -> 
 
 @operation("ListTagsForResource")
 def list_tags_for_resource(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    return {"tags": dict(tagged(bucket, params["arn"]).data["tags"])}
+    return {"tags": dict(tagged(service, bucket, params["arn"]).data["tags"])}
 
 
 # -- shared by the rules ---------------------------------------------------------------------
@@ -456,10 +465,21 @@ def check_tag_count(tags: dict[str, str]) -> None:
         )
 
 
-def campaign_of(bucket: Bucket, campaign_id: str) -> CampaignRecord:
-    campaign = bucket.campaigns.get(campaign_id)
+def campaign_of(service: Service, bucket: Bucket, campaign_id: str) -> CampaignRecord:
+    """The campaign ``campaign_id`` of this API (either API's when campaigns are shared), its
+    state settled at the fake's now."""
+    campaign = bucket.find(campaign_id, service.settings.share_campaigns)
     if campaign is None:
         raise not_found("Campaign", campaign_id)
+    campaign.settle(service.clock.now())
+    return campaign
+
+
+def own_campaign(service: Service, bucket: Bucket, campaign_id: str) -> CampaignRecord:
+    """A campaign whose configuration or requests the call changes: this API's own."""
+    campaign = campaign_of(service, bucket, campaign_id)
+    if is_v2(campaign):
+        raise foreign(campaign)
     return campaign
 
 
@@ -486,11 +506,15 @@ def onboarded(bucket: Bucket, instance_id: str) -> InstanceRecord:
     return instance
 
 
-def tagged(bucket: Bucket, arn: str) -> CampaignRecord:
+def tagged(service: Service, bucket: Bucket, arn: str) -> CampaignRecord:
     # An ARN of another partition, account, region, service or resource type never has this
     # bucket's prefix.
     prefix = bucket.campaign_arn("")
-    campaign = bucket.campaigns.get(arn[len(prefix) :]) if arn.startswith(prefix) else None
+    campaign = (
+        bucket.find(arn[len(prefix) :], service.settings.share_campaigns)
+        if arn.startswith(prefix)
+        else None
+    )
     if campaign is None:
         raise not_found("Resource", arn)
     return campaign
@@ -531,7 +555,7 @@ def error_member(service: Service, bucket: Bucket, member: str, params: dict[str
     """What an injected error reports of the state: InvalidCampaignStateException's
     ``state`` is the campaign's own."""
     if member == "state":
-        campaign = bucket.campaigns.get(params.get("id", ""))
+        campaign = bucket.find(params.get("id", ""), service.settings.share_campaigns)
         return campaign.state if campaign is not None else None
     return None
 

@@ -2,8 +2,9 @@
 
 The second description on the engine, beside v1's (``_connectcampaigns``): the same table of
 rules by operation name (``@operation("CreateCampaign")``), the same records, store and
-onboarding job. v2 campaigns live in each bucket's ``v2`` (not visible to v1, nor v1's to v2);
-instances, and so onboarding, are shared. The contract is
+onboarding job. v2 campaigns live in each bucket's ``v2`` (not visible to v1, nor v1's to v2,
+unless the fake's ``share_campaigns`` setting joins them: ``_versions``); instances, and so
+onboarding, are shared. The contract is
 shared/reference/service-behavior-v2.md; every [CHOSEN] rule is on docs/fidelity.md.
 """
 
@@ -37,6 +38,7 @@ from ._records import (
     shape,
     subtype_members,
 )
+from ._versions import foreign, v2_data, v2_summary
 
 CLIENT_TOKEN_VALIDITY = timedelta(days=7)
 # GetInstanceOnboardingJobStatus may answer 404 "if the instance was onboarded more than 14
@@ -264,7 +266,7 @@ def create_campaign(service: Service, bucket: Bucket, params: dict[str, Any]) ->
         )
     check_event_trigger(service, bucket, instance_id, params.get("source"))
     quota = service.quotas.campaigns_per_instance
-    if bucket.v2.campaigns_per_instance.get(instance_id, 0) >= quota:
+    if bucket.v2.count(instance_id, service.shared.share_campaigns) >= quota:
         raise ServiceError(
             "ServiceQuotaExceededException",
             f"Campaigns per instance quota of {quota} reached for instance {instance_id}",
@@ -295,12 +297,12 @@ def new_campaign(
 
 @operation("DescribeCampaign")
 def describe_campaign(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    return {"campaign": campaign_of(service, bucket, params["id"]).describe()}
+    return {"campaign": v2_data(campaign_of(service, bucket, params["id"]))}
 
 
 @operation("DeleteCampaign")
 def delete_campaign(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    bucket.v2.remove(campaign_of(service, bucket, params["id"]))
+    bucket.v2.remove_anywhere(campaign_of(service, bucket, params["id"]))
     return None
 
 
@@ -314,7 +316,7 @@ def get_campaign_state_batch(service: Service, bucket: Bucket, params: dict[str,
     succeeded: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
     for campaign_id in params["campaignIds"]:
-        campaign = bucket.v2.campaigns.get(campaign_id)
+        campaign = bucket.v2.find(campaign_id, service.shared.share_campaigns)
         code = (
             "ResourceNotFound"
             if campaign is None
@@ -348,7 +350,7 @@ for _name in TRANSITIONS:
     OPERATIONS[_name] = _transition(_name)
 
 
-def check_can_run(service: Service, bucket: Bucket, campaign: CampaignV2Record) -> None:
+def check_can_run(service: Service, bucket: Bucket, campaign: CampaignRecord) -> None:
     """StartCampaign's and ResumeCampaign's preconditions, each a ConflictException."""
     instance_id = campaign.connect_instance_id
     if service.shared.require_onboarding and not is_onboarded(bucket, instance_id):
@@ -356,7 +358,7 @@ def check_can_run(service: Service, bucket: Bucket, campaign: CampaignV2Record) 
             "ConflictException",
             f"Connect instance {instance_id} is no longer onboarded to outbound campaigns",
         )
-    data = campaign.data
+    data = v2_data(campaign)
     if data.get("type") != "JOURNEY" and not channel_subtypes(
         data.get("channelSubtypeConfig") or {}
     ):
@@ -366,7 +368,7 @@ def check_can_run(service: Service, bucket: Bucket, campaign: CampaignV2Record) 
     quota = service.quotas.active_campaigns_per_instance
     active = sum(
         1
-        for other in bucket.v2.campaigns.values()
+        for other in bucket.v2.all_after(0, service.shared.share_campaigns)
         if other is not campaign
         and other.connect_instance_id == instance_id
         and complete(service, other) in ACTIVE
@@ -382,7 +384,8 @@ def check_can_run(service: Service, bucket: Bucket, campaign: CampaignV2Record) 
 def update_campaign_name(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
     campaign = campaign_of(service, bucket, params["id"])
     campaign.data["name"] = params["name"]
-    touch(service, campaign)
+    if isinstance(campaign, CampaignV2Record):
+        touch(service, campaign)
     return None
 
 
@@ -390,7 +393,7 @@ def update_campaign_name(service: Service, bucket: Bucket, params: dict[str, Any
 def update_channel_subtype_config(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    campaign = campaign_of(service, bucket, params["id"])
+    campaign = own_campaign(service, bucket, params["id"])
     stored = dict(campaign.data.get("channelSubtypeConfig") or {})
     new = params["channelSubtypeConfig"]
     old_telephony, new_telephony = stored.get("telephony"), new.get("telephony")
@@ -418,7 +421,7 @@ def _agentless(telephony: dict[str, Any]) -> bool:
 def delete_channel_subtype_config(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    campaign = campaign_of(service, bucket, params["id"])
+    campaign = own_campaign(service, bucket, params["id"])
     if campaign.state != "Initialized":
         raise ServiceError(
             "ConflictException",
@@ -530,13 +533,13 @@ def list_campaigns(service: Service, bucket: Bucket, params: dict[str, Any]) -> 
     page: list[dict[str, Any]] = []
     last = after
     more = False
-    for campaign in bucket.v2.after(after):
+    for campaign in bucket.v2.all_after(after, service.shared.share_campaigns):
         if wanted is not None and campaign.connect_instance_id != wanted:
             continue
         if len(page) == size:
             more = True
             break
-        page.append(campaign.summary())
+        page.append(v2_summary(campaign))
         last = campaign.seq
     result: dict[str, Any] = {"campaignSummaryList": page}
     if more:
@@ -549,7 +552,7 @@ def list_campaigns(service: Service, bucket: Bucket, params: dict[str, Any]) -> 
 
 @operation("PutOutboundRequestBatch")
 def put_outbound_request_batch(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    campaign = campaign_of(service, bucket, params["id"])
+    campaign = own_campaign(service, bucket, params["id"])
     if campaign.state != "Running":
         raise v1.invalid_state(campaign, "PutOutboundRequestBatch")
     if campaign.data.get("source"):
@@ -612,7 +615,7 @@ def put_outbound_request_batch(service: Service, bucket: Bucket, params: dict[st
 def put_profile_outbound_request_batch(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    campaign = campaign_of(service, bucket, params["id"])
+    campaign = own_campaign(service, bucket, params["id"])
     if campaign.state != "Running":
         raise v1.invalid_state(campaign, "PutProfileOutboundRequestBatch")
     source = _set(campaign.data.get("source") or {})
@@ -714,9 +717,9 @@ def delete_connect_instance_config(
     v1.onboarded(bucket, instance_id)
     if (params.get("campaignDeletionPolicy") or "RETAIN_ALL") == "DELETE_ALL":
         campaigns = bucket.v2
-        for campaign in list(campaigns.campaigns.values()):
+        for campaign in list(campaigns.all_after(0, service.shared.share_campaigns)):
             if campaign.connect_instance_id == instance_id:
-                campaigns.remove(campaign)
+                campaigns.remove_anywhere(campaign)
     del bucket.instances[instance_id]
     return None
 
@@ -839,28 +842,33 @@ def list_tags_for_resource(service: Service, bucket: Bucket, params: dict[str, A
 # -- shared by the rules -----------------------------------------------------------------------
 
 
-def campaign_of(service: Service, bucket: Bucket, campaign_id: str) -> CampaignV2Record:
-    campaign = bucket.v2.campaigns.get(campaign_id)
+def campaign_of(service: Service, bucket: Bucket, campaign_id: str) -> CampaignRecord:
+    """The v2 campaign ``campaign_id`` (a v1 one too when campaigns are shared), its state
+    settled at the fake's now."""
+    campaign = bucket.v2.find(campaign_id, service.shared.share_campaigns)
     if campaign is None:
         raise not_found("Campaign", campaign_id)
-    assert isinstance(campaign, CampaignV2Record)
     complete(service, campaign)
+    return campaign
+
+
+def own_campaign(service: Service, bucket: Bucket, campaign_id: str) -> CampaignV2Record:
+    """A campaign whose configuration or requests the call changes: a v2 campaign."""
+    campaign = campaign_of(service, bucket, campaign_id)
+    if not isinstance(campaign, CampaignV2Record):
+        raise foreign(campaign)
     return campaign
 
 
 def complete(service: Service, campaign: CampaignRecord) -> str:
     """The campaign's state, Completed once its schedule has ended while it was active."""
-    if campaign.state in ACTIVE:
-        schedule = campaign.data.get("schedule")
-        if schedule is not None and schedule["endTime"] <= service.clock.now():
-            campaign.state = "Completed"
-    return campaign.state
+    return campaign.settle(service.clock.now())
 
 
 def initialized(
     service: Service, bucket: Bucket, campaign_id: str, operation: str
 ) -> CampaignV2Record:
-    campaign = campaign_of(service, bucket, campaign_id)
+    campaign = own_campaign(service, bucket, campaign_id)
     if campaign.state != "Initialized":
         raise v1.invalid_state(campaign, operation)
     return campaign
@@ -937,7 +945,7 @@ def integration_scope(bucket: Bucket, params: dict[str, Any]) -> str:
 
 def error_member(service: Service, bucket: Bucket, member: str, params: dict[str, Any]) -> Any:
     if member == "state":
-        campaign = bucket.v2.campaigns.get(params.get("id", ""))
+        campaign = bucket.v2.find(params.get("id", ""), service.shared.share_campaigns)
         return campaign.state if campaign is not None else None
     return None
 
@@ -950,7 +958,7 @@ def hint(
         campaign_id = params["arn"].rpartition("/")[2]
     if isinstance(campaign_id, str):
         for bucket in service.store.buckets.values():
-            if campaign_id in bucket.campaigns:
+            if campaign_id in bucket.campaigns and not service.shared.share_campaigns:
                 return (
                     f"campaign {campaign_id} is a connectcampaigns (v1) campaign; v1 and v2 "
                     "campaigns are separate: use a connectcampaigns client, or seed a v2 one "

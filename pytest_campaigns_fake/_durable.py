@@ -195,6 +195,7 @@ class StateFile:
 SETTINGS = (
     "require_onboarding",
     "onboarding_polls",
+    "share_campaigns",
     "campaigns_per_instance",
     "v2_campaigns_per_instance",
     "v2_active_campaigns_per_instance",

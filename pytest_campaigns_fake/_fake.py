@@ -72,6 +72,7 @@ class CampaignsFake(FaultControls):
         region: str = DEFAULT_REGION,
         any_region: bool = False,
         isolate_environment: bool = True,
+        share_campaigns: bool = False,
     ) -> None:
         # Every option is checked (Options.__post_init__) before anything is built.
         self.options = Options(
@@ -84,11 +85,12 @@ class CampaignsFake(FaultControls):
             region=region,
             any_region=any_region,
             isolate_environment=isolate_environment,
+            share_campaigns=share_campaigns,
         )
         self.clock = Clock()
         self._ids = Ids(seed)
         self.quotas = v1.Quotas(campaigns_per_instance=campaigns_per_instance)
-        self.settings = v1.Settings(require_onboarding, onboarding_polls)
+        self.settings = v1.Settings(require_onboarding, onboarding_polls, share_campaigns)
         self._store = Store()
         self._faults = Faults(self.clock)
         self._journal = Journal()

@@ -35,6 +35,8 @@ class Options:
             replace the AWS settings of the environment, so that no credential helper runs
             (SSO, credential_process, assume-role, instance metadata) and a laptop with
             ``~/.aws`` behaves like a bare CI machine. False keeps the environment as it is.
+        share_campaigns: v1 and v2 campaigns in one namespace: each API finds, lists and
+            acts on the other's campaigns (seen in its own shape); separate by default.
     """
 
     require_onboarding: bool = field(
@@ -63,9 +65,18 @@ class Options:
     isolate_environment: bool = field(
         default=True, metadata={"help": "dummy AWS credentials and region while active"}
     )
+    share_campaigns: bool = field(
+        default=False, metadata={"help": "v1 and v2 campaigns visible through both APIs"}
+    )
 
     def __post_init__(self) -> None:
-        for name in ("require_onboarding", "strict", "any_region", "isolate_environment"):
+        for name in (
+            "require_onboarding",
+            "strict",
+            "any_region",
+            "isolate_environment",
+            "share_campaigns",
+        ):
             check_bool(name, getattr(self, name))
         if self.onboarding_polls is not None:
             check_count("onboarding_polls", self.onboarding_polls, none="None")

@@ -15,6 +15,7 @@ them through read-only views (``Campaign``, ``Instance``).
 from __future__ import annotations
 
 import copy
+import heapq
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -86,6 +87,10 @@ class CampaignRecord:
         handed out (the public view copies)."""
         return self.data
 
+    def settle(self, now: datetime) -> str:
+        """The campaign's state at ``now`` (a v1 campaign's never moves by itself)."""
+        return self.state
+
     def summary(self) -> dict[str, Any]:
         """The campaign as ListCampaigns lists it: the ``CampaignSummary`` shape's members."""
         data = self.data
@@ -131,6 +136,15 @@ class CampaignV2Record(CampaignRecord):
         # client token -> accepted request, for idempotency within the token's validity
         self.outbound_tokens: dict[str, OutboundRequest] = {}
         self.profile_tokens: dict[str, ProfileOutboundRequest] = {}
+
+    def settle(self, now: datetime) -> str:
+        """The campaign's state at ``now``: Completed, lazily, once its schedule has ended while
+        it was Running or Paused (v2 campaigns complete by the clock)."""
+        if self.state in ("Running", "Paused"):
+            schedule = self.data.get("schedule")
+            if schedule is not None and schedule["endTime"] <= now:
+                self.state = "Completed"
+        return self.state
 
     def summary(self) -> dict[str, Any]:
         """The campaign as v2 ListCampaigns lists it; ``channelSubtypes`` names the configured
@@ -401,6 +415,9 @@ class Bucket:
         # an account and region shares its v1 bucket's.
         self.instances: dict[str, InstanceRecord] = {} if instances is None else instances
         self._v2: Bucket | None = None
+        # The other API's campaigns of this account and region (v1's for a v2 bucket, v2's
+        # for a v1 bucket): where a lookup goes on when campaigns are shared across versions.
+        self._other: Bucket | None = None
         self.campaigns_per_instance: dict[str, int] = {}
         # Deleted campaigns stay readable to the test (what did it dial?), never to the API.
         self.deleted: dict[str, CampaignRecord] = {}
@@ -413,7 +430,34 @@ class Bucket:
         """The connectcampaignsv2 campaigns of this account and region (same instances)."""
         if self._v2 is None:
             self._v2 = Bucket(self.account, self.region, self.instances)
+            self._v2._other = self
         return self._v2
+
+    @property
+    def other(self) -> Bucket:
+        """The other API version's campaigns of this account and region."""
+        return self._other if self._other is not None else self.v2
+
+    def find(self, campaign_id: str, shared: bool) -> CampaignRecord | None:
+        """This API's campaign ``campaign_id``; when ``shared``, the other API's too."""
+        found = self.campaigns.get(campaign_id)
+        if found is None and shared:
+            found = self.other.campaigns.get(campaign_id)
+        return found
+
+    def all_after(self, seq: int, shared: bool) -> Iterator[CampaignRecord]:
+        """``after(seq)``; when ``shared``, merged with the other API's in creation order (one
+        sequence numbers both, so a page token points into either)."""
+        if not shared:
+            return self.after(seq)
+        return heapq.merge(self.after(seq), self.other.after(seq), key=_seq)
+
+    def count(self, instance_id: str, shared: bool) -> int:
+        """Campaigns of the instance; when ``shared``, the other API's too."""
+        found = self.campaigns_per_instance.get(instance_id, 0)
+        if shared:
+            found += self.other.campaigns_per_instance.get(instance_id, 0)
+        return found
 
     def add(self, campaign: CampaignRecord) -> None:
         self.campaigns[campaign.id] = campaign
@@ -433,6 +477,10 @@ class Bucket:
         counts[instance] -= 1
         if not counts[instance]:
             del counts[instance]
+
+    def remove_anywhere(self, campaign: CampaignRecord) -> None:
+        """``remove`` from this API's campaigns or, shared, from the other API's."""
+        (self if self.campaigns.get(campaign.id) is campaign else self.other).remove(campaign)
 
     def after(self, seq: int) -> Iterator[CampaignRecord]:
         """Campaigns created after ``seq``, oldest first."""
@@ -474,6 +522,10 @@ class Store:
     def next_seq(self) -> int:
         self.last_seq += 1
         return self.last_seq
+
+
+def _seq(campaign: CampaignRecord) -> int:
+    return campaign.seq
 
 
 def aws_partition(region: str) -> str:

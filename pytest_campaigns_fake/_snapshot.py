@@ -75,6 +75,7 @@ def dump(
         "settings": {
             "requireOnboarding": settings.require_onboarding,
             "onboardingPolls": settings.onboarding_polls,
+            "shareCampaigns": settings.share_campaigns,
         },
         "accounts": dict(accounts),
         "partitions": buckets,
@@ -235,7 +236,7 @@ def restore(
         raise ValueError(
             f"Corrupted pytest-campaigns-fake snapshot: {type(exc).__name__}: {exc}"
         ) from None
-    fresh, per_instance, require_onboarding, onboarding_polls, accounts, v2_state = loaded
+    fresh, per_instance, require_onboarding, onboarding_polls, share, accounts, v2_state = loaded
     store.buckets.clear()
     store.buckets.update(fresh.buckets)
     store.last_seq = fresh.last_seq
@@ -243,6 +244,7 @@ def restore(
     quotas.campaigns_per_instance = per_instance
     settings.require_onboarding = require_onboarding
     settings.onboarding_polls = onboarding_polls
+    settings.share_campaigns = share
     v2_quotas, v2_settings, missing = v2_state
     service_v2.quotas.campaigns_per_instance = v2_quotas.campaigns_per_instance
     service_v2.quotas.active_campaigns_per_instance = v2_quotas.active_campaigns_per_instance
@@ -299,6 +301,7 @@ def _build(
     int,
     bool,
     int | None,
+    bool,
     dict[str, str],
     tuple[v2.Quotas, v2.Settings, set[str]],
 ]:
@@ -311,6 +314,10 @@ def _build(
     polls = data["settings"]["onboardingPolls"]
     if polls is not None:
         polls = _count(polls, "settings.onboardingPolls")
+    # Absent from snapshots taken before campaigns could be shared: separate, as then.
+    share = data["settings"].get("shareCampaigns", False)
+    if not isinstance(share, bool):
+        raise ValueError(f"settings.shareCampaigns must be a boolean: {share!r}")
     accounts = data.get("accounts", {})
     if not isinstance(accounts, dict) or not all(
         isinstance(k, str) and _is_account(v) for k, v in accounts.items()
@@ -347,7 +354,15 @@ def _build(
             else:
                 bucket.v2.add(kept)
     accounts = {k: str(v) for k, v in accounts.items()}
-    return store, per_instance, require_onboarding, polls, accounts, _v2_state(data.get("v2"))
+    return (
+        store,
+        per_instance,
+        require_onboarding,
+        polls,
+        share,
+        accounts,
+        _v2_state(data.get("v2")),
+    )
 
 
 def _instance_record(raw: dict[str, Any]) -> InstanceRecord:

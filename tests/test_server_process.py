@@ -229,6 +229,15 @@ def test_no_require_onboarding(launch: Launch) -> None:
     assert create(lenient.v1())["id"]
 
 
+def test_share_campaigns_option(launch: Launch) -> None:
+    separate, shared = launch(), launch("--share-campaigns")
+    for served in (separate, shared):
+        served.control("POST", "instances", {"connectInstanceId": INSTANCE})
+        create(served.v1())
+    assert shared.v2().list_campaigns()["campaignSummaryList"] != []
+    assert separate.v2().list_campaigns()["campaignSummaryList"] == []
+
+
 def test_region_option(launch: Launch) -> None:
     served = launch("--region", OTHER_REGION)
     served.control("POST", "instances", {"connectInstanceId": INSTANCE})
