@@ -95,9 +95,16 @@ class Settings:
     #: CreateCampaign/UpdateCampaignSource with an eventTrigger need a Customer Profiles
     #: integration of that domain on the instance (ConflictException otherwise).
     event_trigger_needs_integration: bool = False
+    #: ARNs of us-gov-* regions pass the model's Arn pattern, which, matched on the whole
+    #: string, refuses them (ValidationException by default).
+    accept_us_gov_arns: bool = False
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in ("profile_requests_need_event_trigger", "event_trigger_needs_integration"):
+        if name in (
+            "profile_requests_need_event_trigger",
+            "event_trigger_needs_integration",
+            "accept_us_gov_arns",
+        ):
             check_bool(name, value)
         elif name == "max_expiration_seconds":
             if value is not None and (
@@ -988,4 +995,5 @@ DESCRIPTION = Description(
     checks=CHECKS,
     error_member=error_member,
     hint=hint,
+    us_gov_arns=lambda service: service.settings.accept_us_gov_arns,
 )

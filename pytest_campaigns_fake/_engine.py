@@ -23,7 +23,7 @@ from ._faults import Faults
 from ._journal import Call, Journal
 from ._model import Model
 from ._records import Bucket, Store
-from ._validation import validator
+from ._validation import accept_us_gov_arns, validator
 from ._wire import projector
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ class Description:
     ``checks`` are the operation's checks on the request alone (ValidationException), made
     before faults; ``error_member`` supplies an injected error's required member from the
     state (InvalidCampaignStateException's ``state``); ``hint`` explains a
-    ResourceNotFoundException the test could have avoided.
+    ResourceNotFoundException the test could have avoided; ``us_gov_arns`` tells whether the
+    state's settings accept us-gov ARNs under the model's full-match ARN patterns.
     """
 
     model: Model
@@ -57,6 +58,7 @@ class Description:
     checks: Mapping[str, Operation] = field(default_factory=dict)
     error_member: ErrorMember | None = None
     hint: Hint | None = None
+    us_gov_arns: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,14 @@ class Engine:
             plan = self._plan(description, op_model)
             # Validation, then the checks on the request alone, then faults: an invalid
             # request is rejected before any fault can fire, so it never uses one up.
-            plan.validate(raw)
+            if description.us_gov_arns is not None and description.us_gov_arns(state):
+                accepting = accept_us_gov_arns.set(True)
+                try:
+                    plan.validate(raw)
+                finally:
+                    accept_us_gov_arns.reset(accepting)
+            else:
+                plan.validate(raw)
             valid = plan.input_shape
             # From here on, the params hold only the members the model declares, timestamps
             # as datetimes, whoever answers: the service, or an injected fault.

@@ -91,6 +91,7 @@ def dump(
                     service_v2.settings.profile_requests_need_event_trigger
                 ),
                 "eventTriggerNeedsIntegration": service_v2.settings.event_trigger_needs_integration,
+                "acceptUsGovArns": service_v2.settings.accept_us_gov_arns,
             },
             "missingProfiles": sorted(service_v2.missing_profiles),
         },
@@ -253,6 +254,7 @@ def restore(
         "max_expiration_seconds",
         "profile_requests_need_event_trigger",
         "event_trigger_needs_integration",
+        "accept_us_gov_arns",
     ):
         setattr(service_v2.settings, name, getattr(v2_settings, name))
     service_v2.missing_profiles.clear()
@@ -282,6 +284,7 @@ def _v2_state(raw: Any) -> tuple[v2.Quotas, v2.Settings, set[str]]:
         ("maxExpirationSeconds", "max_expiration_seconds"),
         ("profileRequestsNeedEventTrigger", "profile_requests_need_event_trigger"),
         ("eventTriggerNeedsIntegration", "event_trigger_needs_integration"),
+        ("acceptUsGovArns", "accept_us_gov_arns"),
     ):
         if key in settings_raw:
             try:

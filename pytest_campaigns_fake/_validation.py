@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from contextvars import ContextVar
 from typing import Any, Callable
 
 from botocore.model import Shape
@@ -21,6 +22,14 @@ Checker = Callable[[Any, str, list[str]], None]
 
 # Compiled once per shape of each model the fake serves.
 _cache: dict[tuple[int, str], Checker] = {}
+
+# The region part of the v2 model's full-match Arn pattern, which no ``us-gov-*`` region
+# matches, and the form that takes them (as the same model's LambdaArn spells it).
+_REGION = r"[a-z]{2}-[a-z]+-\d"
+_REGION_WITH_GOV = r"[a-z]{2}(-gov)?-[a-z]+-\d"
+#: True while a request is validated for a service whose settings accept us-gov ARNs; a
+#: context variable, so that fakes in other threads or tasks keep their own answer.
+accept_us_gov_arns: ContextVar[bool] = ContextVar("accept_us_gov_arns", default=False)
 
 
 def validator(shape: Shape | None) -> Callable[[dict[str, Any]], None]:
@@ -164,7 +173,23 @@ def _scalar_constraints(shape: Shape) -> list[Constraint]:
             python if java.pattern == python.pattern else _Either(python, java)
         )
         phrase = f"Member must satisfy regular expression pattern: {meta['pattern']}"
-        rules.append((phrase, _predicate(lambda v: regex.fullmatch(v) is None)))
+        if _REGION in meta["pattern"]:
+            with_gov = re.compile(
+                java_pattern(meta["pattern"].replace(_REGION, _REGION_WITH_GOV)), re.ASCII
+            )
+            rules.append(
+                (
+                    phrase,
+                    _predicate(
+                        lambda v: (
+                            regex.fullmatch(v) is None
+                            and not (accept_us_gov_arns.get() and with_gov.fullmatch(v))
+                        )
+                    ),
+                )
+            )
+        else:
+            rules.append((phrase, _predicate(lambda v: regex.fullmatch(v) is None)))
     if getattr(shape, "enum", None):
         allowed = frozenset(shape.enum)
         phrase = f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
