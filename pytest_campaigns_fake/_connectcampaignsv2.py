@@ -61,6 +61,9 @@ INITIALIZED_ONLY = frozenset(
     }
 )
 AGENT_MODES = ("progressive", "predictive", "preview")
+# Fault injection answers ThrottlingException only from the operations whose model lists it
+# (the contract's choice); v1 answers it, as a common AWS error, from any operation.
+MODELLED_ONLY_ERRORS = frozenset({"ThrottlingException"})
 
 
 @dataclass

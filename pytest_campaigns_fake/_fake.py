@@ -109,7 +109,7 @@ class CampaignsFake(FaultControls):
         )
         self.engine.serve(v1.DESCRIPTION, self._service)
         self._lock = self.engine.lock
-        self._faults_v2 = Faults(self.clock, V2)
+        self._faults_v2 = Faults(self.clock, V2, modelled_only=v2.MODELLED_ONLY_ERRORS)
         service_v2 = v2.Service(
             store=self._store,
             clock=self.clock,

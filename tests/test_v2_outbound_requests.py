@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 from botocore.config import Config
 from support import (
@@ -48,6 +49,7 @@ FROZEN_AT = datetime(2030, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
 OTHER_PROFILE = "fedcba9876543210fedcba9876543210"
 EVENT_TRIGGER: dict[str, Any] = {"eventTrigger": {"customerProfilesDomainArn": DOMAIN_ARN}}
 WEEK = 7 * 86400
+MODEL = botocore.session.get_session().get_service_model(SERVICE_V2)
 
 
 @pytest.fixture(scope="module")
@@ -513,6 +515,87 @@ def test_inject_error_refuses_v1_only_operation(lenient: CampaignsFake) -> None:
     with pytest.raises(ValueError, match="PutDialRequestBatch"):
         lenient.v2.inject_error("PutDialRequestBatch", "ThrottlingException")
     assert lenient.unused_faults == []
+
+
+# The operations of the installed model that list ThrottlingException, and some that do not.
+THROTTLING = sorted(
+    name
+    for name in MODEL.operation_names
+    if "ThrottlingException" in {e.name for e in MODEL.operation_model(name).error_shapes}
+)
+UNTHROTTLED = ("ListCampaigns", "DescribeCampaign", "UpdateCampaignName")
+
+
+@pytest.mark.parametrize("operation", UNTHROTTLED)
+@pytest.mark.parametrize(
+    "inject",
+    [
+        lambda fake, op: fake.v2.throttle(op),
+        lambda fake, op: fake.v2.throttle(op, rate=1),
+        lambda fake, op: fake.v2.inject_error(op, "ThrottlingException"),
+    ],
+    ids=["throttle", "rate-limit", "inject-error"],
+)
+def test_throttling_refused_where_the_model_lists_none(
+    lenient: CampaignsFake, operation: str, inject: Callable[[CampaignsFake, str], object]
+) -> None:
+    assert operation not in THROTTLING
+    with pytest.raises(ValueError, match=f"not an error of {operation}") as refused:
+        inject(lenient, operation)
+    # The message names every operation that does model it, and no other.
+    named = str(refused.value).rpartition(": ")[2].split(", ")
+    assert named == THROTTLING
+    assert lenient.unused_faults == []
+    assert lenient.v2._faults.limits == []
+
+
+def test_throttling_without_operation_fires_only_where_modelled(
+    fake: CampaignsFake, v2: Client
+) -> None:
+    campaign_id = running_v2(v2, fake)
+    rule = fake.v2.throttle(times=1)
+    v2.list_campaigns()
+    v2.describe_campaign(id=campaign_id)
+    v2.update_campaign_name(id=campaign_id, name="renamed")
+    assert rule.fired == 0
+    with raises(v2, "ThrottlingException", 429):
+        v2.get_campaign_state(id=campaign_id)
+    assert rule.fired == 1
+    injected = fake.v2.inject_error(None, "ThrottlingException")
+    v2.describe_campaign(id=campaign_id)
+    with raises(v2, "ThrottlingException", 429):
+        v2.pause_campaign(id=campaign_id)
+    assert injected.fired == 1
+    assert [c.operation for c in fake.v2.calls if c.injected] == [
+        "GetCampaignState",
+        "PauseCampaign",
+    ]
+
+
+def test_rate_limit_without_operation_spares_unthrottled_operations(
+    fake: CampaignsFake, v2: Client
+) -> None:
+    campaign_id = running_v2(v2, fake)
+    limit = fake.v2.throttle(rate=1, burst=1)
+    for _ in range(3):  # the frozen clock refills nothing
+        v2.describe_campaign(id=campaign_id)
+        v2.list_campaigns()
+    assert limit.fired == 0
+    v2.get_campaign_state(id=campaign_id)  # the one token
+    with raises(v2, "ThrottlingException", 429):
+        v2.get_campaign_state(id=campaign_id)
+    assert limit.fired == 1
+
+
+def test_v1_throttles_any_operation(lenient: CampaignsFake) -> None:
+    # v1 keeps ThrottlingException a common AWS error, answered by every operation.
+    lenient.throttle("ListCampaigns")
+    lenient.throttle("DescribeCampaign", rate=1)
+    new_client().list_campaigns()  # botocore retries the 429
+    assert [(c.operation, c.status_code) for c in lenient.calls] == [
+        ("ListCampaigns", 429),
+        ("ListCampaigns", 200),
+    ]
 
 
 def test_v2_fault_does_not_fire_on_v1(lenient: CampaignsFake, v2: Client) -> None:
