@@ -20,7 +20,7 @@ from . import _connectcampaigns as v1
 from ._clock import Clock, Ids
 from ._engine import Description, Operation, Result
 from ._errors import ServiceError, not_found, validation
-from ._faults import ItemFaults
+from ._faults import ItemFaults, item_failure_codes
 from ._model import load
 from ._options import check_bool, check_count
 from ._records import (
@@ -85,9 +85,12 @@ class Settings:
     """The v2 rules that are guesses ([CHOSEN] in the contract), each switchable; checked when
     set."""
 
-    #: Outbound requests a campaign holds unexpired before the next fails BufferLimitExceeded;
-    #: None: no cap.
+    #: Outbound requests a campaign holds unexpired before the next fails
+    #: ``pending_request_cap_failure_code``; None: no cap.
     pending_request_cap: int | None = None
+    #: The FailureCode of an outbound request beyond the cap: BufferLimitExceeded ("pending
+    #: dial requests") or RequestThrottled ("large number of requests").
+    pending_request_cap_failure_code: str = "BufferLimitExceeded"
     #: The latest expirationTime an outbound request may have, from now (seconds); None: no
     #: upper bound.
     max_expiration_seconds: float | None = None
@@ -100,6 +103,13 @@ class Settings:
     def __setattr__(self, name: str, value: Any) -> None:
         if name in ("profile_requests_need_event_trigger", "event_trigger_needs_integration"):
             check_bool(name, value)
+        elif name == "pending_request_cap_failure_code":
+            allowed = cap_failure_codes()
+            if value not in allowed:
+                raise ValueError(
+                    f"{name} must be one of {', '.join(map(repr, allowed))} (the FailureCode "
+                    f"values of a pending-request cap), not {value!r}"
+                )
         elif name == "max_expiration_seconds":
             if value is not None and (
                 isinstance(value, bool)
@@ -113,6 +123,14 @@ class Settings:
         elif value is not None:
             check_count(name, value, none="None")
         super().__setattr__(name, value)
+
+
+@cache
+def cap_failure_codes() -> tuple[str, ...]:
+    """What a pending-request cap may answer: the contract's two throttling codes, as far as
+    the model's FailureCode has them."""
+    modelled = item_failure_codes("PutOutboundRequestBatch", V2)
+    return tuple(code for code in ("BufferLimitExceeded", "RequestThrottled") if code in modelled)
 
 
 @dataclass
@@ -589,7 +607,7 @@ def put_outbound_request_batch(service: Service, bucket: Bucket, params: dict[st
             sum(1 for r in campaign.outbound_requests if r.expiration_time > now)
             >= settings.pending_request_cap
         ):
-            code = "BufferLimitExceeded"
+            code = settings.pending_request_cap_failure_code
         else:
             code = service.faults.item_failure(
                 "PutOutboundRequestBatch", {**item, "campaignId": campaign.id}

@@ -371,13 +371,34 @@ def test_outbound_item_fault_injection(fake: CampaignsFake, v2: Client) -> None:
     assert [r.client_token for r in fake.v2.outbound_requests(campaign_id)] == ["t1", "t3"]
 
 
-def test_outbound_pending_request_cap(fake: CampaignsFake, v2: Client) -> None:
+@pytest.mark.parametrize("code", [None, "BufferLimitExceeded", "RequestThrottled"])
+def test_outbound_pending_request_cap(fake: CampaignsFake, v2: Client, code: str | None) -> None:
     campaign_id = running_v2(v2, fake)
-    fake.v2.settings.pending_request_cap = 1
-    expires = later(fake, hours=1)
-    answer = put(v2, campaign_id, outbound_request("a", expires), outbound_request("b", expires))
-    assert outcome(answer) == (["a"], [("b", "BufferLimitExceeded")])
-    assert [r.client_token for r in fake.v2.outbound_requests(campaign_id)] == ["a"]
+    fake.v2.settings.pending_request_cap = 2
+    if code is not None:
+        fake.v2.settings.pending_request_cap_failure_code = code
+    soon, later_on = later(fake, minutes=30), later(fake, hours=2)
+    answer = put(
+        v2,
+        campaign_id,
+        outbound_request("a", soon),
+        outbound_request("b", later_on),
+        outbound_request("c", later_on),
+    )
+    expected = code or "BufferLimitExceeded"  # the default
+    assert outcome(answer) == (["a", "b"], [("c", expected)])
+    fake.clock.advance(30 * 60)  # "a" expired: its place is free
+    answer = put(v2, campaign_id, outbound_request("d", later_on), outbound_request("e", later_on))
+    assert outcome(answer) == (["d"], [("e", expected)])
+    assert [r.client_token for r in fake.v2.outbound_requests(campaign_id)] == ["a", "b", "d"]
+
+
+@pytest.mark.parametrize("value", ["InvalidInput", "UnknownError", "Throttled", None, 1])
+def test_pending_request_cap_failure_code_is_checked(fake: CampaignsFake, value: object) -> None:
+    fake.v2.settings.pending_request_cap_failure_code = "RequestThrottled"
+    with pytest.raises(ValueError, match="'BufferLimitExceeded', 'RequestThrottled'"):
+        fake.v2.settings.pending_request_cap_failure_code = value  # type: ignore[assignment]
+    assert fake.v2.settings.pending_request_cap_failure_code == "RequestThrottled"
 
 
 # -- PutProfileOutboundRequestBatch ----------------------------------------------------------
@@ -465,6 +486,22 @@ def test_profile_expiration_in_the_past(
     campaign_id = event_campaign(v2, fake)
     answer = put_profiles(v2, campaign_id, profile_request("t", expires=FROZEN_AT + offset))
     assert outcome(answer) == ((["t"], []) if accepted else ([], [("t", "InvalidInput")]))
+
+
+def test_profile_requests_have_no_pending_cap(fake: CampaignsFake, v2: Client) -> None:
+    # The cap counts unexpired outbound requests; a profile request may never expire.
+    fake.v2.settings.pending_request_cap = 1
+    fake.v2.settings.pending_request_cap_failure_code = "RequestThrottled"
+    fake.v2.settings.max_expiration_seconds = 60
+    campaign_id = event_campaign(v2, fake)
+    answer = put_profiles(
+        v2,
+        campaign_id,
+        profile_request("a"),
+        profile_request("b", OTHER_PROFILE, later(fake, days=30)),
+        profile_request("c", OTHER_PROFILE),
+    )
+    assert outcome(answer) == (["a", "b", "c"], [])
 
 
 def test_profile_marked_missing(fake: CampaignsFake, v2: Client) -> None:
