@@ -348,9 +348,14 @@ def new_instance(service: Service, bucket: Bucket, request: dict[str, Any]) -> I
     config = {k: v for k, v in request.items() if k in members("InstanceConfig")}
     instance_id = request["connectInstanceId"]
     job = {"connectInstanceId": instance_id, "status": "IN_PROGRESS"}
+    known = bucket.instances.get(instance_id)
     instance = bucket.instances[instance_id] = InstanceRecord(
         config, job, job_started=service.clock.now()
     )
+    if known is not None and known.job is None:
+        # An instance known without a job (v2 integrations or limits written while
+        # require_onboarding was off) keeps them when it is onboarded.
+        instance.integrations, instance.limits = known.integrations, known.limits
     return instance
 
 

@@ -749,7 +749,7 @@ def delete_connect_instance_config(
 def put_connect_instance_integration(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = v1.onboarded(bucket, params["connectInstanceId"])
+    instance = writable_instance(service, bucket, params["connectInstanceId"])
     config = _set(params["integrationConfig"])
     kind, value = next(iter(config.items()))
     key = integration_key(kind, value)
@@ -778,13 +778,14 @@ ONE_PER_INSTANCE = ("customerProfiles", "qConnect")
 def delete_connect_instance_integration(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = v1.onboarded(bucket, params["connectInstanceId"])
+    instance = readable_instance(service, bucket, params["connectInstanceId"])
+    integrations = instance.integrations if instance is not None else []
     kind, value = next(iter(_set(params["integrationIdentifier"]).items()))
     key = integration_key(kind, value)
-    for index, existing in enumerate(instance.integrations):
+    for index, existing in enumerate(integrations):
         other_kind, other = next(iter(existing.items()))
         if other_kind == kind and integration_key(kind, other) == key:
-            del instance.integrations[index]
+            del integrations[index]
             return None
     raise not_found("Integration", f"{kind} {key}")
 
@@ -793,7 +794,8 @@ def delete_connect_instance_integration(
 def list_connect_instance_integrations(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = v1.onboarded(bucket, params["connectInstanceId"])
+    instance = readable_instance(service, bucket, params["connectInstanceId"])
+    integrations = instance.integrations if instance is not None else []
     size = params.get("maxResults") or DEFAULT_PAGE_SIZE
     token = params.get("nextToken")
     scope = integration_scope(bucket, params)
@@ -805,10 +807,10 @@ def list_connect_instance_integrations(
             for kind, value in config.items()
             if kind in summary.members
         }
-        for config in instance.integrations[start : start + size]
+        for config in integrations[start : start + size]
     ]
     result: dict[str, Any] = {"integrationSummaryList": page}
-    if start + size < len(instance.integrations):
+    if start + size < len(integrations):
         result["nextToken"] = v1.page_token(start + size, scope)
     return result
 
@@ -824,7 +826,7 @@ def integration_key(kind: str, value: dict[str, Any]) -> str:
 def put_instance_communication_limits(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = v1.onboarded(bucket, params["connectInstanceId"])
+    instance = writable_instance(service, bucket, params["connectInstanceId"])
     instance.limits = params["communicationLimitsConfig"]
     return None
 
@@ -833,8 +835,8 @@ def put_instance_communication_limits(
 def get_instance_communication_limits(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = v1.onboarded(bucket, params["connectInstanceId"])
-    if instance.limits is None:
+    instance = readable_instance(service, bucket, params["connectInstanceId"])
+    if instance is None or instance.limits is None:
         return {}
     return {"communicationLimitsConfig": instance.limits}
 
@@ -891,6 +893,27 @@ def touch(service: Service, campaign: CampaignV2Record) -> None:
     """A configuration change: lastModifiedTime moves (not on state or tag changes)."""
     if "lastModifiedTime" in members("Campaign", V2):
         campaign.data["lastModifiedTime"] = service.clock.now()
+
+
+def readable_instance(service: Service, bucket: Bucket, instance_id: str) -> InstanceRecord | None:
+    """The instance an integration or instance-limit operation reads: an onboarded one
+    (ResourceNotFoundException otherwise); with require_onboarding off, whatever the service
+    holds of it, None when nothing."""
+    if service.shared.require_onboarding:
+        return v1.onboarded(bucket, instance_id)
+    return bucket.instances.get(instance_id)
+
+
+def writable_instance(service: Service, bucket: Bucket, instance_id: str) -> InstanceRecord:
+    """The instance an integration or instance-limit operation writes to. With
+    require_onboarding off, an instance the service does not know is recorded without a job or
+    config (as CreateCampaign then needs none), to hold what is written; onboarding it later
+    keeps them."""
+    instance = readable_instance(service, bucket, instance_id)
+    if instance is None:
+        instance = InstanceRecord({"connectInstanceId": instance_id})
+        bucket.instances[instance_id] = instance
+    return instance
 
 
 def is_onboarded(bucket: Bucket, instance_id: str) -> bool:

@@ -360,8 +360,9 @@ class Instance:
 
     @property
     def encryption_config(self) -> dict[str, Any]:
-        """A copy of the instance's encryption config."""
-        value: dict[str, Any] = copy.deepcopy(self._record.config["encryptionConfig"])
+        """A copy of the instance's encryption config; ``{}`` for an instance never onboarded
+        (known by v2 integrations or limits written with ``require_onboarding=False``)."""
+        value: dict[str, Any] = copy.deepcopy(self._record.config.get("encryptionConfig", {}))
         return value
 
     @property

@@ -351,8 +351,15 @@ def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
     instance_id = raw["connectInstanceId"]
     if unknown:
         raise ValueError(f"instance {instance_id}: unknown member(s) {sorted(unknown)}")
-    request = check_instance(instance_id, raw["encryptionConfig"])
     status, failure = raw["status"], raw["failureCode"]
+    if status is None and "encryptionConfig" not in raw:
+        # Known without a job or config: v2 integrations or limits written while
+        # require_onboarding was off.
+        request = check_request(
+            "GetInstanceCommunicationLimits", {"connectInstanceId": instance_id}, V2
+        )
+    else:
+        request = check_instance(instance_id, raw["encryptionConfig"])
     if status is not None and status not in enum("InstanceOnboardingJobStatusCode"):
         raise ValueError(f"instance {instance_id}: bad status {status!r}")
     if failure is not None and (

@@ -459,6 +459,119 @@ def test_instance_operations_need_onboarded_instance(
         INSTANCE_OPERATIONS[operation](v2)
 
 
+def test_a_missing_instance_hint_names_the_switch(fake: CampaignsFake, v2: Client) -> None:
+    with raises(v2, "ResourceNotFoundException", 404):
+        put_integration(v2, PROFILES)
+    hint = fake.v2.calls.last.hint
+    assert hint is not None and "require_onboarding=False" in hint, hint
+
+
+def test_an_unknown_integration_has_no_instance_hint(onboarded: CampaignsFake, v2: Client) -> None:
+    with raises(v2, "ResourceNotFoundException", 404):
+        v2.delete_connect_instance_integration(
+            connectInstanceId=INSTANCE,
+            integrationIdentifier={"qConnect": {"knowledgeBaseArn": KB_ARN}},
+        )
+    assert onboarded.v2.calls.last.hint is None  # the instance is onboarded: nothing to seed
+
+
+# -- require_onboarding=False ------------------------------------------------------------------
+
+
+@pytest.fixture
+def unchecked() -> Iterator[CampaignsFake]:
+    """An active fake that needs no onboarded instance (shared with v1), no instances."""
+    with CampaignsFake(require_onboarding=False) as fake:
+        fake.clock.freeze(FROZEN_AT)
+        yield fake
+
+
+def test_without_onboarding_check_an_unknown_instance_reads_empty(
+    unchecked: CampaignsFake, v2: Client
+) -> None:
+    assert integrations(v2) == []
+    assert limits_of(v2) == {}
+    with raises(v2, "ResourceNotFoundException", 404):  # the integration, not the instance
+        v2.delete_connect_instance_integration(
+            connectInstanceId=INSTANCE,
+            integrationIdentifier={"customerProfiles": {"domainArn": DOMAIN_ARN}},
+        )
+    with pytest.raises(KeyError):  # reads created nothing
+        unchecked.instance(INSTANCE)
+
+
+@pytest.mark.parametrize("status", [None, "IN_PROGRESS", "FAILED"], ids=["none", "busy", "failed"])
+def test_without_onboarding_check_integrations_and_limits_are_kept(
+    unchecked: CampaignsFake, v2: Client, status: str | None
+) -> None:
+    if status is not None:
+        unchecked.add_instance(INSTANCE, status=status)
+    put_integration(v2, PROFILES)
+    put_integration(v2, QCONNECT)
+    v2.put_instance_communication_limits(
+        connectInstanceId=INSTANCE, communicationLimitsConfig={"allChannelSubtypes": LIMITS}
+    )
+    v2.delete_connect_instance_integration(
+        connectInstanceId=INSTANCE, integrationIdentifier={"qConnect": {"knowledgeBaseArn": KB_ARN}}
+    )
+    assert integrations(v2) == [PROFILES]
+    assert limits_of(v2) == {"communicationLimitsConfig": {"allChannelSubtypes": LIMITS}}
+    assert unchecked.instance(INSTANCE).status == status  # no job was made up
+    assert create_v2(v2)["id"]  # as CreateCampaign
+    # The check back on: the instance is not onboarded.
+    unchecked.settings.require_onboarding = True
+    for operation in INSTANCE_OPERATIONS.values():
+        with raises(v2, "ResourceNotFoundException", 404):
+            operation(v2)
+
+
+def test_an_instance_known_by_its_integrations_keeps_them_when_onboarded(
+    unchecked: CampaignsFake, v1: Client, v2: Client
+) -> None:
+    put_integration(v2, PROFILES)
+    v2.put_instance_communication_limits(
+        connectInstanceId=INSTANCE, communicationLimitsConfig={"allChannelSubtypes": LIMITS}
+    )
+    instance = unchecked.instance(INSTANCE)
+    assert (instance.status, instance.job(), instance.encryption_config) == (None, None, {})
+    with raises(v2, "ResourceNotFoundException", 404):  # no job, no config
+        job_of(v2)
+    with raises(v1, "ResourceNotFoundException", 404):
+        config_of(v1)
+    assert start(v1) == {"connectInstanceId": INSTANCE, "status": "IN_PROGRESS"}
+    assert job_of(v2)["status"] == "SUCCEEDED"
+    assert config_of(v2)["encryptionConfig"] == {"enabled": False}
+    unchecked.settings.require_onboarding = True
+    assert integrations(v2) == [PROFILES]
+    assert limits_of(v2) == {"communicationLimitsConfig": {"allChannelSubtypes": LIMITS}}
+    # Off-boarding removes them, as for any instance.
+    v2.delete_connect_instance_config(connectInstanceId=INSTANCE)
+    unchecked.add_instance(INSTANCE)
+    assert integrations(v2) == []
+
+
+def test_an_instance_known_by_its_integrations_survives_a_snapshot(
+    unchecked: CampaignsFake, v2: Client
+) -> None:
+    put_integration(v2, PROFILES)
+    v2.put_instance_communication_limits(
+        connectInstanceId=INSTANCE, communicationLimitsConfig={"allChannelSubtypes": LIMITS}
+    )
+    data = unchecked.snapshot()
+    unchecked.reset()
+    assert integrations(v2) == []
+    unchecked.load(data)
+    assert integrations(v2) == [PROFILES]
+    assert limits_of(v2) == {"communicationLimitsConfig": {"allChannelSubtypes": LIMITS}}
+    assert unchecked.instance(INSTANCE).status is None
+    assert unchecked.snapshot() == data
+    # A job without its config is still refused.
+    (entry,) = data["partitions"][0]["instances"]
+    entry["status"] = "SUCCEEDED"
+    with pytest.raises(ValueError, match="Corrupted"):
+        unchecked.load(data)
+
+
 # -- instance communication limits -----------------------------------------------------------
 
 
