@@ -78,6 +78,10 @@ class Settings:
         super().__setattr__(name, value)
 
 
+def _never() -> timedelta | None:
+    return None
+
+
 @dataclass
 class Service:
     """What the rules act on besides the bucket: the fake's store, time, ids and settings."""
@@ -88,6 +92,10 @@ class Service:
     settings: Settings
     quotas: Quotas
     faults: ItemFaults
+    #: How long after it started an onboarding job is forgotten (None: never). The job is one
+    #: record for both APIs, and the rule is v2's setting (``job_expiry_days``): the fake
+    #: hands its reader over, so both APIs' routes forget the job at the same instant.
+    job_retention: Callable[[], timedelta | None] = _never
 
 
 OPERATIONS: dict[str, Operation] = {}
@@ -335,6 +343,13 @@ def start_instance_onboarding_job(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
     instance = bucket.instances.get(params["connectInstanceId"])
+    if instance is not None and job_expired(service, instance):
+        # The job is forgotten, the onboarding it did is not: the job reads SUCCEEDED again,
+        # and is forgotten again a retention later; any other job starts over.
+        instance.job_started = service.clock.now()
+        if instance.status == "SUCCEEDED":
+            return {"connectInstanceOnboardingJobStatus": dict(instance.job or {})}
+        instance.job = None
     if instance is None or instance.status is None:
         instance = new_instance(service, bucket, params)
         if service.settings.onboarding_polls == 0:
@@ -363,7 +378,7 @@ def new_instance(service: Service, bucket: Bucket, request: dict[str, Any]) -> I
 def get_instance_onboarding_job_status(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = with_job(bucket, params["connectInstanceId"])
+    instance = with_job(service, bucket, params["connectInstanceId"])
     if instance.status == "IN_PROGRESS":
         instance.polls += 1
         target = service.settings.onboarding_polls
@@ -394,7 +409,7 @@ def finish_onboarding(
 def delete_instance_onboarding_job(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = with_job(bucket, params["connectInstanceId"])
+    instance = with_job(service, bucket, params["connectInstanceId"])
     if instance.status != "FAILED":
         raise ServiceError(
             "InvalidStateException",
@@ -476,12 +491,21 @@ def invalid_state(campaign: CampaignRecord, operation: str) -> ServiceError:
     )
 
 
-def with_job(bucket: Bucket, instance_id: str) -> InstanceRecord:
-    """The instance, which must have an onboarding job."""
+def with_job(service: Service, bucket: Bucket, instance_id: str) -> InstanceRecord:
+    """The instance, which must have an onboarding job not yet forgotten."""
     instance = bucket.instances.get(instance_id)
-    if instance is None or instance.job is None:
+    if instance is None or instance.job is None or job_expired(service, instance):
         raise not_found("Onboarding job", instance_id)
     return instance
+
+
+def job_expired(service: Service, instance: InstanceRecord) -> bool:
+    """Whether the instance's onboarding job is forgotten (its config and campaigns stay)."""
+    retention = service.job_retention()
+    started = instance.job_started
+    return (
+        retention is not None and started is not None and service.clock.now() - started >= retention
+    )
 
 
 def onboarded(bucket: Bucket, instance_id: str) -> InstanceRecord:

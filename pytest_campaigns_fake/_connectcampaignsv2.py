@@ -39,9 +39,6 @@ from ._records import (
 )
 
 CLIENT_TOKEN_VALIDITY = timedelta(days=7)
-# GetInstanceOnboardingJobStatus may answer 404 "if the instance was onboarded more than 14
-# days ago": the job record is forgotten then (its config and campaigns stay).
-JOB_RETENTION = timedelta(days=14)
 DEFAULT_PAGE_SIZE = 50
 ACTIVE = ("Running", "Paused")
 # A Running or Paused campaign whose schedule has ended is Completed (evaluated lazily).
@@ -99,6 +96,15 @@ class Settings:
     #: CreateCampaign/UpdateCampaignSource with an eventTrigger need a Customer Profiles
     #: integration of that domain on the instance (ConflictException otherwise).
     event_trigger_needs_integration: bool = False
+    #: Days after it started that an onboarding job is forgotten, on both APIs' routes (the job
+    #: is one record); None: never. GetInstanceOnboardingJobStatus may answer 404 "if the
+    #: instance was onboarded more than 14 days ago".
+    job_expiry_days: int | None = 14
+
+    def job_retention(self) -> timedelta | None:
+        """``job_expiry_days`` as a duration, None for never."""
+        days = self.job_expiry_days
+        return None if days is None else timedelta(days=days)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in ("profile_requests_need_event_trigger", "event_trigger_needs_integration"):
@@ -109,6 +115,13 @@ class Settings:
                 raise ValueError(
                     f"{name} must be one of {', '.join(map(repr, allowed))} (the FailureCode "
                     f"values of a pending-request cap), not {value!r}"
+                )
+        elif name == "job_expiry_days":
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 1
+            ):
+                raise ValueError(
+                    f"{name} must be a whole number of days >= 1 or None, not {value!r}"
                 )
         elif name == "max_expiration_seconds":
             if value is not None and (
@@ -690,13 +703,6 @@ def put_profile_outbound_request_batch(
 def start_instance_onboarding_job(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = bucket.instances.get(params["connectInstanceId"])
-    if instance is not None and job_expired(service, instance):
-        # The job is forgotten, the onboarding it did is not: the job reads SUCCEEDED again.
-        instance.job_started = service.clock.now()
-        if instance.status == "SUCCEEDED":
-            return {"connectInstanceOnboardingJobStatus": dict(instance.job or {})}
-        instance.job = None
     return v1.start_instance_onboarding_job(service.v1, bucket, params)
 
 
@@ -704,7 +710,6 @@ def start_instance_onboarding_job(
 def get_instance_onboarding_job_status(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    with_job(service, bucket, params["connectInstanceId"])
     return v1.get_instance_onboarding_job_status(service.v1, bucket, params)
 
 
@@ -712,7 +717,6 @@ def get_instance_onboarding_job_status(
 def delete_instance_onboarding_job(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    with_job(service, bucket, params["connectInstanceId"])
     return v1.delete_instance_onboarding_job(service.v1, bucket, params)
 
 
@@ -919,18 +923,6 @@ def writable_instance(service: Service, bucket: Bucket, instance_id: str) -> Ins
 def is_onboarded(bucket: Bucket, instance_id: str) -> bool:
     instance = bucket.instances.get(instance_id)
     return instance is not None and instance.status == "SUCCEEDED"
-
-
-def job_expired(service: Service, instance: InstanceRecord) -> bool:
-    started = instance.job_started
-    return started is not None and service.clock.now() - started >= JOB_RETENTION
-
-
-def with_job(service: Service, bucket: Bucket, instance_id: str) -> InstanceRecord:
-    instance = v1.with_job(bucket, instance_id)
-    if job_expired(service, instance):
-        raise not_found("Onboarding job", instance_id)
-    return instance
 
 
 def check_event_trigger(

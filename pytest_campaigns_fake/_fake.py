@@ -121,6 +121,8 @@ class CampaignsFake(FaultControls):
             v1=self._service,
         )
         self.engine.serve(v2.DESCRIPTION, service_v2, self._faults_v2)
+        # One onboarding job for both APIs, forgotten on both routes by v2's setting.
+        self._service.job_retention = service_v2.settings.job_retention
         #: The connectcampaignsv2 API's controls: its campaigns, outbound requests, settings,
         #: quotas, faults and calls (instances and onboarding are shared with v1).
         self.v2 = CampaignsV2(self, service_v2, self._faults_v2)

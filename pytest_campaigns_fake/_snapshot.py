@@ -44,6 +44,7 @@ V2_SETTINGS = {
     "maxExpirationSeconds": "max_expiration_seconds",
     "profileRequestsNeedEventTrigger": "profile_requests_need_event_trigger",
     "eventTriggerNeedsIntegration": "event_trigger_needs_integration",
+    "jobExpiryDays": "job_expiry_days",
 }
 Source = Union[dict[str, Any], str, "os.PathLike[str]"]
 

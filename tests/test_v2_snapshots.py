@@ -132,6 +132,7 @@ SETTINGS: dict[str, Any] = {
     "max_expiration_seconds": 600.5,
     "profile_requests_need_event_trigger": False,
     "event_trigger_needs_integration": True,
+    "job_expiry_days": None,
 }
 
 
