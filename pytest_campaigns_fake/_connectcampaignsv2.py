@@ -415,8 +415,7 @@ def check_can_run(service: Service, bucket: Bucket, campaign: CampaignV2Record) 
 @operation("UpdateCampaignName")
 def update_campaign_name(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
     campaign = campaign_of(service, bucket, params["id"])
-    campaign.data["name"] = params["name"]
-    touch(service, campaign)
+    change(service, campaign, "name", params["name"])
     return None
 
 
@@ -439,8 +438,7 @@ def update_channel_subtype_config(
             "agentless and agent-based",
         )
     stored.update({name: value for name, value in new.items() if value is not None})
-    campaign.data["channelSubtypeConfig"] = stored
-    touch(service, campaign)
+    change(service, campaign, "channelSubtypeConfig", stored)
     return None
 
 
@@ -472,8 +470,7 @@ def _replace(name: str, member: str) -> Operation:
 
     def replace(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
         campaign = initialized(service, bucket, params["id"], name)
-        campaign.data[member] = params[member]
-        touch(service, campaign)
+        change(service, campaign, member, params[member])
         return None
 
     return replace
@@ -499,8 +496,7 @@ def update_campaign_source(service: Service, bucket: Bucket, params: dict[str, A
             "the campaign is created; only its value can change",
         )
     check_event_trigger(service, bucket, campaign.connect_instance_id, new)
-    campaign.data["source"] = new
-    touch(service, campaign)
+    change(service, campaign, "source", new)
     return None
 
 
@@ -514,8 +510,7 @@ def update_communication_time(service: Service, bucket: Bucket, params: dict[str
     campaign = initialized(service, bucket, params["id"], "UpdateCampaignCommunicationTime")
     merged = dict(campaign.data.get("communicationTimeConfig") or {})
     merged.update(_set(params["communicationTimeConfig"]))
-    campaign.data["communicationTimeConfig"] = merged
-    touch(service, campaign)
+    change(service, campaign, "communicationTimeConfig", merged)
     return None
 
 
@@ -891,6 +886,14 @@ def initialized(
     if campaign.state != "Initialized":
         raise v1.invalid_state(campaign, operation)
     return campaign
+
+
+def change(service: Service, campaign: CampaignV2Record, member: str, value: Any) -> None:
+    """An update of one configuration member. Only a new value is a modification: a repeated
+    identical request succeeds and changes nothing further, lastModifiedTime included."""
+    if campaign.data.get(member) != value:
+        campaign.data[member] = value
+        touch(service, campaign)
 
 
 def touch(service: Service, campaign: CampaignV2Record) -> None:
