@@ -96,6 +96,11 @@ class Settings:
     #: CreateCampaign/UpdateCampaignSource with an eventTrigger need a Customer Profiles
     #: integration of that domain on the instance (ConflictException otherwise).
     event_trigger_needs_integration: bool = False
+    #: A PutProfileOutboundRequestBatch item for a web notification (its eventTriggerContext
+    #: has a channelContext.webNotificationContext) needs the instance's Customer Profiles
+    #: integration of the campaign's event-trigger domain to map the Campaign-WebNotification
+    #: object type (the item fails InvalidInput otherwise).
+    web_notification_needs_object_type: bool = False
     #: Days after it started that an onboarding job is forgotten, on both APIs' routes (the job
     #: is one record); None: never. GetInstanceOnboardingJobStatus may answer 404 "if the
     #: instance was onboarded more than 14 days ago".
@@ -107,7 +112,11 @@ class Settings:
         return None if days is None else timedelta(days=days)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in ("profile_requests_need_event_trigger", "event_trigger_needs_integration"):
+        if name in (
+            "profile_requests_need_event_trigger",
+            "event_trigger_needs_integration",
+            "web_notification_needs_object_type",
+        ):
             check_bool(name, value)
         elif name == "pending_request_cap_failure_code":
             allowed = cap_failure_codes()
@@ -665,7 +674,11 @@ def put_profile_outbound_request_batch(
             continue
         expires = item.get("expirationTime")
         code: str | None
-        if expires is not None and expires <= now:
+        if (expires is not None and expires <= now) or (
+            service.settings.web_notification_needs_object_type
+            and web_notification(item)
+            and not web_notification_mapped(bucket, campaign)
+        ):
             code = "InvalidInput"
         elif profile_id in service.missing_profiles:
             code = "ResourceNotFound"
@@ -948,6 +961,34 @@ def check_event_trigger(
             "ConflictException",
             f"Instance {instance_id} has no Customer Profiles integration of domain {domain}",
         )
+
+
+def web_notification(item: dict[str, Any]) -> bool:
+    """Whether a profile outbound request is for a web notification (a model without
+    eventTriggerContext has none)."""
+    context = (item.get("eventTriggerContext") or {}).get("channelContext") or {}
+    return context.get("webNotificationContext") is not None
+
+
+# The EventType key a Customer Profiles integration maps web-notification object types under.
+WEB_NOTIFICATION_EVENT = "Campaign-WebNotification"
+
+
+def web_notification_mapped(bucket: Bucket, campaign: CampaignV2Record) -> bool:
+    """Whether the campaign's instance has a Customer Profiles integration of the campaign's
+    event-trigger domain whose objectTypeNames maps Campaign-WebNotification."""
+    trigger = _set(campaign.data.get("source") or {}).get("eventTrigger") or {}
+    domain = trigger.get("customerProfilesDomainArn")
+    instance = bucket.instances.get(campaign.connect_instance_id)
+    for config in instance.integrations if instance is not None else []:
+        profiles = config.get("customerProfiles")
+        if (
+            profiles is not None
+            and profiles.get("domainArn") == domain
+            and WEB_NOTIFICATION_EVENT in (profiles.get("objectTypeNames") or {})
+        ):
+            return True
+    return False
 
 
 @cache

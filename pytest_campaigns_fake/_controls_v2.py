@@ -48,7 +48,8 @@ class CampaignsV2(FaultControls):
     def settings(self) -> v2.Settings:
         """The switchable v2 rules (pending_request_cap, pending_request_cap_failure_code,
         max_expiration_seconds, profile_requests_need_event_trigger,
-        event_trigger_needs_integration, job_expiry_days), each checked when set."""
+        event_trigger_needs_integration, web_notification_needs_object_type, job_expiry_days),
+        each checked when set."""
         return self._service.settings
 
     @property

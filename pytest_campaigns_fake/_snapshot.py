@@ -45,6 +45,7 @@ V2_SETTINGS = {
     "profileRequestsNeedEventTrigger": "profile_requests_need_event_trigger",
     "eventTriggerNeedsIntegration": "event_trigger_needs_integration",
     "jobExpiryDays": "job_expiry_days",
+    "webNotificationNeedsObjectType": "web_notification_needs_object_type",
 }
 Source = Union[dict[str, Any], str, "os.PathLike[str]"]
 

@@ -28,6 +28,7 @@ from support import (
 from support_v2 import (
     DOMAIN_ARN,
     EMAIL,
+    OTHER_DOMAIN_ARN,
     PROFILE_ID,
     SEGMENT_ARN,
     SERVICE_V2,
@@ -502,6 +503,110 @@ def test_profile_requests_have_no_pending_cap(fake: CampaignsFake, v2: Client) -
         profile_request("c", OTHER_PROFILE),
     )
     assert outcome(answer) == (["a", "b", "c"], [])
+
+
+WEB_EVENT = "Campaign-WebNotification"
+
+
+def needs_web_notifications(test: Callable[..., None]) -> Callable[..., None]:
+    """Skip where the installed model cannot mark a profile request as a web notification
+    (older models have no eventTriggerContext) or map its object type."""
+    marks = [
+        needs_member("ProfileOutboundRequest", "eventTriggerContext"),
+        needs_member("ChannelContext", "webNotificationContext"),
+        pytest.mark.skipif(
+            WEB_EVENT not in MODEL.shape_for("EventType").enum,
+            reason=f"the installed model's EventType has no {WEB_EVENT}",
+        ),
+    ]
+    for mark in marks:
+        test = mark(test)
+    return test
+
+
+def web_request(token: str, profile_id: str = PROFILE_ID) -> dict[str, Any]:
+    """A profile outbound request for a web notification."""
+    item = profile_request(token, profile_id)
+    item["eventTriggerContext"] = {
+        "channelContext": {"webNotificationContext": {"sessionId": "s-1", "browserId": "b-1"}}
+    }
+    return item
+
+
+def profiles_integration(client: Client, domain: str, *events: str) -> None:
+    client.put_connect_instance_integration(
+        connectInstanceId=INSTANCE,
+        integrationConfig={
+            "customerProfiles": {
+                "domainArn": domain,
+                "objectTypeNames": {event: f"{event}-object" for event in events},
+            }
+        },
+    )
+
+
+@needs_web_notifications
+def test_web_notifications_unchecked_by_default(fake: CampaignsFake, v2: Client) -> None:
+    assert fake.v2.settings.web_notification_needs_object_type is False
+    campaign_id = event_campaign(v2, fake)
+    answer = put_profiles(v2, campaign_id, web_request("a"))
+    assert outcome(answer) == (["a"], [])
+    (accepted,) = fake.v2.profile_outbound_requests(campaign_id)
+    assert accepted.event_trigger_context == web_request("a")["eventTriggerContext"]
+
+
+@needs_web_notifications
+def test_web_notification_needs_the_object_type(fake: CampaignsFake, v2: Client) -> None:
+    fake.v2.settings.web_notification_needs_object_type = True
+    campaign_id = event_campaign(v2, fake)
+
+    def attempt(token: str) -> tuple[list[str], list[tuple[str, str]]]:
+        plain = profile_request(f"{token}-plain", OTHER_PROFILE)
+        sourced = profile_request(f"{token}-event", OTHER_PROFILE)
+        sourced["eventTriggerContext"] = {"sourceEvent": "{}"}
+        return outcome(put_profiles(v2, campaign_id, web_request(token), plain, sourced))
+
+    # Without an integration, with one lacking the key: the web notification fails alone.
+    assert attempt("a") == (["a-plain", "a-event"], [("a", "InvalidInput")])
+    profiles_integration(v2, DOMAIN_ARN, "Campaign-SMS")
+    assert attempt("b") == (["b-plain", "b-event"], [("b", "InvalidInput")])
+    profiles_integration(v2, DOMAIN_ARN, "Campaign-SMS", WEB_EVENT)
+    assert attempt("c") == (["c", "c-plain", "c-event"], [])
+    # Read at every request: the key removed, the check fails again.
+    profiles_integration(v2, DOMAIN_ARN, "Campaign-SMS")
+    assert attempt("d") == (["d-plain", "d-event"], [("d", "InvalidInput")])
+    assert [r.client_token for r in fake.v2.profile_outbound_requests(campaign_id)] == [
+        "a-plain",
+        "a-event",
+        "b-plain",
+        "b-event",
+        "c",
+        "c-plain",
+        "c-event",
+        "d-plain",
+        "d-event",
+    ]
+    fake.v2.settings.web_notification_needs_object_type = False
+    assert attempt("e") == (["e", "e-plain", "e-event"], [])
+
+
+@needs_web_notifications
+def test_web_notification_object_type_of_another_domain(fake: CampaignsFake, v2: Client) -> None:
+    fake.v2.settings.web_notification_needs_object_type = True
+    profiles_integration(v2, OTHER_DOMAIN_ARN, WEB_EVENT)
+    campaign_id = event_campaign(v2, fake)  # triggered by DOMAIN_ARN
+    assert outcome(put_profiles(v2, campaign_id, web_request("a"))) == ([], [("a", "InvalidInput")])
+    # A campaign without an event trigger has no domain to map it in.
+    fake.v2.settings.profile_requests_need_event_trigger = False
+    untriggered = running_v2(v2, fake)
+    assert outcome(put_profiles(v2, untriggered, web_request("b"))) == ([], [("b", "InvalidInput")])
+
+
+@pytest.mark.parametrize("value", [1, "yes", None])
+def test_web_notification_setting_is_checked(fake: CampaignsFake, value: object) -> None:
+    with pytest.raises(ValueError, match="web_notification_needs_object_type must be True or"):
+        fake.v2.settings.web_notification_needs_object_type = value  # type: ignore[assignment]
+    assert fake.v2.settings.web_notification_needs_object_type is False
 
 
 def test_profile_marked_missing(fake: CampaignsFake, v2: Client) -> None:

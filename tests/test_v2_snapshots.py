@@ -133,6 +133,7 @@ SETTINGS: dict[str, Any] = {
     "profile_requests_need_event_trigger": False,
     "event_trigger_needs_integration": True,
     "job_expiry_days": None,
+    "web_notification_needs_object_type": True,
 }
 
 
