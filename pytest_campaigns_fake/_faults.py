@@ -183,12 +183,7 @@ class Faults:
         modelled_only = self.modelled_only
         common = ", ".join(sorted(set(COMMON_ERRORS) - modelled_only))
         if name is not None and code in modelled_only:
-            answering = _answering(code, service, modelled_only)
-            if name not in answering:
-                raise ValueError(
-                    f"{code!r} is not an error of {name}: on {service} it is injected only "
-                    f"into the operations whose model lists it: {', '.join(answering)}"
-                )
+            self._check_modelled(name, code)
         elif name is not None:
             allowed = model.errors_of(name)
             if code not in allowed and code not in COMMON_ERRORS:
@@ -212,14 +207,8 @@ class Faults:
 
     def add_rate_limit(self, operation: str | None, rate: float, burst: float | None) -> RateLimit:
         name = _operation(operation, self.service)
-        if name is not None and THROTTLING in self.modelled_only:
-            answering = _answering(THROTTLING, self.service, self.modelled_only)
-            if name not in answering:
-                raise ValueError(
-                    f"a rate limit answers {THROTTLING}, which is not an error of {name}: on "
-                    f"{self.service} it limits only the operations whose model lists it: "
-                    f"{', '.join(answering)}"
-                )
+        if name is not None:
+            self._check_modelled(name, THROTTLING, f"a rate limit answers {THROTTLING}; ")
         if not _finite_number(rate) or rate <= 0:
             raise ValueError(f"rate must be a positive number of requests per second, not {rate!r}")
         if burst is not None and (not _finite_number(burst) or burst < 1):
@@ -244,6 +233,18 @@ class Faults:
         with self._lock:
             self.rules.append(rule)
         return rule
+
+    def _check_modelled(self, operation: str, code: str, prefix: str = "") -> None:
+        """A code this service answers only where the model lists it (``modelled_only``) is
+        refused on any other operation, naming those that list it."""
+        if code not in self.modelled_only:
+            return
+        answering = _answering(code, self.service, self.modelled_only)
+        if operation not in answering:
+            raise ValueError(
+                f"{prefix}{code!r} is not an error of {operation}: on {self.service} it comes "
+                f"only from the operations whose model lists it: {', '.join(answering)}"
+            )
 
     # -- consumption -------------------------------------------------------------------------
 

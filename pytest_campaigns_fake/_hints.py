@@ -54,7 +54,7 @@ def not_found_hint(
         # Onboarded: what was not found is something else (an integration), not the instance.
         return None
     seed = f"campaigns_fake.add_instance({instance_id!r})"
-    if instance is not None and instance.status is not None and instance.status != "SUCCEEDED":
+    if instance is not None and instance.status is not None:
         fix = (
             f"campaigns_fake.advance_onboarding({instance_id!r})"
             if instance.status == "IN_PROGRESS"
