@@ -81,6 +81,10 @@ class Settings:
         super().__setattr__(name, value)
 
 
+def _never() -> timedelta | None:
+    return None
+
+
 @dataclass
 class Service:
     """What the rules act on besides the bucket: the fake's store, time, ids and settings."""
@@ -91,6 +95,10 @@ class Service:
     settings: Settings
     quotas: Quotas
     faults: ItemFaults
+    #: How long after it started an onboarding job is forgotten (None: never). The job is one
+    #: record for both APIs, and the rule is v2's setting (``job_expiry_days``): the fake
+    #: hands its reader over, so both APIs' routes forget the job at the same instant.
+    job_retention: Callable[[], timedelta | None] = _never
 
 
 OPERATIONS: dict[str, Operation] = {}
@@ -236,10 +244,10 @@ for _name in TRANSITIONS:
 @operation("UpdateCampaignName")
 def update_campaign_name(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
     data = campaign_of(service, bucket, params["id"]).data
-    data["name"] = params["name"]
-    if "lastModifiedTime" in data:
+    if "lastModifiedTime" in data and data["name"] != params["name"]:
         # A v2 campaign renamed through v1 (shared campaigns) records the change as v2 does.
         data["lastModifiedTime"] = service.clock.now()
+    data["name"] = params["name"]
     return None
 
 
@@ -344,6 +352,13 @@ def start_instance_onboarding_job(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
     instance = bucket.instances.get(params["connectInstanceId"])
+    if instance is not None and job_expired(service, instance):
+        # The job is forgotten, the onboarding it did is not: the job reads SUCCEEDED again,
+        # and is forgotten again a retention later; any other job starts over.
+        instance.job_started = service.clock.now()
+        if instance.status == "SUCCEEDED":
+            return {"connectInstanceOnboardingJobStatus": dict(instance.job or {})}
+        instance.job = None
     if instance is None or instance.status is None:
         instance = new_instance(service, bucket, params)
         if service.settings.onboarding_polls == 0:
@@ -357,9 +372,14 @@ def new_instance(service: Service, bucket: Bucket, request: dict[str, Any]) -> I
     config = {k: v for k, v in request.items() if k in members("InstanceConfig")}
     instance_id = request["connectInstanceId"]
     job = {"connectInstanceId": instance_id, "status": "IN_PROGRESS"}
+    known = bucket.instances.get(instance_id)
     instance = bucket.instances[instance_id] = InstanceRecord(
         config, job, job_started=service.clock.now()
     )
+    if known is not None and known.job is None:
+        # An instance known without a job (v2 integrations or limits written while
+        # require_onboarding was off) keeps them when it is onboarded.
+        instance.integrations, instance.limits = known.integrations, known.limits
     return instance
 
 
@@ -367,7 +387,7 @@ def new_instance(service: Service, bucket: Bucket, request: dict[str, Any]) -> I
 def get_instance_onboarding_job_status(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = with_job(bucket, params["connectInstanceId"])
+    instance = with_job(service, bucket, params["connectInstanceId"])
     if instance.status == "IN_PROGRESS":
         instance.polls += 1
         target = service.settings.onboarding_polls
@@ -398,7 +418,7 @@ def finish_onboarding(
 def delete_instance_onboarding_job(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = with_job(bucket, params["connectInstanceId"])
+    instance = with_job(service, bucket, params["connectInstanceId"])
     if instance.status != "FAILED":
         raise ServiceError(
             "InvalidStateException",
@@ -491,12 +511,21 @@ def invalid_state(campaign: CampaignRecord, operation: str) -> ServiceError:
     )
 
 
-def with_job(bucket: Bucket, instance_id: str) -> InstanceRecord:
-    """The instance, which must have an onboarding job."""
+def with_job(service: Service, bucket: Bucket, instance_id: str) -> InstanceRecord:
+    """The instance, which must have an onboarding job not yet forgotten."""
     instance = bucket.instances.get(instance_id)
-    if instance is None or instance.job is None:
+    if instance is None or instance.job is None or job_expired(service, instance):
         raise not_found("Onboarding job", instance_id)
     return instance
+
+
+def job_expired(service: Service, instance: InstanceRecord) -> bool:
+    """Whether the instance's onboarding job is forgotten (its config and campaigns stay)."""
+    retention = service.job_retention()
+    started = instance.job_started
+    return (
+        retention is not None and started is not None and service.clock.now() - started >= retention
+    )
 
 
 def onboarded(bucket: Bucket, instance_id: str) -> InstanceRecord:

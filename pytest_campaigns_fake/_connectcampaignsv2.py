@@ -21,7 +21,7 @@ from . import _connectcampaigns as v1
 from ._clock import Clock, Ids
 from ._engine import Description, Operation, Result
 from ._errors import ServiceError, not_found, validation
-from ._faults import ItemFaults
+from ._faults import ItemFaults, item_failure_codes
 from ._model import load
 from ._options import check_bool, check_count
 from ._records import (
@@ -41,9 +41,6 @@ from ._records import (
 from ._versions import foreign, v2_data, v2_summary
 
 CLIENT_TOKEN_VALIDITY = timedelta(days=7)
-# GetInstanceOnboardingJobStatus may answer 404 "if the instance was onboarded more than 14
-# days ago": the job record is forgotten then (its config and campaigns stay).
-JOB_RETENTION = timedelta(days=14)
 DEFAULT_PAGE_SIZE = 50
 ACTIVE = ("Running", "Paused")
 # A Running or Paused campaign whose schedule has ended is Completed (evaluated lazily).
@@ -63,6 +60,9 @@ INITIALIZED_ONLY = frozenset(
     }
 )
 AGENT_MODES = ("progressive", "predictive", "preview")
+# Fault injection answers ThrottlingException only from the operations whose model lists it
+# (the contract's choice); v1 answers it, as a common AWS error, from any operation.
+MODELLED_ONLY_ERRORS = frozenset({"ThrottlingException"})
 
 
 @dataclass
@@ -84,9 +84,12 @@ class Settings:
     """The v2 rules that are guesses ([CHOSEN] in the contract), each switchable; checked when
     set."""
 
-    #: Outbound requests a campaign holds unexpired before the next fails BufferLimitExceeded;
-    #: None: no cap.
+    #: Outbound requests a campaign holds unexpired before the next fails
+    #: ``pending_request_cap_failure_code``; None: no cap.
     pending_request_cap: int | None = None
+    #: The FailureCode of an outbound request beyond the cap: BufferLimitExceeded ("pending
+    #: dial requests") or RequestThrottled ("large number of requests").
+    pending_request_cap_failure_code: str = "BufferLimitExceeded"
     #: The latest expirationTime an outbound request may have, from now (seconds); None: no
     #: upper bound.
     max_expiration_seconds: float | None = None
@@ -98,14 +101,43 @@ class Settings:
     #: ARNs of us-gov-* regions pass the model's Arn pattern, which, matched on the whole
     #: string, refuses them (ValidationException by default).
     accept_us_gov_arns: bool = False
+    #: A PutProfileOutboundRequestBatch item for a web notification (its eventTriggerContext
+    #: has a channelContext.webNotificationContext) needs the instance's Customer Profiles
+    #: integration of the campaign's event-trigger domain to map the Campaign-WebNotification
+    #: object type (the item fails InvalidInput otherwise).
+    web_notification_needs_object_type: bool = False
+    #: Days after it started that an onboarding job is forgotten, on both APIs' routes (the job
+    #: is one record); None: never. GetInstanceOnboardingJobStatus may answer 404 "if the
+    #: instance was onboarded more than 14 days ago".
+    job_expiry_days: int | None = 14
+
+    def job_retention(self) -> timedelta | None:
+        """``job_expiry_days`` as a duration, None for never."""
+        days = self.job_expiry_days
+        return None if days is None else timedelta(days=days)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in (
             "profile_requests_need_event_trigger",
             "event_trigger_needs_integration",
             "accept_us_gov_arns",
+            "web_notification_needs_object_type",
         ):
             check_bool(name, value)
+        elif name == "pending_request_cap_failure_code":
+            allowed = cap_failure_codes()
+            if value not in allowed:
+                raise ValueError(
+                    f"{name} must be one of {', '.join(map(repr, allowed))} (the FailureCode "
+                    f"values of a pending-request cap), not {value!r}"
+                )
+        elif name == "job_expiry_days":
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 1
+            ):
+                raise ValueError(
+                    f"{name} must be a whole number of days >= 1 or None, not {value!r}"
+                )
         elif name == "max_expiration_seconds":
             if value is not None and (
                 isinstance(value, bool)
@@ -119,6 +151,14 @@ class Settings:
         elif value is not None:
             check_count(name, value, none="None")
         super().__setattr__(name, value)
+
+
+@cache
+def cap_failure_codes() -> tuple[str, ...]:
+    """What a pending-request cap may answer: the contract's two throttling codes, as far as
+    the model's FailureCode has them."""
+    modelled = item_failure_codes("PutOutboundRequestBatch", V2)
+    return tuple(code for code in ("BufferLimitExceeded", "RequestThrottled") if code in modelled)
 
 
 @dataclass
@@ -390,9 +430,11 @@ def check_can_run(service: Service, bucket: Bucket, campaign: CampaignRecord) ->
 @operation("UpdateCampaignName")
 def update_campaign_name(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
     campaign = campaign_of(service, bucket, params["id"])
-    campaign.data["name"] = params["name"]
     if isinstance(campaign, CampaignV2Record):
-        touch(service, campaign)
+        change(service, campaign, "name", params["name"])
+    else:
+        # A v1 campaign renamed through v2 (shared campaigns): v1 has no lastModifiedTime.
+        campaign.data["name"] = params["name"]
     return None
 
 
@@ -415,8 +457,7 @@ def update_channel_subtype_config(
             "agentless and agent-based",
         )
     stored.update({name: value for name, value in new.items() if value is not None})
-    campaign.data["channelSubtypeConfig"] = stored
-    touch(service, campaign)
+    change(service, campaign, "channelSubtypeConfig", stored)
     return None
 
 
@@ -448,8 +489,7 @@ def _replace(name: str, member: str) -> Operation:
 
     def replace(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
         campaign = initialized(service, bucket, params["id"], name)
-        campaign.data[member] = params[member]
-        touch(service, campaign)
+        change(service, campaign, member, params[member])
         return None
 
     return replace
@@ -475,8 +515,7 @@ def update_campaign_source(service: Service, bucket: Bucket, params: dict[str, A
             "the campaign is created; only its value can change",
         )
     check_event_trigger(service, bucket, campaign.connect_instance_id, new)
-    campaign.data["source"] = new
-    touch(service, campaign)
+    change(service, campaign, "source", new)
     return None
 
 
@@ -490,8 +529,7 @@ def update_communication_time(service: Service, bucket: Bucket, params: dict[str
     campaign = initialized(service, bucket, params["id"], "UpdateCampaignCommunicationTime")
     merged = dict(campaign.data.get("communicationTimeConfig") or {})
     merged.update(_set(params["communicationTimeConfig"]))
-    campaign.data["communicationTimeConfig"] = merged
-    touch(service, campaign)
+    change(service, campaign, "communicationTimeConfig", merged)
     return None
 
 
@@ -596,7 +634,7 @@ def put_outbound_request_batch(service: Service, bucket: Bucket, params: dict[st
             sum(1 for r in campaign.outbound_requests if r.expiration_time > now)
             >= settings.pending_request_cap
         ):
-            code = "BufferLimitExceeded"
+            code = settings.pending_request_cap_failure_code
         else:
             code = service.faults.item_failure(
                 "PutOutboundRequestBatch", {**item, "campaignId": campaign.id}
@@ -646,7 +684,11 @@ def put_profile_outbound_request_batch(
             continue
         expires = item.get("expirationTime")
         code: str | None
-        if expires is not None and expires <= now:
+        if (expires is not None and expires <= now) or (
+            service.settings.web_notification_needs_object_type
+            and web_notification(item)
+            and not web_notification_mapped(bucket, campaign)
+        ):
             code = "InvalidInput"
         elif profile_id in service.missing_profiles:
             code = "ResourceNotFound"
@@ -679,13 +721,6 @@ def put_profile_outbound_request_batch(
 def start_instance_onboarding_job(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = bucket.instances.get(params["connectInstanceId"])
-    if instance is not None and job_expired(service, instance):
-        # The job is forgotten, the onboarding it did is not: the job reads SUCCEEDED again.
-        instance.job_started = service.clock.now()
-        if instance.status == "SUCCEEDED":
-            return {"connectInstanceOnboardingJobStatus": dict(instance.job or {})}
-        instance.job = None
     return v1.start_instance_onboarding_job(service.v1, bucket, params)
 
 
@@ -693,7 +728,6 @@ def start_instance_onboarding_job(
 def get_instance_onboarding_job_status(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    with_job(service, bucket, params["connectInstanceId"])
     return v1.get_instance_onboarding_job_status(service.v1, bucket, params)
 
 
@@ -701,7 +735,6 @@ def get_instance_onboarding_job_status(
 def delete_instance_onboarding_job(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    with_job(service, bucket, params["connectInstanceId"])
     return v1.delete_instance_onboarding_job(service.v1, bucket, params)
 
 
@@ -738,7 +771,7 @@ def delete_connect_instance_config(
 def put_connect_instance_integration(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = v1.onboarded(bucket, params["connectInstanceId"])
+    instance = writable_instance(service, bucket, params["connectInstanceId"])
     config = _set(params["integrationConfig"])
     kind, value = next(iter(config.items()))
     key = integration_key(kind, value)
@@ -767,13 +800,14 @@ ONE_PER_INSTANCE = ("customerProfiles", "qConnect")
 def delete_connect_instance_integration(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = v1.onboarded(bucket, params["connectInstanceId"])
+    instance = readable_instance(service, bucket, params["connectInstanceId"])
+    integrations = instance.integrations if instance is not None else []
     kind, value = next(iter(_set(params["integrationIdentifier"]).items()))
     key = integration_key(kind, value)
-    for index, existing in enumerate(instance.integrations):
+    for index, existing in enumerate(integrations):
         other_kind, other = next(iter(existing.items()))
         if other_kind == kind and integration_key(kind, other) == key:
-            del instance.integrations[index]
+            del integrations[index]
             return None
     raise not_found("Integration", f"{kind} {key}")
 
@@ -782,7 +816,8 @@ def delete_connect_instance_integration(
 def list_connect_instance_integrations(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = v1.onboarded(bucket, params["connectInstanceId"])
+    instance = readable_instance(service, bucket, params["connectInstanceId"])
+    integrations = instance.integrations if instance is not None else []
     size = params.get("maxResults") or DEFAULT_PAGE_SIZE
     token = params.get("nextToken")
     scope = integration_scope(bucket, params)
@@ -794,10 +829,10 @@ def list_connect_instance_integrations(
             for kind, value in config.items()
             if kind in summary.members
         }
-        for config in instance.integrations[start : start + size]
+        for config in integrations[start : start + size]
     ]
     result: dict[str, Any] = {"integrationSummaryList": page}
-    if start + size < len(instance.integrations):
+    if start + size < len(integrations):
         result["nextToken"] = v1.page_token(start + size, scope)
     return result
 
@@ -813,7 +848,7 @@ def integration_key(kind: str, value: dict[str, Any]) -> str:
 def put_instance_communication_limits(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = v1.onboarded(bucket, params["connectInstanceId"])
+    instance = writable_instance(service, bucket, params["connectInstanceId"])
     instance.limits = params["communicationLimitsConfig"]
     return None
 
@@ -822,8 +857,8 @@ def put_instance_communication_limits(
 def get_instance_communication_limits(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
-    instance = v1.onboarded(bucket, params["connectInstanceId"])
-    if instance.limits is None:
+    instance = readable_instance(service, bucket, params["connectInstanceId"])
+    if instance is None or instance.limits is None:
         return {}
     return {"communicationLimitsConfig": instance.limits}
 
@@ -881,27 +916,44 @@ def initialized(
     return campaign
 
 
+def change(service: Service, campaign: CampaignV2Record, member: str, value: Any) -> None:
+    """An update of one configuration member. Only a new value is a modification: a repeated
+    identical request succeeds and changes nothing further, lastModifiedTime included."""
+    if campaign.data.get(member) != value:
+        campaign.data[member] = value
+        touch(service, campaign)
+
+
 def touch(service: Service, campaign: CampaignV2Record) -> None:
     """A configuration change: lastModifiedTime moves (not on state or tag changes)."""
     if "lastModifiedTime" in members("Campaign", V2):
         campaign.data["lastModifiedTime"] = service.clock.now()
 
 
+def readable_instance(service: Service, bucket: Bucket, instance_id: str) -> InstanceRecord | None:
+    """The instance an integration or instance-limit operation reads: an onboarded one
+    (ResourceNotFoundException otherwise); with require_onboarding off, whatever the service
+    holds of it, None when nothing."""
+    if service.shared.require_onboarding:
+        return v1.onboarded(bucket, instance_id)
+    return bucket.instances.get(instance_id)
+
+
+def writable_instance(service: Service, bucket: Bucket, instance_id: str) -> InstanceRecord:
+    """The instance an integration or instance-limit operation writes to. With
+    require_onboarding off, an instance the service does not know is recorded without a job or
+    config (as CreateCampaign then needs none), to hold what is written; onboarding it later
+    keeps them."""
+    instance = readable_instance(service, bucket, instance_id)
+    if instance is None:
+        instance = InstanceRecord({"connectInstanceId": instance_id})
+        bucket.instances[instance_id] = instance
+    return instance
+
+
 def is_onboarded(bucket: Bucket, instance_id: str) -> bool:
     instance = bucket.instances.get(instance_id)
     return instance is not None and instance.status == "SUCCEEDED"
-
-
-def job_expired(service: Service, instance: InstanceRecord) -> bool:
-    started = instance.job_started
-    return started is not None and service.clock.now() - started >= JOB_RETENTION
-
-
-def with_job(service: Service, bucket: Bucket, instance_id: str) -> InstanceRecord:
-    instance = v1.with_job(bucket, instance_id)
-    if job_expired(service, instance):
-        raise not_found("Onboarding job", instance_id)
-    return instance
 
 
 def check_event_trigger(
@@ -924,6 +976,34 @@ def check_event_trigger(
             "ConflictException",
             f"Instance {instance_id} has no Customer Profiles integration of domain {domain}",
         )
+
+
+def web_notification(item: dict[str, Any]) -> bool:
+    """Whether a profile outbound request is for a web notification (a model without
+    eventTriggerContext has none)."""
+    context = (item.get("eventTriggerContext") or {}).get("channelContext") or {}
+    return context.get("webNotificationContext") is not None
+
+
+# The EventType key a Customer Profiles integration maps web-notification object types under.
+WEB_NOTIFICATION_EVENT = "Campaign-WebNotification"
+
+
+def web_notification_mapped(bucket: Bucket, campaign: CampaignV2Record) -> bool:
+    """Whether the campaign's instance has a Customer Profiles integration of the campaign's
+    event-trigger domain whose objectTypeNames maps Campaign-WebNotification."""
+    trigger = _set(campaign.data.get("source") or {}).get("eventTrigger") or {}
+    domain = trigger.get("customerProfilesDomainArn")
+    instance = bucket.instances.get(campaign.connect_instance_id)
+    for config in instance.integrations if instance is not None else []:
+        profiles = config.get("customerProfiles")
+        if (
+            profiles is not None
+            and profiles.get("domainArn") == domain
+            and WEB_NOTIFICATION_EVENT in (profiles.get("objectTypeNames") or {})
+        ):
+            return True
+    return False
 
 
 @cache

@@ -46,8 +46,10 @@ class CampaignsV2(FaultControls):
 
     @property
     def settings(self) -> v2.Settings:
-        """The switchable v2 rules (pending_request_cap, max_expiration_seconds,
-        profile_requests_need_event_trigger, event_trigger_needs_integration)."""
+        """The switchable v2 rules (pending_request_cap, pending_request_cap_failure_code,
+        max_expiration_seconds, profile_requests_need_event_trigger,
+        event_trigger_needs_integration, web_notification_needs_object_type, job_expiry_days),
+        each checked when set."""
         return self._service.settings
 
     @property
@@ -110,7 +112,7 @@ class CampaignsV2(FaultControls):
                     f"Seed breaks the connectcampaignsv2 rules: {error.message}"
                 ) from None
             record = v2.new_campaign(self._service, bucket, request, state)
-        return CampaignV2(record)
+        return self._view(record)
 
     def set_campaign_state(self, campaign_id: str, state: str) -> CampaignV2:
         """Put a v2 campaign in any state at once (``Completed``, ``Failed`` included)."""
@@ -118,11 +120,11 @@ class CampaignsV2(FaultControls):
         with self._fake.engine.lock:
             record = self._find(campaign_id, deleted=False)
             record.state = state
-        return CampaignV2(record)
+        return self._view(record)
 
     def campaign(self, campaign_id: str) -> CampaignV2:
         """The stored v2 campaign with this id, in any account or region."""
-        return CampaignV2(self._find(campaign_id, deleted=False))
+        return self._view(self._find(campaign_id, deleted=False))
 
     def campaigns(self) -> list[CampaignV2]:
         """Every stored v2 campaign, in creation order."""
@@ -131,12 +133,19 @@ class CampaignsV2(FaultControls):
                 record
                 for bucket in self._fake._store.buckets.values()
                 for record in bucket.v2.campaigns.values()
+                if isinstance(record, CampaignV2Record)
             ]
         records.sort(key=lambda record: record.seq)
+        return [self._view(record) for record in records]
+
+    def _view(self, record: CampaignV2Record) -> CampaignV2:
+        """The test's view of a record: its state read as the API reads it."""
+        return CampaignV2(record, self._state)
+
+    def _state(self, record: CampaignV2Record) -> str:
+        # Under the engine's lock, as a request would: Completed once the schedule ended.
         with self._fake.engine.lock:
-            for record in records:
-                v2.complete(self._service, record)
-        return [CampaignV2(record) for record in records if isinstance(record, CampaignV2Record)]
+            return v2.complete(self._service, record)
 
     def outbound_requests(self, campaign_id: str) -> list[OutboundRequest]:
         """The outbound requests a v2 campaign accepted, in order, even after it was deleted."""
@@ -166,8 +175,6 @@ class CampaignsV2(FaultControls):
                     bucket.v2.deleted.get(campaign_id) if deleted else None
                 )
                 if isinstance(found, CampaignV2Record):
-                    # As the service would report it now: Completed once its schedule ended.
-                    v2.complete(self._service, found)
                     return found
             if any(campaign_id in b.campaigns for b in self._fake._store.buckets.values()):
                 raise KeyError(

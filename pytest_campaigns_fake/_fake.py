@@ -111,7 +111,7 @@ class CampaignsFake(FaultControls):
         )
         self.engine.serve(v1.DESCRIPTION, self._service)
         self._lock = self.engine.lock
-        self._faults_v2 = Faults(self.clock, V2)
+        self._faults_v2 = Faults(self.clock, V2, modelled_only=v2.MODELLED_ONLY_ERRORS)
         service_v2 = v2.Service(
             store=self._store,
             clock=self.clock,
@@ -123,6 +123,8 @@ class CampaignsFake(FaultControls):
             v1=self._service,
         )
         self.engine.serve(v2.DESCRIPTION, service_v2, self._faults_v2)
+        # One onboarding job for both APIs, forgotten on both routes by v2's setting.
+        self._service.job_retention = service_v2.settings.job_retention
         #: The connectcampaignsv2 API's controls: its campaigns, outbound requests, settings,
         #: quotas, faults and calls (instances and onboarding are shared with v1).
         self.v2 = CampaignsV2(self, service_v2, self._faults_v2)

@@ -23,6 +23,7 @@ Match = Union[Mapping[str, Any], Callable[[dict[str, Any]], bool], None]
 # Supplies the value of an error member the test did not set (InvalidCampaignStateException's
 # ``state``) from the service's state: a callback the engine hands over with each request.
 StateOf = Optional[Callable[[str], Any]]
+THROTTLING = "ThrottlingException"
 
 
 @dataclass
@@ -140,10 +141,18 @@ class RateLimit:
 class Faults:
     """The faults a test registered, consumed in registration order under one lock."""
 
-    def __init__(self, clock: Clock, service: str = SERVICE_NAME) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        service: str = SERVICE_NAME,
+        modelled_only: frozenset[str] = frozenset(),
+    ) -> None:
         self._clock = clock
         #: The botocore service name of the model whose operations and errors the rules name.
         self.service = service
+        #: Common AWS errors this service's faults answer only from operations whose model
+        #: lists them (connectcampaignsv2: ThrottlingException), not from any operation.
+        self.modelled_only = modelled_only
         self._lock = threading.Lock()
         self.rules: list[Rule] = []
         self.limits: list[RateLimit] = []
@@ -171,20 +180,24 @@ class Faults:
         if members is not None and not isinstance(members, Mapping):
             raise TypeError(f"members must be a mapping of error members, not {members!r}")
         model = load(service)
-        if name is not None:
+        modelled_only = self.modelled_only
+        common = ", ".join(sorted(set(COMMON_ERRORS) - modelled_only))
+        if name is not None and code in modelled_only:
+            self._check_modelled(name, code)
+        elif name is not None:
             allowed = model.errors_of(name)
             if code not in allowed and code not in COMMON_ERRORS:
                 raise ValueError(
                     f"{code!r} is not an error of {name}: its model lists "
-                    f"{', '.join(allowed)}; common AWS errors: {', '.join(sorted(COMMON_ERRORS))}"
+                    f"{', '.join(allowed)}; common AWS errors: {common}"
                 )
         elif code not in model.error_status and code not in COMMON_ERRORS:
             raise ValueError(
                 f"{code!r} is neither a {service} error nor a common AWS error; "
                 f"the model's errors: {', '.join(sorted(model.error_status))}; "
-                f"common AWS errors: {', '.join(sorted(COMMON_ERRORS))}"
+                f"common AWS errors: {common}"
             )
-        _check_match(name, code, match, service)
+        _check_match(name, code, match, service, modelled_only)
         checked = _check_members(code, dict(members or {}), service)
         kind = ThrottleRule if throttle else ErrorRule
         rule = kind(name, code, times, match, message=message, members=checked)
@@ -194,6 +207,8 @@ class Faults:
 
     def add_rate_limit(self, operation: str | None, rate: float, burst: float | None) -> RateLimit:
         name = _operation(operation, self.service)
+        if name is not None:
+            self._check_modelled(name, THROTTLING, f"a rate limit answers {THROTTLING}; ")
         if not _finite_number(rate) or rate <= 0:
             raise ValueError(f"rate must be a positive number of requests per second, not {rate!r}")
         if burst is not None and (not _finite_number(burst) or burst < 1):
@@ -219,6 +234,18 @@ class Faults:
             self.rules.append(rule)
         return rule
 
+    def _check_modelled(self, operation: str, code: str, prefix: str = "") -> None:
+        """A code this service answers only where the model lists it (``modelled_only``) is
+        refused on any other operation, naming those that list it."""
+        if code not in self.modelled_only:
+            return
+        answering = _answering(code, self.service, self.modelled_only)
+        if operation not in answering:
+            raise ValueError(
+                f"{prefix}{code!r} is not an error of {operation}: on {self.service} it comes "
+                f"only from the operations whose model lists it: {', '.join(answering)}"
+            )
+
     # -- consumption -------------------------------------------------------------------------
 
     @property
@@ -239,9 +266,11 @@ class Faults:
                     **_required_members(rule.code, rule.members, state_of, self.service),
                 )
             now = self._clock.time()
+            # A rate limit without an operation spares those that cannot answer throttling.
+            throttles = _may_answer(operation, THROTTLING, self.service, self.modelled_only)
             for limit in self.limits:
-                if limit.operation in (None, operation) and not limit.take(now):
-                    return ServiceError("ThrottlingException", "Rate exceeded")
+                if throttles and limit.operation in (None, operation) and not limit.take(now):
+                    return ServiceError(THROTTLING, "Rate exceeded")
         return None
 
     def item_failure(self, operation: str, item: dict[str, Any]) -> str | None:
@@ -258,7 +287,10 @@ class Faults:
                 isinstance(rule, kind)
                 and not rule.exhausted
                 and rule.operation in (None, operation)
-                and (isinstance(rule, ItemRule) or _may_answer(operation, rule.code, self.service))
+                and (
+                    isinstance(rule, ItemRule)
+                    or _may_answer(operation, rule.code, self.service, self.modelled_only)
+                )
                 and rule.matches(params)
             ):
                 rule.fired += 1
@@ -327,7 +359,7 @@ class FaultControls:
             return self._faults.add_rate_limit(operation, rate, burst)
         rule = self._faults.add_error(
             operation,
-            "ThrottlingException",
+            THROTTLING,
             times=times,
             message=None,
             match=None,
@@ -376,10 +408,22 @@ def _finite_number(value: Any) -> bool:
 
 
 @cache
-def _may_answer(operation: str, code: str, service: str) -> bool:
+def _may_answer(
+    operation: str, code: str, service: str, modelled_only: frozenset[str] = frozenset()
+) -> bool:
     """Whether ``operation`` may answer ``code``: its model lists it, or it is a common AWS
-    error, which AWS may answer from any operation."""
-    return code in COMMON_ERRORS or code in load(service).errors_of(operation)
+    error, which AWS may answer from any operation (unless the service answers that one only
+    where the model lists it: ``modelled_only``)."""
+    if code in load(service).errors_of(operation):
+        return True
+    return code in COMMON_ERRORS and code not in modelled_only
+
+
+@cache
+def _answering(code: str, service: str, modelled_only: frozenset[str]) -> tuple[str, ...]:
+    """The operations of ``service`` that may answer ``code``, sorted."""
+    operations = load(service).operations
+    return tuple(op for op in sorted(operations) if _may_answer(op, code, service, modelled_only))
 
 
 def _input_members(operation: str, service: str) -> list[str]:
@@ -387,7 +431,13 @@ def _input_members(operation: str, service: str) -> list[str]:
     return sorted(shape.members) if shape is not None else []
 
 
-def _check_match(operation: str | None, code: str, match: Match, service: str) -> None:
+def _check_match(
+    operation: str | None,
+    code: str,
+    match: Match,
+    service: str,
+    modelled_only: frozenset[str] = frozenset(),
+) -> None:
     """A match mapping's keys must be request parameters the rule can ever see: input members
     of its operation, or, without an operation, all input members of one operation that may
     answer the code. Callables are not checked."""
@@ -415,7 +465,7 @@ def _check_match(operation: str | None, code: str, match: Match, service: str) -
             f"match {_keys(unknown)} {_not_input_members(unknown)} of any {service} "
             f"operation; input members are: {', '.join(every)}"
         )
-    answering = [op for op in sorted(model.operations) if _may_answer(op, code, service)]
+    answering = list(_answering(code, service, modelled_only))
     if not any(set(keys) <= set(_input_members(op, service)) for op in answering):
         members = sorted({m for op in answering for m in _input_members(op, service)})
         raise ValueError(
@@ -434,7 +484,7 @@ def _not_input_members(keys: list[Any]) -> str:
 
 
 def _default_message(code: str, operation: str) -> str:
-    if code == "ThrottlingException":
+    if code == THROTTLING:
         return "Rate exceeded"
     return f"{code} injected into {operation} by pytest-campaigns-fake"
 

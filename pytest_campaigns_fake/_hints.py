@@ -11,6 +11,19 @@ from typing import Any
 
 from ._records import Bucket, Store
 
+# The operations whose need for an onboarded instance require_onboarding=False lifts (v1's
+# CreateCampaign; v2's CreateCampaign, integration and instance-limit operations).
+ONBOARDING_SWITCHABLE = frozenset(
+    {
+        "CreateCampaign",
+        "PutConnectInstanceIntegration",
+        "DeleteConnectInstanceIntegration",
+        "ListConnectInstanceIntegrations",
+        "PutInstanceCommunicationLimits",
+        "GetInstanceCommunicationLimits",
+    }
+)
+
 
 def not_found_hint(
     store: Store,
@@ -37,15 +50,18 @@ def not_found_hint(
     if elsewhere:
         return f"instance {instance_id} is in {_where(elsewhere[0])} of the fake; {_this(here)}"
     instance = store.buckets[here].instances.get(instance_id) if here in store.buckets else None
+    if instance is not None and instance.status == "SUCCEEDED":
+        # Onboarded: what was not found is something else (an integration), not the instance.
+        return None
     seed = f"campaigns_fake.add_instance({instance_id!r})"
-    if instance is not None and instance.status is not None and instance.status != "SUCCEEDED":
+    if instance is not None and instance.status is not None:
         fix = (
             f"campaigns_fake.advance_onboarding({instance_id!r})"
             if instance.status == "IN_PROGRESS"
             else seed
         )
         return f"the onboarding job of instance {instance_id} is {instance.status}; {fix}"
-    if operation == "CreateCampaign":
+    if operation in ONBOARDING_SWITCHABLE:
         return (
             f"seed the instance with {seed}, or turn the onboarding check off with "
             "require_onboarding=False"

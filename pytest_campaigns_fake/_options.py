@@ -21,7 +21,8 @@ class Options:
     """How a fake behaves; every value is checked when the object is made.
 
     Attributes:
-        require_onboarding: CreateCampaign needs an instance whose onboarding SUCCEEDED.
+        require_onboarding: CreateCampaign (and v2's integration and instance-limit
+            operations) need an instance whose onboarding SUCCEEDED.
         onboarding_polls: an IN_PROGRESS onboarding job succeeds on this status poll
             (0: at once; None: only when the test calls ``advance_onboarding``).
         campaigns_per_instance: the campaigns-per-instance quota.

@@ -288,9 +288,27 @@ class Campaign:
 class CampaignV2(Campaign):
     """A stored connectcampaignsv2 campaign, read-only (dict values are copies)."""
 
-    __slots__ = ()
+    __slots__ = ("_complete",)
 
     _record: CampaignV2Record
+
+    def __init__(
+        self,
+        record: CampaignV2Record,
+        complete: Callable[[CampaignV2Record], str] | None = None,
+    ) -> None:
+        super().__init__(record)
+        # The service's lazy Completed, evaluated when the state is read (as a read through
+        # the API does); None: the stored state as it is.
+        self._complete = complete
+
+    @property
+    def state(self) -> str:
+        """The campaign's state as the service reports it now: ``Completed`` once the end of
+        its schedule passed while it was ``Running`` or ``Paused``."""
+        if self._complete is None:
+            return self._record.state
+        return self._complete(self._record)
 
     def __repr__(self) -> str:
         return f"CampaignV2(id={self.id!r}, name={self.name!r}, state={self.state!r})"
@@ -374,8 +392,9 @@ class Instance:
 
     @property
     def encryption_config(self) -> dict[str, Any]:
-        """A copy of the instance's encryption config."""
-        value: dict[str, Any] = copy.deepcopy(self._record.config["encryptionConfig"])
+        """A copy of the instance's encryption config; ``{}`` for an instance never onboarded
+        (known by v2 integrations or limits written with ``require_onboarding=False``)."""
+        value: dict[str, Any] = copy.deepcopy(self._record.config.get("encryptionConfig", {}))
         return value
 
     @property

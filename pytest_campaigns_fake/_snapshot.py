@@ -37,6 +37,17 @@ from ._validation import violations
 from ._wire import iso8601, json_default, parse_timestamp, shaped
 
 FORMAT = "pytest-campaigns-fake/1"
+# Every v2 setting: its key in a snapshot's "v2.settings" -> its name on v2.Settings.
+V2_SETTINGS = {
+    "pendingRequestCap": "pending_request_cap",
+    "pendingRequestCapFailureCode": "pending_request_cap_failure_code",
+    "maxExpirationSeconds": "max_expiration_seconds",
+    "profileRequestsNeedEventTrigger": "profile_requests_need_event_trigger",
+    "eventTriggerNeedsIntegration": "event_trigger_needs_integration",
+    "jobExpiryDays": "job_expiry_days",
+    "webNotificationNeedsObjectType": "web_notification_needs_object_type",
+    "acceptUsGovArns": "accept_us_gov_arns",
+}
 Source = Union[dict[str, Any], str, "os.PathLike[str]"]
 
 
@@ -85,13 +96,7 @@ def dump(
                 "activeCampaignsPerInstance": service_v2.quotas.active_campaigns_per_instance,
             },
             "settings": {
-                "pendingRequestCap": service_v2.settings.pending_request_cap,
-                "maxExpirationSeconds": service_v2.settings.max_expiration_seconds,
-                "profileRequestsNeedEventTrigger": (
-                    service_v2.settings.profile_requests_need_event_trigger
-                ),
-                "eventTriggerNeedsIntegration": service_v2.settings.event_trigger_needs_integration,
-                "acceptUsGovArns": service_v2.settings.accept_us_gov_arns,
+                key: getattr(service_v2.settings, name) for key, name in V2_SETTINGS.items()
             },
             "missingProfiles": sorted(service_v2.missing_profiles),
         },
@@ -249,13 +254,7 @@ def restore(
     v2_quotas, v2_settings, missing = v2_state
     service_v2.quotas.campaigns_per_instance = v2_quotas.campaigns_per_instance
     service_v2.quotas.active_campaigns_per_instance = v2_quotas.active_campaigns_per_instance
-    for name in (
-        "pending_request_cap",
-        "max_expiration_seconds",
-        "profile_requests_need_event_trigger",
-        "event_trigger_needs_integration",
-        "accept_us_gov_arns",
-    ):
+    for name in V2_SETTINGS.values():
         setattr(service_v2.settings, name, getattr(v2_settings, name))
     service_v2.missing_profiles.clear()
     service_v2.missing_profiles.update(missing)
@@ -279,13 +278,8 @@ def _v2_state(raw: Any) -> tuple[v2.Quotas, v2.Settings, set[str]]:
         ),
     )
     settings = v2.Settings()
-    for key, name in (
-        ("pendingRequestCap", "pending_request_cap"),
-        ("maxExpirationSeconds", "max_expiration_seconds"),
-        ("profileRequestsNeedEventTrigger", "profile_requests_need_event_trigger"),
-        ("eventTriggerNeedsIntegration", "event_trigger_needs_integration"),
-        ("acceptUsGovArns", "accept_us_gov_arns"),
-    ):
+    for key, name in V2_SETTINGS.items():
+        # A setting the snapshot predates keeps its default.
         if key in settings_raw:
             try:
                 setattr(settings, name, settings_raw[key])
@@ -375,8 +369,15 @@ def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
     instance_id = raw["connectInstanceId"]
     if unknown:
         raise ValueError(f"instance {instance_id}: unknown member(s) {sorted(unknown)}")
-    request = check_instance(instance_id, raw["encryptionConfig"])
     status, failure = raw["status"], raw["failureCode"]
+    if status is None and "encryptionConfig" not in raw:
+        # Known without a job or config: v2 integrations or limits written while
+        # require_onboarding was off.
+        request = check_request(
+            "GetInstanceCommunicationLimits", {"connectInstanceId": instance_id}, V2
+        )
+    else:
+        request = check_instance(instance_id, raw["encryptionConfig"])
     if status is not None and status not in enum("InstanceOnboardingJobStatusCode"):
         raise ValueError(f"instance {instance_id}: bad status {status!r}")
     if failure is not None and (

@@ -87,6 +87,9 @@ def new_v2_client(
 
 
 def has_member(shape: str, member: str) -> bool:
+    """Whether the installed model has ``shape`` with ``member`` (an older one may lack both)."""
+    if shape not in _MODEL.shape_names:
+        return False
     return member in getattr(_MODEL.shape_for(shape), "members", {})
 
 

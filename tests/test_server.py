@@ -678,10 +678,15 @@ def test_fault_throttle(server: CampaignsServer) -> None:
         with raises(client, "ThrottlingException", 429):
             client.list_campaigns()
     client.list_campaigns()
-    ok(server, "POST", "faults/throttle", {"api": "v2", "operation": "ListCampaigns"})
+    # v2 throttles only the operations whose model lists ThrottlingException.
+    status, refused = control(
+        server, "POST", "faults/throttle", {"api": "v2", "operation": "ListCampaigns"}
+    )
+    assert status == 400 and "GetCampaignState" in refused["error"], refused
+    ok(server, "POST", "faults/throttle", {"api": "v2", "operation": "GetCampaignState"})
     client_v2 = v2(server)
     with raises(client_v2, "ThrottlingException", 429):
-        client_v2.list_campaigns()
+        client_v2.get_campaign_state(id="campaign-1")
     assert [call.status_code for call in server.fake.calls] == [429, 429, 200, 429]
 
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from botocore import xform_name
 from support import INSTANCE, Client, raises, state_of
 from support_v2 import (
     AGENTLESS_TELEPHONY,
@@ -527,6 +528,24 @@ def test_last_modified_time_moves_on_config_updates(
     fake.clock.advance(3600)
     CONFIG_CALLS[operation](v2, fake, campaign_id)
     assert modified(v2, campaign_id) >= created + timedelta(seconds=3599)
+
+
+@needs_member("Campaign", "lastModifiedTime")
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_a_repeated_identical_request_changes_nothing_further(
+    fake: CampaignsFake, v2: Client, operation: str
+) -> None:
+    campaign_id = configured(fake, v2)
+    fake.clock.advance(3600)
+    CONFIG_CALLS[operation](v2, fake, campaign_id)
+    # The same request again, as the service received it (built from the clock: not rebuilt).
+    request = fake.v2.calls.last.params
+    first = v2.describe_campaign(id=campaign_id)["campaign"]
+    fake.clock.advance(3600)
+    answer = getattr(v2, xform_name(operation))(**request)
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert fake.v2.calls.last.params == request
+    assert v2.describe_campaign(id=campaign_id)["campaign"] == first  # lastModifiedTime too
 
 
 @needs_member("Campaign", "lastModifiedTime")

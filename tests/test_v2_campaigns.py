@@ -393,6 +393,39 @@ def test_completes_at_schedule_end(fake: CampaignsFake, v2: Client, state: str) 
         assert info.value.response["state"] == "Completed"
 
 
+@pytest.mark.parametrize("state", ["Running", "Paused"])
+def test_test_side_reads_evaluate_completion(fake: CampaignsFake, v2: Client, state: str) -> None:
+    campaign_id = scheduled(fake, v2, state)
+    other = create_v2(v2, name="unscheduled")["id"]
+    held = fake.v2.campaign(campaign_id)
+    fake.clock.advance(3599)
+    assert held.state == state
+    assert [c.state for c in fake.v2.campaigns()] == [state, "Initialized"]
+    fake.clock.advance(1)  # endTime <= now; no request has read the campaign since
+    assert [(c.id, c.state) for c in fake.v2.campaigns()] == [
+        (campaign_id, "Completed"),
+        (other, "Initialized"),
+    ]
+    assert fake.v2.campaign(campaign_id).state == "Completed"
+    assert held.state == "Completed"  # a view taken earlier reads it now too
+    assert "state='Completed'" in repr(held)
+    assert state_of(v2, campaign_id) == "Completed"  # and the API agrees
+
+
+def test_a_seeded_campaign_completes_on_a_test_side_read(fake: CampaignsFake) -> None:
+    fake.clock.freeze(whole_second(fake))
+    now = fake.clock.now()
+    seeded = fake.v2.add_campaign(
+        connect_instance_id=INSTANCE,
+        state="Running",
+        schedule={"startTime": now - timedelta(hours=2), "endTime": now - timedelta(hours=1)},
+    )
+    assert seeded.state == "Completed"  # its schedule had ended when it was seeded
+    assert fake.v2.set_campaign_state(seeded.id, "Paused").state == "Completed"
+    forced = fake.v2.set_campaign_state(seeded.id, "Failed")
+    assert forced.state == "Failed"  # only Running and Paused complete
+
+
 @pytest.mark.parametrize("operation", ["PauseCampaign", "StopCampaign", "ResumeCampaign"])
 def test_completion_is_evaluated_before_acting(
     fake: CampaignsFake, v2: Client, operation: str

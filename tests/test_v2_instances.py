@@ -227,17 +227,80 @@ def test_onboarding_through_v2_is_read_through_v1(
         job_of(v2, "instance-2")
 
 
-def test_v2_job_record_expires_after_14_days(fake: CampaignsFake, v2: Client) -> None:
+@pytest.fixture(params=["v1", "v2"])
+def api(request: pytest.FixtureRequest) -> Client:
+    """A client of either API: the job is one record, forgotten on both routes alike."""
+    client: Client = request.getfixturevalue(request.param)
+    return client
+
+
+def test_job_record_expires_after_14_days(
+    fake: CampaignsFake, api: Client, v1: Client, v2: Client
+) -> None:
     start(v2)
     job_of(v2)
     campaign_id = create_v2(v2)["id"]
     fake.clock.advance(14 * DAY - 1)
-    assert job_of(v2)["status"] == "SUCCEEDED"
-    fake.clock.advance(2)
-    with raises(v2, "ResourceNotFoundException", 404):
-        job_of(v2)
-    assert config_of(v2)["connectInstanceId"] == INSTANCE
+    assert job_of(api)["status"] == "SUCCEEDED"
+    fake.clock.advance(1)  # 14 days to the second
+    for client in (v1, v2):
+        with raises(client, "ResourceNotFoundException", 404):
+            job_of(client)
+        with raises(client, "ResourceNotFoundException", 404):
+            client.delete_instance_onboarding_job(connectInstanceId=INSTANCE)
+    # The job is forgotten, not the onboarding it did.
+    assert config_of(api)["connectInstanceId"] == INSTANCE
     assert v2.describe_campaign(id=campaign_id)["campaign"]["id"] == campaign_id
+    v2.start_campaign(id=campaign_id)  # still onboarded: no ConflictException
+    assert v2.get_campaign_state(id=campaign_id)["state"] == "Running"
+    assert fake.instance(INSTANCE).status == "SUCCEEDED"  # the record as it ended
+    # Start answers the onboarded instance's job again, and its 14 days start over.
+    assert start(api) == {"connectInstanceId": INSTANCE, "status": "SUCCEEDED"}
+    role = config_of(v1)["serviceLinkedRoleArn"]
+    fake.clock.advance(14 * DAY - 1)
+    assert job_of(v1) == job_of(v2) == {"connectInstanceId": INSTANCE, "status": "SUCCEEDED"}
+    assert config_of(v2)["serviceLinkedRoleArn"] == role
+    fake.clock.advance(1)
+    with raises(api, "ResourceNotFoundException", 404):
+        job_of(api)
+
+
+@pytest.mark.parametrize("status", ["IN_PROGRESS", "FAILED"])
+def test_an_expired_unfinished_job_starts_over(
+    fake: CampaignsFake, api: Client, status: str
+) -> None:
+    fake.settings.onboarding_polls = None  # the new job stays IN_PROGRESS
+    fake.add_instance(INSTANCE, status=status)
+    assert start(api)["status"] == status  # a job is there: answered unchanged
+    fake.clock.advance(14 * DAY)
+    with raises(api, "ResourceNotFoundException", 404):
+        job_of(api)
+    assert start(api) == {"connectInstanceId": INSTANCE, "status": "IN_PROGRESS"}
+    assert job_of(api) == {"connectInstanceId": INSTANCE, "status": "IN_PROGRESS"}
+    assert fake.instance(INSTANCE).status == "IN_PROGRESS"
+
+
+def test_job_expiry_days_is_a_setting(fake: CampaignsFake, v1: Client, v2: Client) -> None:
+    assert fake.v2.settings.job_expiry_days == 14
+    start(v1)
+    job_of(v1)
+    fake.clock.advance(3 * DAY)
+    fake.v2.settings.job_expiry_days = 3  # applies at once, to the job already there
+    with raises(v1, "ResourceNotFoundException", 404):
+        job_of(v1)
+    fake.v2.settings.job_expiry_days = 4
+    assert job_of(v1)["status"] == "SUCCEEDED"
+    fake.v2.settings.job_expiry_days = None  # never forgotten
+    fake.clock.advance(3650 * DAY)
+    assert job_of(v1) == job_of(v2) == {"connectInstanceId": INSTANCE, "status": "SUCCEEDED"}
+
+
+@pytest.mark.parametrize("value", [0, -1, 1.5, "14", True])
+def test_job_expiry_days_is_checked(fake: CampaignsFake, value: object) -> None:
+    fake.v2.settings.job_expiry_days = 7
+    with pytest.raises(ValueError, match="job_expiry_days must be a whole number of days"):
+        fake.v2.settings.job_expiry_days = value  # type: ignore[assignment]
+    assert fake.v2.settings.job_expiry_days == 7
 
 
 # -- instance configs ------------------------------------------------------------------------
@@ -457,6 +520,119 @@ def test_instance_operations_need_onboarded_instance(
         fake.add_instance(INSTANCE, status=status)
     with raises(v2, "ResourceNotFoundException", 404):
         INSTANCE_OPERATIONS[operation](v2)
+
+
+def test_a_missing_instance_hint_names_the_switch(fake: CampaignsFake, v2: Client) -> None:
+    with raises(v2, "ResourceNotFoundException", 404):
+        put_integration(v2, PROFILES)
+    hint = fake.v2.calls.last.hint
+    assert hint is not None and "require_onboarding=False" in hint, hint
+
+
+def test_an_unknown_integration_has_no_instance_hint(onboarded: CampaignsFake, v2: Client) -> None:
+    with raises(v2, "ResourceNotFoundException", 404):
+        v2.delete_connect_instance_integration(
+            connectInstanceId=INSTANCE,
+            integrationIdentifier={"qConnect": {"knowledgeBaseArn": KB_ARN}},
+        )
+    assert onboarded.v2.calls.last.hint is None  # the instance is onboarded: nothing to seed
+
+
+# -- require_onboarding=False ------------------------------------------------------------------
+
+
+@pytest.fixture
+def unchecked() -> Iterator[CampaignsFake]:
+    """An active fake that needs no onboarded instance (shared with v1), no instances."""
+    with CampaignsFake(require_onboarding=False) as fake:
+        fake.clock.freeze(FROZEN_AT)
+        yield fake
+
+
+def test_without_onboarding_check_an_unknown_instance_reads_empty(
+    unchecked: CampaignsFake, v2: Client
+) -> None:
+    assert integrations(v2) == []
+    assert limits_of(v2) == {}
+    with raises(v2, "ResourceNotFoundException", 404):  # the integration, not the instance
+        v2.delete_connect_instance_integration(
+            connectInstanceId=INSTANCE,
+            integrationIdentifier={"customerProfiles": {"domainArn": DOMAIN_ARN}},
+        )
+    with pytest.raises(KeyError):  # reads created nothing
+        unchecked.instance(INSTANCE)
+
+
+@pytest.mark.parametrize("status", [None, "IN_PROGRESS", "FAILED"], ids=["none", "busy", "failed"])
+def test_without_onboarding_check_integrations_and_limits_are_kept(
+    unchecked: CampaignsFake, v2: Client, status: str | None
+) -> None:
+    if status is not None:
+        unchecked.add_instance(INSTANCE, status=status)
+    put_integration(v2, PROFILES)
+    put_integration(v2, QCONNECT)
+    v2.put_instance_communication_limits(
+        connectInstanceId=INSTANCE, communicationLimitsConfig={"allChannelSubtypes": LIMITS}
+    )
+    v2.delete_connect_instance_integration(
+        connectInstanceId=INSTANCE, integrationIdentifier={"qConnect": {"knowledgeBaseArn": KB_ARN}}
+    )
+    assert integrations(v2) == [PROFILES]
+    assert limits_of(v2) == {"communicationLimitsConfig": {"allChannelSubtypes": LIMITS}}
+    assert unchecked.instance(INSTANCE).status == status  # no job was made up
+    assert create_v2(v2)["id"]  # as CreateCampaign
+    # The check back on: the instance is not onboarded.
+    unchecked.settings.require_onboarding = True
+    for operation in INSTANCE_OPERATIONS.values():
+        with raises(v2, "ResourceNotFoundException", 404):
+            operation(v2)
+
+
+def test_an_instance_known_by_its_integrations_keeps_them_when_onboarded(
+    unchecked: CampaignsFake, v1: Client, v2: Client
+) -> None:
+    put_integration(v2, PROFILES)
+    v2.put_instance_communication_limits(
+        connectInstanceId=INSTANCE, communicationLimitsConfig={"allChannelSubtypes": LIMITS}
+    )
+    instance = unchecked.instance(INSTANCE)
+    assert (instance.status, instance.job(), instance.encryption_config) == (None, None, {})
+    with raises(v2, "ResourceNotFoundException", 404):  # no job, no config
+        job_of(v2)
+    with raises(v1, "ResourceNotFoundException", 404):
+        config_of(v1)
+    assert start(v1) == {"connectInstanceId": INSTANCE, "status": "IN_PROGRESS"}
+    assert job_of(v2)["status"] == "SUCCEEDED"
+    assert config_of(v2)["encryptionConfig"] == {"enabled": False}
+    unchecked.settings.require_onboarding = True
+    assert integrations(v2) == [PROFILES]
+    assert limits_of(v2) == {"communicationLimitsConfig": {"allChannelSubtypes": LIMITS}}
+    # Off-boarding removes them, as for any instance.
+    v2.delete_connect_instance_config(connectInstanceId=INSTANCE)
+    unchecked.add_instance(INSTANCE)
+    assert integrations(v2) == []
+
+
+def test_an_instance_known_by_its_integrations_survives_a_snapshot(
+    unchecked: CampaignsFake, v2: Client
+) -> None:
+    put_integration(v2, PROFILES)
+    v2.put_instance_communication_limits(
+        connectInstanceId=INSTANCE, communicationLimitsConfig={"allChannelSubtypes": LIMITS}
+    )
+    data = unchecked.snapshot()
+    unchecked.reset()
+    assert integrations(v2) == []
+    unchecked.load(data)
+    assert integrations(v2) == [PROFILES]
+    assert limits_of(v2) == {"communicationLimitsConfig": {"allChannelSubtypes": LIMITS}}
+    assert unchecked.instance(INSTANCE).status is None
+    assert unchecked.snapshot() == data
+    # A job without its config is still refused.
+    (entry,) = data["partitions"][0]["instances"]
+    entry["status"] = "SUCCEEDED"
+    with pytest.raises(ValueError, match="Corrupted"):
+        unchecked.load(data)
 
 
 # -- instance communication limits -----------------------------------------------------------

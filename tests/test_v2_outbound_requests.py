@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 from botocore.config import Config
 from support import (
@@ -27,6 +28,7 @@ from support import (
 from support_v2 import (
     DOMAIN_ARN,
     EMAIL,
+    OTHER_DOMAIN_ARN,
     PROFILE_ID,
     SEGMENT_ARN,
     SERVICE_V2,
@@ -48,6 +50,7 @@ FROZEN_AT = datetime(2030, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
 OTHER_PROFILE = "fedcba9876543210fedcba9876543210"
 EVENT_TRIGGER: dict[str, Any] = {"eventTrigger": {"customerProfilesDomainArn": DOMAIN_ARN}}
 WEEK = 7 * 86400
+MODEL = botocore.session.get_session().get_service_model(SERVICE_V2)
 
 
 @pytest.fixture(scope="module")
@@ -369,13 +372,34 @@ def test_outbound_item_fault_injection(fake: CampaignsFake, v2: Client) -> None:
     assert [r.client_token for r in fake.v2.outbound_requests(campaign_id)] == ["t1", "t3"]
 
 
-def test_outbound_pending_request_cap(fake: CampaignsFake, v2: Client) -> None:
+@pytest.mark.parametrize("code", [None, "BufferLimitExceeded", "RequestThrottled"])
+def test_outbound_pending_request_cap(fake: CampaignsFake, v2: Client, code: str | None) -> None:
     campaign_id = running_v2(v2, fake)
-    fake.v2.settings.pending_request_cap = 1
-    expires = later(fake, hours=1)
-    answer = put(v2, campaign_id, outbound_request("a", expires), outbound_request("b", expires))
-    assert outcome(answer) == (["a"], [("b", "BufferLimitExceeded")])
-    assert [r.client_token for r in fake.v2.outbound_requests(campaign_id)] == ["a"]
+    fake.v2.settings.pending_request_cap = 2
+    if code is not None:
+        fake.v2.settings.pending_request_cap_failure_code = code
+    soon, later_on = later(fake, minutes=30), later(fake, hours=2)
+    answer = put(
+        v2,
+        campaign_id,
+        outbound_request("a", soon),
+        outbound_request("b", later_on),
+        outbound_request("c", later_on),
+    )
+    expected = code or "BufferLimitExceeded"  # the default
+    assert outcome(answer) == (["a", "b"], [("c", expected)])
+    fake.clock.advance(30 * 60)  # "a" expired: its place is free
+    answer = put(v2, campaign_id, outbound_request("d", later_on), outbound_request("e", later_on))
+    assert outcome(answer) == (["d"], [("e", expected)])
+    assert [r.client_token for r in fake.v2.outbound_requests(campaign_id)] == ["a", "b", "d"]
+
+
+@pytest.mark.parametrize("value", ["InvalidInput", "UnknownError", "Throttled", None, 1])
+def test_pending_request_cap_failure_code_is_checked(fake: CampaignsFake, value: object) -> None:
+    fake.v2.settings.pending_request_cap_failure_code = "RequestThrottled"
+    with pytest.raises(ValueError, match="'BufferLimitExceeded', 'RequestThrottled'"):
+        fake.v2.settings.pending_request_cap_failure_code = value  # type: ignore[assignment]
+    assert fake.v2.settings.pending_request_cap_failure_code == "RequestThrottled"
 
 
 # -- PutProfileOutboundRequestBatch ----------------------------------------------------------
@@ -465,6 +489,126 @@ def test_profile_expiration_in_the_past(
     assert outcome(answer) == ((["t"], []) if accepted else ([], [("t", "InvalidInput")]))
 
 
+def test_profile_requests_have_no_pending_cap(fake: CampaignsFake, v2: Client) -> None:
+    # The cap counts unexpired outbound requests; a profile request may never expire.
+    fake.v2.settings.pending_request_cap = 1
+    fake.v2.settings.pending_request_cap_failure_code = "RequestThrottled"
+    fake.v2.settings.max_expiration_seconds = 60
+    campaign_id = event_campaign(v2, fake)
+    answer = put_profiles(
+        v2,
+        campaign_id,
+        profile_request("a"),
+        profile_request("b", OTHER_PROFILE, later(fake, days=30)),
+        profile_request("c", OTHER_PROFILE),
+    )
+    assert outcome(answer) == (["a", "b", "c"], [])
+
+
+WEB_EVENT = "Campaign-WebNotification"
+
+
+def needs_web_notifications(test: Callable[..., None]) -> Callable[..., None]:
+    """Skip where the installed model cannot mark a profile request as a web notification
+    (older models have no eventTriggerContext) or map its object type."""
+    marks = [
+        needs_member("ProfileOutboundRequest", "eventTriggerContext"),
+        needs_member("ChannelContext", "webNotificationContext"),
+        pytest.mark.skipif(
+            WEB_EVENT not in MODEL.shape_for("EventType").enum,
+            reason=f"the installed model's EventType has no {WEB_EVENT}",
+        ),
+    ]
+    for mark in marks:
+        test = mark(test)
+    return test
+
+
+def web_request(token: str, profile_id: str = PROFILE_ID) -> dict[str, Any]:
+    """A profile outbound request for a web notification."""
+    item = profile_request(token, profile_id)
+    item["eventTriggerContext"] = {
+        "channelContext": {"webNotificationContext": {"sessionId": "s-1", "browserId": "b-1"}}
+    }
+    return item
+
+
+def profiles_integration(client: Client, domain: str, *events: str) -> None:
+    client.put_connect_instance_integration(
+        connectInstanceId=INSTANCE,
+        integrationConfig={
+            "customerProfiles": {
+                "domainArn": domain,
+                "objectTypeNames": {event: f"{event}-object" for event in events},
+            }
+        },
+    )
+
+
+@needs_web_notifications
+def test_web_notifications_unchecked_by_default(fake: CampaignsFake, v2: Client) -> None:
+    assert fake.v2.settings.web_notification_needs_object_type is False
+    campaign_id = event_campaign(v2, fake)
+    answer = put_profiles(v2, campaign_id, web_request("a"))
+    assert outcome(answer) == (["a"], [])
+    (accepted,) = fake.v2.profile_outbound_requests(campaign_id)
+    assert accepted.event_trigger_context == web_request("a")["eventTriggerContext"]
+
+
+@needs_web_notifications
+def test_web_notification_needs_the_object_type(fake: CampaignsFake, v2: Client) -> None:
+    fake.v2.settings.web_notification_needs_object_type = True
+    campaign_id = event_campaign(v2, fake)
+
+    def attempt(token: str) -> tuple[list[str], list[tuple[str, str]]]:
+        plain = profile_request(f"{token}-plain", OTHER_PROFILE)
+        sourced = profile_request(f"{token}-event", OTHER_PROFILE)
+        sourced["eventTriggerContext"] = {"sourceEvent": "{}"}
+        return outcome(put_profiles(v2, campaign_id, web_request(token), plain, sourced))
+
+    # Without an integration, with one lacking the key: the web notification fails alone.
+    assert attempt("a") == (["a-plain", "a-event"], [("a", "InvalidInput")])
+    profiles_integration(v2, DOMAIN_ARN, "Campaign-SMS")
+    assert attempt("b") == (["b-plain", "b-event"], [("b", "InvalidInput")])
+    profiles_integration(v2, DOMAIN_ARN, "Campaign-SMS", WEB_EVENT)
+    assert attempt("c") == (["c", "c-plain", "c-event"], [])
+    # Read at every request: the key removed, the check fails again.
+    profiles_integration(v2, DOMAIN_ARN, "Campaign-SMS")
+    assert attempt("d") == (["d-plain", "d-event"], [("d", "InvalidInput")])
+    assert [r.client_token for r in fake.v2.profile_outbound_requests(campaign_id)] == [
+        "a-plain",
+        "a-event",
+        "b-plain",
+        "b-event",
+        "c",
+        "c-plain",
+        "c-event",
+        "d-plain",
+        "d-event",
+    ]
+    fake.v2.settings.web_notification_needs_object_type = False
+    assert attempt("e") == (["e", "e-plain", "e-event"], [])
+
+
+@needs_web_notifications
+def test_web_notification_object_type_of_another_domain(fake: CampaignsFake, v2: Client) -> None:
+    fake.v2.settings.web_notification_needs_object_type = True
+    profiles_integration(v2, OTHER_DOMAIN_ARN, WEB_EVENT)
+    campaign_id = event_campaign(v2, fake)  # triggered by DOMAIN_ARN
+    assert outcome(put_profiles(v2, campaign_id, web_request("a"))) == ([], [("a", "InvalidInput")])
+    # A campaign without an event trigger has no domain to map it in.
+    fake.v2.settings.profile_requests_need_event_trigger = False
+    untriggered = running_v2(v2, fake)
+    assert outcome(put_profiles(v2, untriggered, web_request("b"))) == ([], [("b", "InvalidInput")])
+
+
+@pytest.mark.parametrize("value", [1, "yes", None])
+def test_web_notification_setting_is_checked(fake: CampaignsFake, value: object) -> None:
+    with pytest.raises(ValueError, match="web_notification_needs_object_type must be True or"):
+        fake.v2.settings.web_notification_needs_object_type = value  # type: ignore[assignment]
+    assert fake.v2.settings.web_notification_needs_object_type is False
+
+
 def test_profile_marked_missing(fake: CampaignsFake, v2: Client) -> None:
     campaign_id = event_campaign(v2, fake)
     fake.v2.mark_profile_missing(PROFILE_ID)
@@ -513,6 +657,87 @@ def test_inject_error_refuses_v1_only_operation(lenient: CampaignsFake) -> None:
     with pytest.raises(ValueError, match="PutDialRequestBatch"):
         lenient.v2.inject_error("PutDialRequestBatch", "ThrottlingException")
     assert lenient.unused_faults == []
+
+
+# The operations of the installed model that list ThrottlingException, and some that do not.
+THROTTLING = sorted(
+    name
+    for name in MODEL.operation_names
+    if "ThrottlingException" in {e.name for e in MODEL.operation_model(name).error_shapes}
+)
+UNTHROTTLED = ("ListCampaigns", "DescribeCampaign", "UpdateCampaignName")
+
+
+@pytest.mark.parametrize("operation", UNTHROTTLED)
+@pytest.mark.parametrize(
+    "inject",
+    [
+        lambda fake, op: fake.v2.throttle(op),
+        lambda fake, op: fake.v2.throttle(op, rate=1),
+        lambda fake, op: fake.v2.inject_error(op, "ThrottlingException"),
+    ],
+    ids=["throttle", "rate-limit", "inject-error"],
+)
+def test_throttling_refused_where_the_model_lists_none(
+    lenient: CampaignsFake, operation: str, inject: Callable[[CampaignsFake, str], object]
+) -> None:
+    assert operation not in THROTTLING
+    with pytest.raises(ValueError, match=f"not an error of {operation}") as refused:
+        inject(lenient, operation)
+    # The message names every operation that does model it, and no other.
+    named = str(refused.value).rpartition(": ")[2].split(", ")
+    assert named == THROTTLING
+    assert lenient.unused_faults == []
+    assert lenient.v2._faults.limits == []
+
+
+def test_throttling_without_operation_fires_only_where_modelled(
+    fake: CampaignsFake, v2: Client
+) -> None:
+    campaign_id = running_v2(v2, fake)
+    rule = fake.v2.throttle(times=1)
+    v2.list_campaigns()
+    v2.describe_campaign(id=campaign_id)
+    v2.update_campaign_name(id=campaign_id, name="renamed")
+    assert rule.fired == 0
+    with raises(v2, "ThrottlingException", 429):
+        v2.get_campaign_state(id=campaign_id)
+    assert rule.fired == 1
+    injected = fake.v2.inject_error(None, "ThrottlingException")
+    v2.describe_campaign(id=campaign_id)
+    with raises(v2, "ThrottlingException", 429):
+        v2.pause_campaign(id=campaign_id)
+    assert injected.fired == 1
+    assert [c.operation for c in fake.v2.calls if c.injected] == [
+        "GetCampaignState",
+        "PauseCampaign",
+    ]
+
+
+def test_rate_limit_without_operation_spares_unthrottled_operations(
+    fake: CampaignsFake, v2: Client
+) -> None:
+    campaign_id = running_v2(v2, fake)
+    limit = fake.v2.throttle(rate=1, burst=1)
+    for _ in range(3):  # the frozen clock refills nothing
+        v2.describe_campaign(id=campaign_id)
+        v2.list_campaigns()
+    assert limit.fired == 0
+    v2.get_campaign_state(id=campaign_id)  # the one token
+    with raises(v2, "ThrottlingException", 429):
+        v2.get_campaign_state(id=campaign_id)
+    assert limit.fired == 1
+
+
+def test_v1_throttles_any_operation(lenient: CampaignsFake) -> None:
+    # v1 keeps ThrottlingException a common AWS error, answered by every operation.
+    lenient.throttle("ListCampaigns")
+    lenient.throttle("DescribeCampaign", rate=1)
+    new_client().list_campaigns()  # botocore retries the 429
+    assert [(c.operation, c.status_code) for c in lenient.calls] == [
+        ("ListCampaigns", 429),
+        ("ListCampaigns", 200),
+    ]
 
 
 def test_v2_fault_does_not_fire_on_v1(lenient: CampaignsFake, v2: Client) -> None:

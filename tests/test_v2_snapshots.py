@@ -125,6 +125,40 @@ def test_a_loaded_fake_answers_every_v2_read_as_the_original(v2: Client, tmp_pat
         assert fresh not in ids.values()
 
 
+# A value other than the default for every v2 setting.
+SETTINGS: dict[str, Any] = {
+    "pending_request_cap": 4,
+    "pending_request_cap_failure_code": "RequestThrottled",
+    "max_expiration_seconds": 600.5,
+    "profile_requests_need_event_trigger": False,
+    "event_trigger_needs_integration": True,
+    "job_expiry_days": None,
+    "web_notification_needs_object_type": True,
+    "accept_us_gov_arns": True,
+}
+
+
+def test_every_v2_setting_travels_in_a_snapshot(tmp_path: Path) -> None:
+    with CampaignsFake() as original:
+        defaults = dict(vars(original.v2.settings))
+        assert sorted(SETTINGS) == sorted(defaults), "a v2 setting this test does not set"
+        for name, value in SETTINGS.items():
+            assert defaults[name] != value
+            setattr(original.v2.settings, name, value)
+        original.save(tmp_path / "fake.json")
+    with CampaignsFake() as loaded:
+        loaded.load(tmp_path / "fake.json")
+        assert vars(loaded.v2.settings) == SETTINGS
+        data = loaded.snapshot()
+    # A snapshot taken before a setting existed loads it with its default.
+    with CampaignsFake() as older:
+        for name, value in SETTINGS.items():
+            setattr(older.v2.settings, name, value)
+        data["v2"]["settings"] = {}
+        older.load(data)
+        assert vars(older.v2.settings) == defaults
+
+
 def test_a_snapshot_without_a_v2_part_loads_with_v2_defaults(v2: Client) -> None:
     with CampaignsFake() as fake:
         fake.add_instance(INSTANCE)
@@ -171,6 +205,10 @@ def _break_setting(data: dict[str, Any]) -> None:
     data["v2"]["settings"]["profileRequestsNeedEventTrigger"] = "yes"
 
 
+def _break_cap_code(data: dict[str, Any]) -> None:
+    data["v2"]["settings"]["pendingRequestCapFailureCode"] = "InvalidInput"
+
+
 CORRUPTIONS = {
     "unknown state": _break_state,
     "v1 member on a v2 campaign": _break_member,
@@ -179,6 +217,7 @@ CORRUPTIONS = {
     "repeated request id": _break_repeated_id,
     "quota as a string": _break_quota,
     "setting not a boolean": _break_setting,
+    "cap failure code not a throttling code": _break_cap_code,
 }
 
 
