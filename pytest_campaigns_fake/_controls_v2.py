@@ -126,8 +126,9 @@ class CampaignsV2(FaultControls):
         """The stored v2 campaign with this id, in any account or region."""
         return self._view(self._find(campaign_id, deleted=False))
 
+    @property
     def campaigns(self) -> list[CampaignV2]:
-        """Every stored v2 campaign, in creation order."""
+        """Every stored v2 campaign, in creation order (a property, as ``fake.campaigns``)."""
         with self._fake.engine.lock:
             records = [
                 record

@@ -346,7 +346,7 @@ def test_rename_tag_and_delete_through_either_api(
         with raises(client, "ResourceNotFoundException", 404):
             client.describe_campaign(id=campaign_id)
     assert v1.list_campaigns()["campaignSummaryList"] == []
-    assert fake.campaigns == [] and fake.v2.campaigns() == []
+    assert fake.campaigns == [] and fake.v2.campaigns == []
 
 
 # -- configuration stays with the API that created the campaign ------------------------------
@@ -455,7 +455,7 @@ def test_v2_delete_all_deletes_v1_campaigns_too(
     v2.delete_connect_instance_config(
         connectInstanceId=INSTANCE, campaignDeletionPolicy="DELETE_ALL"
     )
-    assert fake.campaigns == [] and fake.v2.campaigns() == []
+    assert fake.campaigns == [] and fake.v2.campaigns == []
     with raises(v1, "ResourceNotFoundException", 404):
         v1.describe_campaign(id=from_v1)
 

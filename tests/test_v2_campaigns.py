@@ -400,9 +400,9 @@ def test_test_side_reads_evaluate_completion(fake: CampaignsFake, v2: Client, st
     held = fake.v2.campaign(campaign_id)
     fake.clock.advance(3599)
     assert held.state == state
-    assert [c.state for c in fake.v2.campaigns()] == [state, "Initialized"]
+    assert [c.state for c in fake.v2.campaigns] == [state, "Initialized"]
     fake.clock.advance(1)  # endTime <= now; no request has read the campaign since
-    assert [(c.id, c.state) for c in fake.v2.campaigns()] == [
+    assert [(c.id, c.state) for c in fake.v2.campaigns] == [
         (campaign_id, "Completed"),
         (other, "Initialized"),
     ]

@@ -18,7 +18,7 @@ Properties, for every request that reaches the fake:
   exception out of botocore, and the journal records it exactly once, as v2;
 * a request broken in a way no reading of the model allows gets ValidationException;
 * state stays consistent: a request answered with an error changes nothing (the whole
-  ``snapshot()`` and ``fake.v2.campaigns()``), read-only operations change nothing, a
+  ``snapshot()`` and ``fake.v2.campaigns``), read-only operations change nothing, a
   successful CreateCampaign adds exactly the campaign it returns, and after any change
   ListCampaigns shows exactly the stored campaigns and the state survives a snapshot round
   trip.
@@ -702,7 +702,7 @@ def output_problems(shape: Shape | None, value: Any, path: str = "") -> list[str
 
 
 def state_of(fake: CampaignsFake) -> tuple[Any, list[tuple[str, str, str]]]:
-    campaigns = [(c.id, c.name, c.state) for c in fake.v2.campaigns()]
+    campaigns = [(c.id, c.name, c.state) for c in fake.v2.campaigns]
     return fake.snapshot(), campaigns
 
 
@@ -711,7 +711,7 @@ def assert_consistent(fake: CampaignsFake, client: Client) -> None:
     the state survives a snapshot round trip."""
     listed = client.list_campaigns()
     assert "nextToken" not in listed
-    stored = [c.id for c in fake.v2.campaigns()]
+    stored = [c.id for c in fake.v2.campaigns]
     assert [s["id"] for s in listed["campaignSummaryList"]] == stored
     shape = MODEL.operation_model("ListCampaigns").output_shape
     shown = {k: v for k, v in listed.items() if k != "ResponseMetadata"}
