@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable
 
+from ._batches import accept
 from ._clock import Clock, Ids
 from ._engine import Description, Operation, Result
 from ._errors import ServiceError, not_found, validation
@@ -37,7 +38,6 @@ from ._versions import foreign, is_v2, v1_data, v1_summary
 
 EXPIRATION_MIN = timedelta(seconds=30)
 EXPIRATION_MAX = timedelta(seconds=900)
-CLIENT_TOKEN_VALIDITY = timedelta(days=7)
 DEFAULT_PAGE_SIZE = 50
 MAX_TAGS = 50
 _TOKEN_KEY = b"pytest-campaigns-fake/list-campaigns"
@@ -310,38 +310,32 @@ def put_dial_request_batch(service: Service, bucket: Bucket, params: dict[str, A
     if campaign.state != "Running":
         raise invalid_state(campaign, "PutDialRequestBatch")
     now = service.clock.now()
-    succeeded: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
-    for item in params["dialRequests"]:
-        token = item["clientToken"]
-        known = campaign.tokens.get(token)
-        if known is not None and now - known.accepted_at < CLIENT_TOKEN_VALIDITY:
-            succeeded.append({"clientToken": token, "id": known.id})
-            continue
+
+    def refuse(item: dict[str, Any]) -> str | None:
         expires = item["expirationTime"]
-        code = (
-            "InvalidInput"
-            if not now + EXPIRATION_MIN <= expires <= now + EXPIRATION_MAX
-            else service.faults.item_failure(
-                "PutDialRequestBatch", {**item, "campaignId": campaign.id}
-            )
-        )
-        ident = service.store.fresh_id(service.ids.uuid)
-        if code is not None:
-            failed.append({"clientToken": token, "id": ident, "failureCode": code})
-            continue
-        accepted = DialRequest(
+        return None if now + EXPIRATION_MIN <= expires <= now + EXPIRATION_MAX else "InvalidInput"
+
+    def make(ident: str, item: dict[str, Any]) -> DialRequest:
+        return DialRequest(
             id=ident,
-            client_token=token,
+            client_token=item["clientToken"],
             phone_number=item["phoneNumber"],
-            expiration_time=expires,
+            expiration_time=item["expirationTime"],
             attributes=dict(item["attributes"]),
             accepted_at=now,
         )
-        campaign.dial_requests.append(accepted)
-        campaign.tokens[token] = accepted
-        succeeded.append({"clientToken": token, "id": accepted.id})
-    return {"successfulRequests": succeeded, "failedRequests": failed}
+
+    return accept(
+        service,
+        "PutDialRequestBatch",
+        campaign.id,
+        params["dialRequests"],
+        now=now,
+        tokens=campaign.tokens,
+        accepted=campaign.dial_requests,
+        refuse=refuse,
+        make=make,
+    )
 
 
 # -- onboarding and instance config ----------------------------------------------------------

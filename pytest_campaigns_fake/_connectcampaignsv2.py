@@ -18,6 +18,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import _connectcampaigns as v1
+from ._batches import accept
 from ._clock import Clock, Ids
 from ._engine import Description, Operation, Result
 from ._errors import ServiceError, not_found, validation
@@ -40,7 +41,6 @@ from ._records import (
 )
 from ._versions import foreign, v2_data, v2_summary
 
-CLIENT_TOKEN_VALIDITY = timedelta(days=7)
 DEFAULT_PAGE_SIZE = 50
 ACTIVE = ("Running", "Paused")
 # A Running or Paused campaign whose schedule has ended is Completed (evaluated lazily).
@@ -609,17 +609,10 @@ def put_outbound_request_batch(service: Service, bucket: Bucket, params: dict[st
     now = service.clock.now()
     configured = campaign.data.get("channelSubtypeConfig") or {}
     settings = service.settings
-    succeeded: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
-    for item in params["outboundRequests"]:
-        token = item["clientToken"]
-        known = campaign.outbound_tokens.get(token)
-        if known is not None and now - known.accepted_at < CLIENT_TOKEN_VALIDITY:
-            succeeded.append({"clientToken": token, "id": known.id})
-            continue
+
+    def refuse(item: dict[str, Any]) -> str | None:
         expires = item["expirationTime"]
         subtype = next(iter(_set(item["channelSubtypeParameters"])), None)
-        code: str | None = None
         if (
             expires <= now
             or subtype is None
@@ -629,31 +622,34 @@ def put_outbound_request_batch(service: Service, bucket: Bucket, params: dict[st
                 and expires > now + timedelta(seconds=settings.max_expiration_seconds)
             )
         ):
-            code = "InvalidInput"
-        elif settings.pending_request_cap is not None and (
+            return "InvalidInput"
+        if settings.pending_request_cap is not None and (
             sum(1 for r in campaign.outbound_requests if r.expiration_time > now)
             >= settings.pending_request_cap
         ):
-            code = settings.pending_request_cap_failure_code
-        else:
-            code = service.faults.item_failure(
-                "PutOutboundRequestBatch", {**item, "campaignId": campaign.id}
-            )
-        ident = service.store.fresh_id(service.ids.uuid)
-        if code is not None:
-            failed.append({"clientToken": token, "id": ident, "failureCode": code})
-            continue
-        accepted = OutboundRequest(
+            return settings.pending_request_cap_failure_code
+        return None
+
+    def make(ident: str, item: dict[str, Any]) -> OutboundRequest:
+        return OutboundRequest(
             id=ident,
-            client_token=token,
-            expiration_time=expires,
+            client_token=item["clientToken"],
+            expiration_time=item["expirationTime"],
             channel_subtype_parameters=_set(item["channelSubtypeParameters"]),
             accepted_at=now,
         )
-        campaign.outbound_requests.append(accepted)
-        campaign.outbound_tokens[token] = accepted
-        succeeded.append({"clientToken": token, "id": ident})
-    return {"successfulRequests": succeeded, "failedRequests": failed}
+
+    return accept(
+        service,
+        "PutOutboundRequestBatch",
+        campaign.id,
+        params["outboundRequests"],
+        now=now,
+        tokens=campaign.outbound_tokens,
+        accepted=campaign.outbound_requests,
+        refuse=refuse,
+        make=make,
+    )
 
 
 @operation("PutProfileOutboundRequestBatch")
@@ -671,47 +667,40 @@ def put_profile_outbound_request_batch(
             "triggers may send profile outbound requests",
         )
     now = service.clock.now()
-    succeeded: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
-    for item in params["profileOutboundRequests"]:
-        token, profile_id = item["clientToken"], item["profileId"]
-        known = campaign.profile_tokens.get(token)
-        if known is not None and now - known.accepted_at < CLIENT_TOKEN_VALIDITY:
-            if known.profile_id == profile_id:
-                succeeded.append({"clientToken": token, "id": known.id})
-            else:
-                failed.append({"clientToken": token, "id": known.id, "failureCode": "Conflict"})
-            continue
+
+    def refuse(item: dict[str, Any]) -> str | None:
         expires = item.get("expirationTime")
-        code: str | None
         if (expires is not None and expires <= now) or (
             service.settings.web_notification_needs_object_type
             and web_notification(item)
             and not web_notification_mapped(bucket, campaign)
         ):
-            code = "InvalidInput"
-        elif profile_id in service.missing_profiles:
-            code = "ResourceNotFound"
-        else:
-            code = service.faults.item_failure(
-                "PutProfileOutboundRequestBatch", {**item, "campaignId": campaign.id}
-            )
-        ident = service.store.fresh_id(service.ids.uuid)
-        if code is not None:
-            failed.append({"clientToken": token, "id": ident, "failureCode": code})
-            continue
-        accepted = ProfileOutboundRequest(
+            return "InvalidInput"
+        return "ResourceNotFound" if item["profileId"] in service.missing_profiles else None
+
+    def make(ident: str, item: dict[str, Any]) -> ProfileOutboundRequest:
+        return ProfileOutboundRequest(
             id=ident,
-            client_token=token,
-            profile_id=profile_id,
-            expiration_time=expires,
+            client_token=item["clientToken"],
+            profile_id=item["profileId"],
+            expiration_time=item.get("expirationTime"),
             event_trigger_context=item.get("eventTriggerContext"),
             accepted_at=now,
         )
-        campaign.profile_requests.append(accepted)
-        campaign.profile_tokens[token] = accepted
-        succeeded.append({"clientToken": token, "id": ident})
-    return {"successfulRequests": succeeded, "failedRequests": failed}
+
+    return accept(
+        service,
+        "PutProfileOutboundRequestBatch",
+        campaign.id,
+        params["profileOutboundRequests"],
+        now=now,
+        tokens=campaign.profile_tokens,
+        accepted=campaign.profile_requests,
+        refuse=refuse,
+        make=make,
+        # The same token with another profile is a conflict, not the request it made.
+        conflicts=lambda known, item: known.profile_id != item["profileId"],
+    )
 
 
 # -- onboarding, shared with v1 ----------------------------------------------------------------
