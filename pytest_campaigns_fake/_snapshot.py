@@ -13,11 +13,12 @@ import copy
 import json
 import os
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 from . import _connectcampaignsv2 as v2
 from ._connectcampaigns import Quotas, Settings, check_tag_count
 from ._errors import ServiceError
+from ._model import SERVICE_NAME
 from ._options import check_account
 from ._records import (
     V2,
@@ -418,34 +419,55 @@ def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
     return record
 
 
-def _campaign_record(
-    raw: dict[str, Any], bucket: Bucket, store: Store, seqs: set[int]
-) -> CampaignRecord:
-    """A campaign as a valid CreateCampaign made it (its members in the model's ``Campaign``
-    shape), in a modelled state, with its dial requests."""
+def _campaign_data(
+    raw: dict[str, Any],
+    bucket: Bucket,
+    store: Store,
+    seqs: set[int],
+    service: str,
+    check: Callable[[dict[str, Any], str], Any],
+) -> dict[str, Any]:
+    """A campaign's members in the ``Campaign`` shape of ``service``'s model, checked against
+    it (and by ``check``, with the state), its id, ARN and seq against the store; what every
+    campaign of a snapshot must be, whichever API made it."""
+    label = "campaign" if service == SERVICE_NAME else "v2 campaign"
     campaign_id, seq = raw["id"], raw["seq"]
-    unknown = set(raw) - members("Campaign") - set(_CAMPAIGN_OWN)
+    declared = members("Campaign", service)
+    own = _CAMPAIGN_OWN if service == SERVICE_NAME else _CAMPAIGN_V2_OWN
+    unknown = set(raw) - declared - set(own)
     if unknown:
-        raise ValueError(f"campaign {campaign_id!r}: unknown member(s) {sorted(unknown)}")
-    data = {name: value for name, value in raw.items() if name in members("Campaign")}
-    check_campaign(data, raw["state"])
-    broken = violations(shape("Campaign"), data)
+        raise ValueError(f"{label} {campaign_id!r}: unknown member(s) {sorted(unknown)}")
+    data = {name: value for name, value in raw.items() if name in declared}
+    check(data, raw["state"])
+    broken = violations(shape("Campaign", service), data)
     if broken:
-        raise ValueError(f"campaign {campaign_id!r}: " + "; ".join(broken))
+        raise ValueError(f"{label} {campaign_id!r}: " + "; ".join(broken))
+    # As a request made it: timestamps as datetimes, numbers as the model's types.
+    data = dict(shaped(shape("Campaign", service), data))
     try:
         check_tag_count(data.get("tags") or {})
     except ServiceError as error:
-        raise ValueError(f"campaign {campaign_id!r}: {error.message}") from None
+        raise ValueError(f"{label} {campaign_id!r}: {error.message}") from None
     if not isinstance(campaign_id, str) or not campaign_id or campaign_id in store.ids:
         raise ValueError(f"missing or repeated campaign id {campaign_id!r}")
     store.ids.add(campaign_id)
     if raw["arn"] != bucket.campaign_arn(campaign_id):
-        raise ValueError(f"campaign {campaign_id}: arn {raw['arn']!r} is not its ARN")
+        raise ValueError(f"{label} {campaign_id}: arn {raw['arn']!r} is not its ARN")
     if seq in seqs or not 0 < seq <= store.last_seq:
-        raise ValueError(f"campaign {campaign_id}: seq {seq} repeated or above lastSeq")
+        raise ValueError(f"{label} {campaign_id}: seq {seq} repeated or above lastSeq")
     seqs.add(seq)
     data.setdefault("tags", {})
-    campaign = CampaignRecord(data, state=raw["state"], seq=seq)
+    return data
+
+
+def _campaign_record(
+    raw: dict[str, Any], bucket: Bucket, store: Store, seqs: set[int]
+) -> CampaignRecord:
+    """A campaign as a valid CreateCampaign made it, in a modelled state, with its dial
+    requests."""
+    data = _campaign_data(raw, bucket, store, seqs, SERVICE_NAME, check_campaign)
+    campaign_id = data["id"]
+    campaign = CampaignRecord(data, state=raw["state"], seq=raw["seq"])
     for d in raw["dialRequests"]:
         if not all(isinstance(d[k], str) for k in ("id", "clientToken", "phoneNumber")):
             raise ValueError(f"campaign {campaign_id}: bad dial request {d!r}")
@@ -459,9 +481,7 @@ def _campaign_record(
             attributes=d["attributes"],
             accepted_at=_when(d["acceptedAt"]),
         )
-        if accepted.id in store.ids:
-            raise ValueError(f"campaign {campaign_id}: repeated id {accepted.id!r}")
-        store.ids.add(accepted.id)
+        _hold_id(store, f"campaign {campaign_id}", accepted.id)
         campaign.dial_requests.append(accepted)
         campaign.tokens[accepted.client_token] = accepted
     return campaign
@@ -470,33 +490,18 @@ def _campaign_record(
 def _campaign_v2_record(
     raw: dict[str, Any], bucket: Bucket, store: Store, seqs: set[int]
 ) -> CampaignV2Record:
-    """A v2 campaign: its members in the v2 model's ``Campaign`` shape, in a modelled state,
-    with the outbound and profile outbound requests it accepted."""
-    campaign_id, seq = raw["id"], raw["seq"]
-    declared = members("Campaign", V2)
-    unknown = set(raw) - declared - set(_CAMPAIGN_V2_OWN)
-    if unknown:
-        raise ValueError(f"v2 campaign {campaign_id!r}: unknown member(s) {sorted(unknown)}")
-    data = {name: value for name, value in raw.items() if name in declared}
-    check_choice("state", raw["state"], "CampaignState", V2)
-    broken = violations(shape("Campaign", V2), data)
-    if broken:
-        raise ValueError(f"v2 campaign {campaign_id!r}: " + "; ".join(broken))
-    data = shaped(shape("Campaign", V2), data)
-    try:
-        check_tag_count(data.get("tags") or {})
-    except ServiceError as error:
-        raise ValueError(f"v2 campaign {campaign_id!r}: {error.message}") from None
-    if not isinstance(campaign_id, str) or not campaign_id or campaign_id in store.ids:
-        raise ValueError(f"missing or repeated campaign id {campaign_id!r}")
-    store.ids.add(campaign_id)
-    if raw["arn"] != bucket.campaign_arn(campaign_id):
-        raise ValueError(f"v2 campaign {campaign_id}: arn {raw['arn']!r} is not its ARN")
-    if seq in seqs or not 0 < seq <= store.last_seq:
-        raise ValueError(f"v2 campaign {campaign_id}: seq {seq} repeated or above lastSeq")
-    seqs.add(seq)
-    data.setdefault("tags", {})
-    record = CampaignV2Record(data, state=raw["state"], seq=seq)
+    """A v2 campaign in a modelled state, with the outbound and profile outbound requests it
+    accepted."""
+    data = _campaign_data(
+        raw,
+        bucket,
+        store,
+        seqs,
+        V2,
+        lambda data, state: check_choice("state", state, "CampaignState", V2),
+    )
+    campaign_id = data["id"]
+    record = CampaignV2Record(data, state=raw["state"], seq=raw["seq"])
     for r in raw.get("outboundRequests", []):
         if not all(isinstance(r[k], str) for k in ("id", "clientToken")) or not isinstance(
             r["channelSubtypeParameters"], dict
@@ -509,7 +514,7 @@ def _campaign_v2_record(
             channel_subtype_parameters=r["channelSubtypeParameters"],
             accepted_at=_when(r["acceptedAt"]),
         )
-        _hold_id(store, campaign_id, outbound.id)
+        _hold_id(store, f"v2 campaign {campaign_id}", outbound.id)
         record.outbound_requests.append(outbound)
         record.outbound_tokens[outbound.client_token] = outbound
     for r in raw.get("profileOutboundRequests", []):
@@ -524,15 +529,15 @@ def _campaign_v2_record(
             event_trigger_context=r.get("eventTriggerContext"),
             accepted_at=_when(r["acceptedAt"]),
         )
-        _hold_id(store, campaign_id, profile.id)
+        _hold_id(store, f"v2 campaign {campaign_id}", profile.id)
         record.profile_requests.append(profile)
         record.profile_tokens[profile.client_token] = profile
     return record
 
 
-def _hold_id(store: Store, campaign_id: str, ident: str) -> None:
+def _hold_id(store: Store, label: str, ident: str) -> None:
     if ident in store.ids:
-        raise ValueError(f"v2 campaign {campaign_id}: repeated id {ident!r}")
+        raise ValueError(f"{label}: repeated id {ident!r}")
     store.ids.add(ident)
 
 
