@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _connectcampaignsv2 as v2
 from ._errors import ServiceError
-from ._faults import FaultControls, Faults, Rule
+from ._faults import FaultControls, Faults, Rule, item_match
 from ._journal import Calls
 from ._records import (
     V2,
@@ -199,7 +199,7 @@ class CampaignsV2(FaultControls):
             "PutOutboundRequestBatch",
             code,
             times,
-            _match(client_token=client_token, campaign_id=campaign_id),
+            item_match(client_token=client_token, campaign_id=campaign_id),
         )
 
     def fail_profile_outbound_requests(
@@ -216,7 +216,7 @@ class CampaignsV2(FaultControls):
             "PutProfileOutboundRequestBatch",
             code,
             times,
-            _match(profile_id=profile_id, client_token=client_token, campaign_id=campaign_id),
+            item_match(profile_id=profile_id, client_token=client_token, campaign_id=campaign_id),
         )
 
     # -- the journal -----------------------------------------------------------------------
@@ -225,18 +225,3 @@ class CampaignsV2(FaultControls):
     def calls(self) -> Calls:
         """The connectcampaignsv2 calls alone, in order (``campaigns_fake.calls`` has all)."""
         return self._fake._journal.view((V2,), only=True)
-
-
-_MATCH_KEYS = {
-    "client_token": "clientToken",
-    "campaign_id": "campaignId",
-    "profile_id": "profileId",
-}
-
-
-def _match(**given: str | None) -> dict[str, str] | None:
-    for argument, value in given.items():
-        if value is not None and not isinstance(value, str):
-            raise TypeError(f"{argument} must be a str or None, not {value!r}")
-    match = {_MATCH_KEYS[k]: v for k, v in given.items() if v is not None}
-    return match or None

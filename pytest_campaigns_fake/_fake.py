@@ -20,6 +20,7 @@ from ._faults import (
     Faults,
     Rule,
     describe_rules,
+    item_match,
 )
 from ._journal import Calls, Journal
 from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options, check_account
@@ -396,23 +397,10 @@ class CampaignsFake(FaultControls):
         times: int | None = None,
     ) -> Rule:
         """Fail matching PutDialRequestBatch items with ``code`` (per-item failure)."""
-        for argument, given in (
-            ("phone_number", phone_number),
-            ("client_token", client_token),
-            ("campaign_id", campaign_id),
-        ):
-            if given is not None and not isinstance(given, str):
-                raise TypeError(f"{argument} must be a str or None, not {given!r}")
-        match = {
-            key: value
-            for key, value in (
-                ("phoneNumber", phone_number),
-                ("clientToken", client_token),
-                ("campaignId", campaign_id),
-            )
-            if value is not None
-        }
-        return self._faults.add_item_failure("PutDialRequestBatch", code, times, match or None)
+        match = item_match(
+            phone_number=phone_number, client_token=client_token, campaign_id=campaign_id
+        )
+        return self._faults.add_item_failure("PutDialRequestBatch", code, times, match)
 
     @property
     def unused_faults(self) -> list[Rule]:

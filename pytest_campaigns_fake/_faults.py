@@ -407,6 +407,21 @@ def _finite_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def item_match(**given: str | None) -> dict[str, str] | None:
+    """The match of an item failure from a control's keyword arguments (``client_token=``):
+    each given one under its model name (``clientToken``); None when none is given."""
+    for argument, value in given.items():
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{argument} must be a str or None, not {value!r}")
+    match = {_camel(argument): value for argument, value in given.items() if value is not None}
+    return match or None
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
 @cache
 def _may_answer(
     operation: str, code: str, service: str, modelled_only: frozenset[str] = frozenset()
