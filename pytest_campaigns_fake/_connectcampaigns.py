@@ -135,11 +135,25 @@ def check_encryption(service: Service, bucket: Bucket, params: dict[str, Any]) -
     return None
 
 
-@operation("ListCampaigns", CHECKS)
-def check_page_token(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    if params.get("nextToken"):
-        read_page_token(params["nextToken"], list_scope(bucket, params))
-    return None
+def list_scope(bucket: Bucket, params: dict[str, Any]) -> str:
+    """What a ListCampaigns page token is bound to: the account, region and filter that
+    issued it (a token replayed elsewhere is refused, as a forged one is)."""
+    instance_filter = (params.get("filters") or {}).get("instanceIdFilter") or {}
+    return json.dumps([bucket.account, bucket.region, instance_filter.get("value")])
+
+
+def page_token_check(scope: Callable[[Bucket, dict[str, Any]], str]) -> Operation:
+    """A list operation's check of its ``nextToken``: one this API issued for ``scope``."""
+
+    def check(service: Any, bucket: Bucket, params: dict[str, Any]) -> Result:
+        if params.get("nextToken"):
+            read_page_token(params["nextToken"], scope(bucket, params))
+        return None
+
+    return check
+
+
+CHECKS["ListCampaigns"] = page_token_check(list_scope)
 
 
 # -- campaigns -------------------------------------------------------------------------------
@@ -541,13 +555,6 @@ def tagged(service: Service, bucket: Bucket, arn: str) -> CampaignRecord:
     if campaign is None:
         raise not_found("Resource", arn)
     return campaign
-
-
-def list_scope(bucket: Bucket, params: dict[str, Any]) -> str:
-    """What a ListCampaigns page token is bound to: the account, region and filter that
-    issued it (a token replayed elsewhere is refused, as a forged one is)."""
-    instance_filter = (params.get("filters") or {}).get("instanceIdFilter") or {}
-    return json.dumps([bucket.account, bucket.region, instance_filter.get("value")])
 
 
 def page_token(after: int, scope: str) -> str:

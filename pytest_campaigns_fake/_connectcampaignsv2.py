@@ -220,18 +220,18 @@ CHECKS["TagResource"] = v1.CHECKS["TagResource"]
 CHECKS["StartInstanceOnboardingJob"] = v1.CHECKS["StartInstanceOnboardingJob"]
 
 
-@operation("ListCampaigns", CHECKS)
-def check_page_token(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    if params.get("nextToken"):
-        v1.read_page_token(params["nextToken"], list_scope(bucket, params))
-    return None
+def list_scope(bucket: Bucket, params: dict[str, Any]) -> str:
+    return "v2:" + v1.list_scope(bucket, params)
 
 
-@operation("ListConnectInstanceIntegrations", CHECKS)
-def check_integration_token(service: Service, bucket: Bucket, params: dict[str, Any]) -> Result:
-    if params.get("nextToken"):
-        v1.read_page_token(params["nextToken"], integration_scope(bucket, params))
-    return None
+def integration_scope(bucket: Bucket, params: dict[str, Any]) -> str:
+    return f"v2-integrations:{bucket.account}:{bucket.region}:{params['connectInstanceId']}"
+
+
+# Page tokens as v1's, bound to v2 (a v1 token on v2 is refused) and, for integrations, to
+# the instance.
+CHECKS["ListCampaigns"] = v1.page_token_check(list_scope)
+CHECKS["ListConnectInstanceIntegrations"] = v1.page_token_check(integration_scope)
 
 
 def check_config(params: dict[str, Any]) -> None:
@@ -1009,14 +1009,6 @@ def limits_member(value: str) -> str:
         if name.lower() == wanted:
             return str(name)
     raise validation(f"Unknown communication limits config {value}")
-
-
-def list_scope(bucket: Bucket, params: dict[str, Any]) -> str:
-    return "v2:" + v1.list_scope(bucket, params)
-
-
-def integration_scope(bucket: Bucket, params: dict[str, Any]) -> str:
-    return f"v2-integrations:{bucket.account}:{bucket.region}:{params['connectInstanceId']}"
 
 
 def error_member(service: Service, bucket: Bucket, member: str, params: dict[str, Any]) -> Any:
