@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from support import Client, ClientFactory
+from support_v2 import new_v2_client
 
 from pytest_campaigns_fake import CampaignsFake
 
@@ -86,6 +87,27 @@ def make_client(
 @pytest.fixture
 def client(make_client: ClientFactory) -> Client:
     return make_client()
+
+
+# -- connectcampaignsv2 clients, for the v2 tests (a module may define its own) --------------
+
+
+@pytest.fixture(scope="module")
+def v2() -> Client:
+    return new_v2_client()
+
+
+@pytest.fixture(scope="module")
+def unvalidated() -> Client:
+    """A v2 client that sends what it is given: the fake's own checks answer."""
+    return new_v2_client(validate=False)
+
+
+@pytest.fixture(params=["v2", "unvalidated"], ids=["validated", "unvalidated"])
+def either(request: pytest.FixtureRequest) -> Client:
+    """Each v2 client in turn: a check that is the server's job answers both."""
+    client: Client = request.getfixturevalue(request.param)
+    return client
 
 
 @pytest.fixture

@@ -34,7 +34,6 @@ from support_v2 import (
     create_v2,
     has_member,
     later,
-    new_v2_client,
     outbound_request,
 )
 
@@ -58,11 +57,6 @@ def fake() -> Iterator[CampaignsFake]:
 @pytest.fixture(scope="module")
 def v1() -> Client:
     return new_client()
-
-
-@pytest.fixture(scope="module")
-def v2() -> Client:
-    return new_v2_client()
 
 
 def ids(summaries: list[dict[str, Any]]) -> list[str]:

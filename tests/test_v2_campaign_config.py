@@ -34,7 +34,6 @@ from support_v2 import (
     has_member,
     needs_member,
     needs_operation,
-    new_v2_client,
 )
 
 from pytest_campaigns_fake import CampaignsFake
@@ -63,23 +62,6 @@ def fake() -> Iterator[CampaignsFake]:
     with CampaignsFake() as active:
         active.add_instance(INSTANCE)
         yield active
-
-
-@pytest.fixture(scope="module")
-def v2() -> Client:
-    return new_v2_client()
-
-
-@pytest.fixture(scope="module")
-def unvalidated() -> Client:
-    """A client that sends what it is given: the fake's own checks answer."""
-    return new_v2_client(validate=False)
-
-
-@pytest.fixture(params=["v2", "unvalidated"], ids=["validated", "unvalidated"])
-def either(request: pytest.FixtureRequest) -> Client:
-    client: Client = request.getfixturevalue(request.param)
-    return client
 
 
 def schedule_in(fake: CampaignsFake, days: float, length: float = 7) -> dict[str, datetime]:

@@ -37,20 +37,16 @@ from support_v2 import (
     SMS,
     TELEPHONY,
     TIME_ZONE,
+    WINDOW,
     create_v2,
     has_member,
     needs_member,
-    new_v2_client,
 )
 
 from pytest_campaigns_fake import CampaignsFake
 
 STATES = ("Initialized", "Running", "Paused", "Stopped", "Completed", "Failed")
 OTHER_INSTANCE = "instance-2"
-# Iso8601Time is `T\d{2}:\d{2}` [MODEL]: support_v2.WINDOW's "09:00" does not match it.
-WINDOW: dict[str, Any] = {
-    "openHours": {"dailyHours": {"MONDAY": [{"startTime": "T09:00", "endTime": "T17:00"}]}}
-}
 
 
 @pytest.fixture
@@ -59,23 +55,6 @@ def fake() -> Iterator[CampaignsFake]:
     with CampaignsFake() as active:
         active.add_instance(INSTANCE)
         yield active
-
-
-@pytest.fixture(scope="module")
-def v2() -> Client:
-    return new_v2_client()
-
-
-@pytest.fixture(scope="module")
-def unvalidated() -> Client:
-    """A client that sends what it is given: the fake's own checks answer."""
-    return new_v2_client(validate=False)
-
-
-@pytest.fixture(params=["v2", "unvalidated"], ids=["validated", "unvalidated"])
-def either(request: pytest.FixtureRequest) -> Client:
-    client: Client = request.getfixturevalue(request.param)
-    return client
 
 
 def campaign_arn(campaign_id: str) -> str:

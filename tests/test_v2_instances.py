@@ -31,7 +31,6 @@ from support_v2 import (
     OTHER_DOMAIN_ARN,
     create_v2,
     needs_member,
-    new_v2_client,
     running_v2,
     v2_fake,  # noqa: F401
 )
@@ -63,11 +62,6 @@ def lambda_arn(n: int) -> str:
 
 def lambda_config(arn: str = LAMBDA_ARN) -> dict[str, Any]:
     return {"lambda": {"functionArn": arn}}
-
-
-@pytest.fixture(scope="module")
-def v2() -> Client:
-    return new_v2_client()
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,6 @@ from support_v2 import (
     create_v2,
     later,
     needs_member,
-    new_v2_client,
     outbound_request,
     profile_request,
     running_v2,
@@ -62,11 +61,6 @@ def v2() -> Client:
         aws_secret_access_key=SECRET_KEY,
         config=Config(retries={"total_max_attempts": 1}),  # an injected fault stays visible
     )
-
-
-@pytest.fixture(scope="module")
-def unvalidated() -> Client:
-    return new_v2_client(validate=False)
 
 
 @pytest.fixture

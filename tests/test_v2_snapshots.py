@@ -20,17 +20,11 @@ from support_v2 import (
     create_v2,
     has_member,
     later,
-    new_v2_client,
     outbound_request,
     profile_request,
 )
 
 from pytest_campaigns_fake import CampaignsFake
-
-
-@pytest.fixture(scope="module")
-def v2() -> Client:
-    return new_v2_client()
 
 
 def populate(fake: CampaignsFake, client: Client) -> dict[str, str]:
