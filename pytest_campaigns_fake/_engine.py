@@ -23,8 +23,7 @@ from ._faults import Faults
 from ._journal import Call, Journal
 from ._model import Model
 from ._records import Bucket, Store
-from ._validation import validator
-from ._wire import projector
+from ._validation import admitter
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -74,8 +73,8 @@ class _Plan:
     """What answering one operation takes, looked up once per operation, not per request."""
 
     input_shape: Shape | None
-    validate: Callable[[dict[str, Any]], None]
-    shape: Callable[[Any], Any]
+    # Validation and the params in the model's shape, in one walk.
+    admit: Callable[[dict[str, Any]], dict[str, Any]]
     check: Operation | None
     operation: Operation
 
@@ -150,8 +149,7 @@ class Engine:
             shape = op_model.input_shape
             plan = self._plans[op_model] = _Plan(
                 shape,
-                validator(shape),
-                projector(shape),
+                admitter(shape),
                 description.checks.get(op_model.name),
                 description.operations[op_model.name],
             )
@@ -224,11 +222,10 @@ class Engine:
             plan = self._plan(description, op_model)
             # Validation, then the checks on the request alone, then faults: an invalid
             # request is rejected before any fault can fire, so it never uses one up.
-            plan.validate(raw)
-            valid = plan.input_shape
             # From here on, the params hold only the members the model declares, timestamps
             # as datetimes, whoever answers: the service, or an injected fault.
-            params = plan.shape(raw)
+            params = plan.admit(raw)
+            valid = plan.input_shape
             if plan.check is not None:
                 plan.check(state, bucket, params)
             if faults.armed:
