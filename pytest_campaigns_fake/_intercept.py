@@ -38,7 +38,7 @@ import threading
 import time
 import warnings
 import weakref
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
@@ -293,11 +293,20 @@ def _stamp(event_kwargs: dict[str, Any]) -> None:
     signing = request.context.get("signing") or {}
     region = signing.get("region") or event_kwargs.get("region_name") or "us-east-1"
     name = signing.get("signing_name") or "connect-campaigns"
-    day = time.strftime("%Y%m%d", time.gmtime())
+    day = _scope_date(int(time.time() // _DAY))
     request.headers["Authorization"] = (
         f"AWS4-HMAC-SHA256 Credential={key}/{day}/{region}/{name}/aws4_request, "
         "SignedHeaders=host, Signature=unsigned-pytest-campaigns-fake"
     )
+
+
+_DAY = 24 * 60 * 60
+
+
+@lru_cache(maxsize=1)
+def _scope_date(day: int) -> str:
+    """The UTC date (YYYYMMDD) of a day since the epoch: formatted once a day, not per call."""
+    return time.strftime("%Y%m%d", time.gmtime(day * _DAY))
 
 
 def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:

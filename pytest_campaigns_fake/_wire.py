@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -31,10 +30,11 @@ AWS_HOST = re.compile(r"connect-campaigns(?:-fips)?\.([a-z0-9-]+)\.([a-z0-9.-]+)
 _ATTEMPT = re.compile(r"attempt=(\d+)")
 
 
-@dataclass(frozen=True)
-class Envelope:
+class Envelope(NamedTuple):
     """What the fake reads from a request besides the operation's parameters."""
 
+    # A named tuple, not a frozen dataclass: one is made per request, and a frozen
+    # dataclass's __init__ costs as much as reading the request's headers.
     access_key: str | None
     region: str | None
     attempt: int
@@ -189,7 +189,7 @@ def _json_body(body: Any) -> dict[str, Any]:
             # json.loads would (UTF-16/32, a BOM).
             encoding = "utf-8" if body[:1] == b"{" else json.detect_encoding(body)
             body = body.decode(encoding, "surrogatepass")
-        data = _DECODER.decode(body)
+        data = _decoded(body)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ServiceError(
             "SerializationException", f"Could not parse request body into json: {exc}"
@@ -213,6 +213,18 @@ def _parse_int(text: str) -> int | float:
 
 # One decoder for every request: json.loads(..., parse_int=...) would build one per call.
 _DECODER = json.JSONDecoder(parse_int=_parse_int)
+
+
+def _decoded(text: str) -> Any:
+    """``_DECODER.decode(text)``, the same value or error."""
+    # What botocore sends is an object with no whitespace around it: raw_decode alone reads it,
+    # without decode()'s two whitespace scans. Anything else (or an object followed by more)
+    # is read by decode(), which raises what it raises.
+    if text[:1] == "{" and text[-1:] == "}":
+        data, end = _DECODER.raw_decode(text)
+        if end == len(text):
+            return data
+    return _DECODER.decode(text)
 
 
 def shaped(shape: Shape | None, value: Any) -> Any:
