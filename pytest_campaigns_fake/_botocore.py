@@ -12,7 +12,6 @@ attribute, instead of somewhere deep in the suite (or, worse, in a user's test r
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -168,8 +167,9 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
 
 # -- the event emitter ---------------------------------------------------------------------------
 # botocore.hooks.HierarchicalEmitter._emit(self, event_name, kwargs, stop_on_response=False):
-# the one method every emit goes through. The wrapper finds its arguments under these names when
-# they are passed by keyword (botocore passes them positionally today).
+# the one method every emit goes through. aiobotocore's wrapper (wrapt-style) finds its arguments
+# under these names when they are passed by keyword (botocore passes them positionally today);
+# botocore's is replaced by a function that takes them under the same names.
 EMIT_EVENT_NAME = "event_name"
 EMIT_KWARGS = "kwargs"
 
@@ -188,23 +188,28 @@ def _unwrap(cls: type, name: str) -> None:
         setattr(cls, name, original)
 
 
-def wrap_emitter(wrapper: Wrapper, prefixes: tuple[str, ...] = ("",)) -> None:
+#: What ``wrap_emitter`` routes an event through:
+#: ``(emit, emitter, event_name, kwargs, stop_on_response) -> responses``, where
+#: ``emit(emitter, event_name, kwargs, stop_on_response)`` is the original ``_emit``: it runs the
+#: client's handlers and returns their (handler, response) pairs.
+EmitWrapper = Callable[[Callable[..., Any], Any, str, Any, bool], Any]
+
+
+def wrap_emitter(wrapper: EmitWrapper, prefixes: tuple[str, ...] = ("",)) -> None:
     """Route the botocore events whose names start with one of ``prefixes``, of every client,
-    through ``wrapper`` (a wrapt-style wrapper of ``HierarchicalEmitter._emit``: its
-    ``args``/``kwargs`` are ``_emit``'s); every other event goes straight to ``_emit``."""
+    through ``wrapper``; every other event goes straight to ``_emit``."""
     # Touches the private botocore.hooks.HierarchicalEmitter._emit, on the class: clients copy
     # their session's emitter when created, so no public register() reaches them all. A plain
     # function, not a wrapt wrapper: every event of every client passes here, and the events of
-    # other services must cost one string test, not a descriptor binding per call.
+    # other services must cost one string test, not a descriptor binding per call; the events
+    # routed get _emit's own arguments, with no bound method or argument tuple made for them.
     original = HierarchicalEmitter.__dict__["_emit"]
     _originals.setdefault((HierarchicalEmitter, "_emit"), original)
 
     def _emit(self: Any, event_name: str, kwargs: Any, stop_on_response: bool = False) -> Any:
         if not event_name.startswith(prefixes):
             return original(self, event_name, kwargs, stop_on_response)
-        return wrapper(
-            functools.partial(original, self), self, (event_name, kwargs, stop_on_response), {}
-        )
+        return wrapper(original, self, event_name, kwargs, stop_on_response)
 
     # As functools.wraps would: the wrapped function stays reachable (and recognisable).
     _emit.__wrapped__ = original  # type: ignore[attr-defined]

@@ -220,10 +220,14 @@ def test_every_client_event_goes_through_the_wrapped_emit() -> None:
     original = vars(HierarchicalEmitter)["_emit"]
     seen: list[tuple[str, dict[str, Any], Any]] = []
 
-    def wrapper(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
-        event_name = args[0] if args else kwargs[_botocore.EMIT_EVENT_NAME]
-        event_kwargs = args[1] if len(args) > 1 else kwargs[_botocore.EMIT_KWARGS]
-        responses = wrapped(*args, **kwargs)
+    def wrapper(
+        emit: Callable[..., Any],
+        emitter: Any,
+        event_name: str,
+        event_kwargs: dict[str, Any],
+        stop_on_response: bool,
+    ) -> Any:
+        responses = emit(emitter, event_name, event_kwargs, stop_on_response)
         seen.append((event_name, event_kwargs, responses))
         return responses
 
