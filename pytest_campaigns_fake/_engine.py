@@ -168,18 +168,18 @@ class Engine:
         with self.lock:
             return self._answer(request)
 
-    def _route(self, request: AWSPreparedRequest) -> Served:
-        if len(self._served) == 1:
-            return self._served[0]
+    def _route(self, request: AWSPreparedRequest) -> tuple[Served, _wire.Routed]:
+        """The model that serves the request's method and path, and its route there."""
         for served in self._served:
-            if _wire.routes(served.description.model, request):
-                return served
+            routed = _wire.route(served.description.model, request)
+            if routed is not None:
+                return served, routed
         # Nothing routes: the first model answers UnknownOperationException as AWS would.
-        return self._served[0]
+        return self._served[0], None
 
     def _answer(self, request: AWSPreparedRequest) -> AWSResponse:
         envelope = _wire.envelope(request)
-        served = self._route(request)
+        served, routed = self._route(request)
         description, state = served.description, served.state
         model = description.model
         account_default, region_default = self._home()
@@ -187,7 +187,7 @@ class Engine:
         request_id = self._ids.request_id()
         if not envelope.signed:
             # AWS's front end refuses it (403) before any operation runs; journaled all the same.
-            name, decoded = _wire.identify(model, request)
+            name, decoded = _wire.identify(model, request, routed)
             refused = _wire.missing_token()
             self.journal.record(
                 Call(
@@ -217,7 +217,7 @@ class Engine:
         injected_items.clear()
         bucket = self.store.bucket(account, region)
         try:
-            op_model, raw = _wire.decode(model, request)
+            op_model, raw = _wire.decode(request, routed)
             operation = op_model.name
             plan = self._plan(description, op_model)
             # Validation, then the checks on the request alone, then faults: an invalid

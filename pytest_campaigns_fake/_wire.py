@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Optional
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -19,7 +19,7 @@ from botocore.model import OperationModel, Shape
 
 from ._botocore import http_response
 from ._errors import ServiceError
-from ._model import Model, shape_key
+from ._model import Model, Route, shape_key
 
 # A SigV4 credential scope: access key / date / region / service / aws4_request.
 _SCOPE = re.compile(r"([^/,\s=]+)/\d{8}/([^/,\s]+)/[^/,\s]+/aws4_request")
@@ -115,35 +115,41 @@ def missing_token() -> ServiceError:
     return ServiceError("MissingAuthenticationTokenException", "Missing Authentication Token")
 
 
-def identify(model: Model, request: AWSPreparedRequest) -> tuple[str, dict[str, Any]]:
+# What a request's method and path route to in a model: the operation's route and the values of
+# its URI labels; None when no operation of the model serves them.
+Routed = Optional[tuple[Route, dict[str, str]]]
+
+
+def route(model: Model, request: AWSPreparedRequest) -> Routed:
+    """The route of ``model`` that serves this request's method and path, if any."""
+    return model.route(request.method.upper(), urlsplit(request.url).path)
+
+
+def identify(
+    model: Model, request: AWSPreparedRequest, routed: Routed
+) -> tuple[str, dict[str, Any]]:
     """The operation and parameters of a request refused before any operation runs.
 
     As far as they can be read: ``"Unknown"`` for a path no operation serves, no parameters
     for a body that does not decode.
     """
     try:
-        op_model, params = decode(model, request)
+        op_model, params = decode(request, routed)
     except ServiceError:
-        found = model.route(request.method.upper(), urlsplit(request.url).path)
-        return (found[0].operation.name if found else "Unknown"), {}
+        return (routed[0].operation.name if routed else "Unknown"), {}
     return op_model.name, params
 
 
-def routes(model: Model, request: AWSPreparedRequest) -> bool:
-    """Whether one of ``model``'s operations serves this request's method and path."""
-    return model.route(request.method.upper(), urlsplit(request.url).path) is not None
-
-
-def decode(model: Model, request: AWSPreparedRequest) -> tuple[OperationModel, dict[str, Any]]:
-    """The routed operation and its parameters, with member names as in the model."""
+def decode(request: AWSPreparedRequest, routed: Routed) -> tuple[OperationModel, dict[str, Any]]:
+    """The routed operation (``route``'s answer for the request) and its parameters, with
+    member names as in the model."""
     url = urlsplit(request.url)
-    found = model.route(request.method.upper(), url.path)
-    if found is None:
+    if routed is None:
         raise ServiceError(
             "UnknownOperationException",
             f"No operation matches {request.method.upper()} {url.path}",
         )
-    route, labels = found
+    route, labels = routed
     params: dict[str, Any] = {}
     if route.body_members:
         params.update(_json_body(request.body))
