@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import botocore.awsrequest
 import wrapt
 from botocore.awsrequest import AWSResponse
 from botocore.context import get_context
@@ -154,6 +155,22 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
         "behaviour",
         why="AWSResponse.content reads the body from raw.stream(): the fake's answers carry a "
         "stand-in raw with the bytes (http_response)",
+    ),
+    Corner(
+        "botocore.awsrequest.HeadersDict",
+        "_dict",
+        "attribute",
+        why="the dict behind a HeadersDict, keyed by _HeaderKey: an answer's few headers are "
+        "put in it directly, with keys made once (http_response), rather than through "
+        "__setitem__, three Python calls per header",
+    ),
+    Corner(
+        "botocore.awsrequest",
+        "_HeaderKey",
+        "behaviour",
+        why="the key of HeadersDict._dict (a header name, compared in lower case): a "
+        "HeadersDict filled with such keys reads, iterates and changes as one filled through "
+        "__setitem__ (http_response)",
     ),
     Corner(
         "botocore.loaders.Loader.load_data",
@@ -347,9 +364,31 @@ class _Body:
         return self.data
 
 
+# The key type of HeadersDict._dict; None in a botocore without it, where answers take the
+# public path (and tests/test_botocore_corners.py fails, naming it), rather than every import
+# of the package failing.
+_HEADER_KEY: Any = getattr(botocore.awsrequest, "_HeaderKey", None)
+# The key of each header name the fake answers with (its few, fixed names), made once.
+_header_keys: dict[str, Any] = {}
+
+
 def http_response(url: str, status: int, headers: dict[str, str], body: bytes) -> AWSResponse:
     """A real AWSResponse carrying ``body``, which botocore's parser reads as AWS's."""
-    return AWSResponse(url, status, headers, _Body(body))
+    if _HEADER_KEY is None:
+        return AWSResponse(url, status, headers, _Body(body))
+    response = AWSResponse(url, status, (), _Body(body))
+    # Touches the private botocore.awsrequest.HeadersDict._dict and _HeaderKey: a HeadersDict
+    # keeps its headers in a dict keyed by _HeaderKey (the name, compared in lower case), and
+    # filling it through its public __setitem__ makes three Python calls per header. The keys
+    # are made once and the dict filled directly: the same HeadersDict, read, iterated and
+    # changed as one built header by header.
+    stored = response.headers._dict
+    for name, value in headers.items():
+        key = _header_keys.get(name)
+        if key is None:
+            key = _header_keys[name] = _HEADER_KEY(name)
+        stored[key] = value
+    return response
 
 
 # -- data files ----------------------------------------------------------------------------------
