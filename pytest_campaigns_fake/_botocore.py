@@ -12,7 +12,7 @@ attribute, instead of somewhere deep in the suite (or, worse, in a user's test r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -357,8 +357,9 @@ class _Body:
     def __init__(self, data: bytes) -> None:
         self.data = data
 
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self.data
+    def stream(self, **_: Any) -> Iterable[bytes]:
+        # What content joins: the one chunk, with no generator made for it.
+        return (self.data,)
 
     def read(self, *_: Any) -> bytes:
         return self.data
