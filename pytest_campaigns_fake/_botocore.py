@@ -12,13 +12,13 @@ attribute, instead of somewhere deep in the suite (or, worse, in a user's test r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import botocore.awsrequest
 import wrapt
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.context import get_context
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
@@ -369,8 +369,15 @@ class _Body:
 # public path (and tests/test_botocore_corners.py fails, naming it), rather than every import
 # of the package failing.
 _HEADER_KEY: Any = getattr(botocore.awsrequest, "_HeaderKey", None)
-# The key of each header name the fake answers with (its few, fixed names), made once.
+# The key of each header name the fake answers with or reads (its few, fixed names), made once.
 _header_keys: dict[str, Any] = {}
+
+
+def _header_key(name: str) -> Any:
+    key = _header_keys.get(name)
+    if key is None:
+        key = _header_keys[name] = _HEADER_KEY(name)
+    return key
 
 
 def http_response(url: str, status: int, headers: dict[str, str], body: bytes) -> AWSResponse:
@@ -385,11 +392,18 @@ def http_response(url: str, status: int, headers: dict[str, str], body: bytes) -
     # changed as one built header by header.
     stored = response.headers._dict
     for name, value in headers.items():
-        key = _header_keys.get(name)
-        if key is None:
-            key = _header_keys[name] = _HEADER_KEY(name)
-        stored[key] = value
+        stored[_header_key(name)] = value
     return response
+
+
+def header(headers: Mapping[str, Any], name: str) -> Any:
+    """``headers.get(name)``: of a request's HeadersDict, read as its get() would, without the
+    three Python calls get() makes per lookup (``name`` is one of the fake's few)."""
+    # Touches HeadersDict._dict and _HeaderKey, as http_response does.
+    if _HEADER_KEY is not None and type(headers) is HeadersDict:
+        stored: dict[Any, Any] = cast(Any, headers)._dict
+        return stored.get(_header_key(name))
+    return headers.get(name)
 
 
 # -- data files ----------------------------------------------------------------------------------

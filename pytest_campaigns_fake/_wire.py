@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import OperationModel, Shape
 
-from ._botocore import http_response
+from ._botocore import header, http_response
 from ._errors import ServiceError
 from ._model import Model, Route, shape_key
 
@@ -46,7 +46,7 @@ class Envelope(NamedTuple):
 
 def envelope(request: AWSPreparedRequest) -> Envelope:
     headers = request.headers
-    scope = _header_scope(headers.get("Authorization"))
+    scope = _header_scope(header(headers, "Authorization"))
     if scope is None:
         url = urlsplit(request.url)
         presigned = [v for k, v in parse_qsl(url.query) if k.lower() == "x-amz-credential"]
@@ -63,7 +63,7 @@ def envelope(request: AWSPreparedRequest) -> Envelope:
     return Envelope(
         access_key,
         region,
-        _attempt(headers.get("amz-sdk-request")),
+        _attempt(header(headers, "amz-sdk-request")),
         request.url,
         signed=scope is not None,
     )

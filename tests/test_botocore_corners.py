@@ -427,6 +427,7 @@ def test_an_answers_headers_are_a_headers_dict_like_any_other() -> None:
         "public path (http_response)"
     )
     sent = {"x-amzn-RequestId": "r", "Content-Type": "application/json", "Content-Length": "2"}
+    sent_lower = {"x-amzn-requestid": "r", "Content-Type": "application/json"}
     for _ in range(2):  # the second answer reuses the keys the first one made
         headers = http_response("https://x", 200, sent, b"{}").headers
         built = HeadersDict(sent)
@@ -436,6 +437,9 @@ def test_an_answers_headers_are_a_headers_dict_like_any_other() -> None:
             "as one filled through __setitem__"
         )
         assert headers["X-AMZN-REQUESTID"] == headers.get("x-amzn-requestid") == "r"
+        # What the fake reads of a request's headers, as get() reads them.
+        for name in ("x-amzn-requestid", "Content-Type", "Authorization"):
+            assert _botocore.header(headers, name) == built.get(name) == sent_lower.get(name)
         assert "content-type" in headers and len(headers) == len(built) == 3
         assert repr(headers) == repr(built)
         assert dict(headers.copy()) == dict(built.copy())
