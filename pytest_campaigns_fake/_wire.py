@@ -60,12 +60,13 @@ def envelope(request: AWSPreparedRequest) -> Envelope:
     else:
         host = AWS_HOST.match(url.hostname or "")
         access_key, region = None, host.group(1) if host else None
+    # Positional: a class called with a keyword has it packed into a dict first.
     return Envelope(
         access_key,
         region,
         _attempt(header(headers, "amz-sdk-request")),
         request.url,
-        signed=scope is not None,
+        scope is not None,
     )
 
 
