@@ -373,10 +373,8 @@ _HEADER_KEY: Any = getattr(botocore.awsrequest, "_HeaderKey", None)
 _header_keys: dict[str, Any] = {}
 
 
-def _header_key(name: str) -> Any:
-    key = _header_keys.get(name)
-    if key is None:
-        key = _header_keys[name] = _HEADER_KEY(name)
+def _new_header_key(name: str) -> Any:
+    key = _header_keys[name] = _HEADER_KEY(name)
     return key
 
 
@@ -391,8 +389,9 @@ def http_response(url: str, status: int, headers: dict[str, str], body: bytes) -
     # are made once and the dict filled directly: the same HeadersDict, read, iterated and
     # changed as one built header by header.
     stored = response.headers._dict
+    keys = _header_keys
     for name, value in headers.items():
-        stored[_header_key(name)] = value
+        stored[keys.get(name) or _new_header_key(name)] = value
     return response
 
 
@@ -402,7 +401,7 @@ def header(headers: Mapping[str, Any], name: str) -> Any:
     # Touches HeadersDict._dict and _HeaderKey, as http_response does.
     if _HEADER_KEY is not None and type(headers) is HeadersDict:
         stored: dict[Any, Any] = cast(Any, headers)._dict
-        return stored.get(_header_key(name))
+        return stored.get(_header_keys.get(name) or _new_header_key(name))
     return headers.get(name)
 
 

@@ -23,6 +23,9 @@ from ._model import contains, shape_key
 from ._wire import parse_timestamp, projector
 
 Checker = Callable[[Any, str, list[str]], None]
+# An admitter (see admitter()): the value made into its shape, or _REFUSED.
+Admit = Callable[[Any], Any]
+_REFUSED: Any = object()
 
 # Compiled once per shape of each model the fake serves.
 _cache: dict[tuple[int, str], Checker] = {}
@@ -165,15 +168,19 @@ def _scalar_constraints(shape: Shape) -> list[Constraint]:
     return _scalar_rules(shape)[0]
 
 
-def _scalar_rules(shape: Shape) -> tuple[list[Constraint], Callable[[Any], bool]]:
-    """The shape's constraints (``_scalar_constraints``), and whether a value of the shape's
-    type keeps them all: the same bounds, regex and enum in one call, for the admitters."""
-    if shape.type_name in ("structure", "boolean"):
-        return [], _anything
+def _scalar_rules(shape: Shape) -> tuple[list[Constraint], Admit]:
+    """The shape's constraints (``_scalar_constraints``), and its admitter of the value itself
+    (for a list or map: before its items): the value if it has the shape's type and keeps
+    them all, a timestamp parsed, else ``_REFUSED``; the same bounds, regex and enum, in one
+    call."""
+    type_name = shape.type_name
+    type_ok = _TYPE_OK.get(type_name, _anything)
+    if type_name in ("structure", "boolean"):
+        return [], lambda value: value if type_ok(value) else _REFUSED
     meta = shape.metadata
     rules: list[Constraint] = []
     measure: Callable[[Any], Any]
-    sized = shape.type_name in ("string", "list", "map")
+    sized = type_name in ("string", "list", "map")
     if sized:
         measure, word = len, "length"
     else:
@@ -205,19 +212,35 @@ def _scalar_rules(shape: Shape) -> tuple[list[Constraint], Callable[[Any], bool]
         allowed = enum = frozenset(shape.enum)
         phrase = f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
         rules.append((phrase, _predicate(lambda v: v not in enum)))
+    is_string = type_name == "string"
+    is_timestamp = type_name == "timestamp"
 
-    def keeps_all(value: Any) -> bool:
-        # Each test is the negation of a predicate above (the type check comes first, so a
+    def admit(value: Any) -> Any:
+        admitted = value
+        if is_string:
+            # _TYPE_OK["string"], written out: strings are most of a request.
+            if not isinstance(value, str):
+                return _REFUSED
+        elif is_timestamp:
+            # _TYPE_OK["timestamp"]'s test, and the projector's copy: parsed once.
+            admitted = parse_timestamp(value)
+            if admitted is None:
+                return _REFUSED
+        elif not type_ok(value):
+            return _REFUSED
+        # Each test is the negation of a predicate above (the type test came first, so a
         # number here is finite and compares as its predicate's does).
         size = len(value) if sized else value
-        return (
-            (high is None or size <= high)
-            and (low is None or size >= low)
-            and (regex is None or regex.fullmatch(value) is not None)
-            and (allowed is None or value in allowed)
-        )
+        if (
+            (high is not None and size > high)
+            or (low is not None and size < low)
+            or (regex is not None and regex.fullmatch(value) is None)
+            or (allowed is not None and value not in allowed)
+        ):
+            return _REFUSED
+        return admitted
 
-    return rules, keeps_all
+    return rules, admit
 
 
 # What Java's '.' refuses (without DOTALL): every line terminator, not only '\n'.
@@ -431,12 +454,9 @@ def _compile(shape: Shape) -> Checker:
 # An admitter returns the value made into its shape (as _wire.projector would: declared members
 # only, in the request's order, nulls kept, timestamps as datetimes), or _REFUSED as soon as a
 # constraint may be broken. It must never return a value the checkers would find a violation
-# in; refusing a valid one only costs the full walk. It tests what the checkers test, with the
-# same predicates, but stops at the first failure and builds no path or message.
-
-Admit = Callable[[Any], Any]
-
-_REFUSED: Any = object()
+# in; refusing a valid one only costs the full walk. It tests what the checkers test (the same
+# type tests, and the bounds, regexes and enums _scalar_rules reads for both), but stops at the
+# first failure and builds no path or message.
 
 _admitters: dict[tuple[int, str], Admit] = {}
 
@@ -454,8 +474,6 @@ def _admitter_for(shape: Shape) -> Admit:
 
 def _compile_admitter(shape: Shape) -> Admit:
     type_name = shape.type_name
-    type_ok = _TYPE_OK.get(type_name, _anything)
-    keeps_all = _scalar_rules(shape)[1]
 
     if type_name == "structure":
         members = {name: _admitter_for(member) for name, member in shape.members.items()}
@@ -486,14 +504,13 @@ def _compile_admitter(shape: Shape) -> Admit:
 
         return admit_structure
 
-    def scalar_ok(value: Any) -> bool:
-        return type_ok(value) and keeps_all(value)
+    admit_value = _scalar_rules(shape)[1]
 
     if type_name == "list":
         item_admit = _admitter_for(shape.member)
 
         def admit_list(value: Any) -> Any:
-            if not scalar_ok(value):
+            if admit_value(value) is _REFUSED:
                 return _REFUSED
             out = []
             for item in value:
@@ -510,7 +527,7 @@ def _compile_admitter(shape: Shape) -> Admit:
         value_admit = _admitter_for(shape.value)
 
         def admit_map(value: Any) -> Any:
-            if not scalar_ok(value):
+            if admit_value(value) is _REFUSED:
                 return _REFUSED
             out = {}
             for key, item in value.items():
@@ -524,31 +541,5 @@ def _compile_admitter(shape: Shape) -> Admit:
 
         return admit_map
 
-    if type_name == "timestamp":
-
-        def admit_timestamp(value: Any) -> Any:
-            # Parsed once: the test of _TYPE_OK["timestamp"] and the projector's copy.
-            parsed = parse_timestamp(value)
-            return parsed if parsed is not None and keeps_all(value) else _REFUSED
-
-        return admit_timestamp
-
-    if type_name == "string":
-        # The type test of _TYPE_OK["string"], written out: strings are most of a request.
-
-        def admit_string(value: Any) -> Any:
-            return value if isinstance(value, str) and keeps_all(value) else _REFUSED
-
-        return admit_string
-
-    if keeps_all is _anything:
-
-        def admit_type(value: Any) -> Any:
-            return value if type_ok(value) else _REFUSED
-
-        return admit_type
-
-    def admit_scalar(value: Any) -> Any:
-        return value if type_ok(value) and keeps_all(value) else _REFUSED
-
-    return admit_scalar
+    # A scalar: its own admitter, one call per value.
+    return admit_value
