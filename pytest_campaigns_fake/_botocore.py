@@ -12,13 +12,13 @@ attribute, instead of somewhere deep in the suite (or, worse, in a user's test r
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
+import botocore.awsrequest
 import wrapt
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.context import get_context
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
@@ -157,6 +157,22 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
         "stand-in raw with the bytes (http_response)",
     ),
     Corner(
+        "botocore.awsrequest.HeadersDict",
+        "_dict",
+        "attribute",
+        why="the dict behind a HeadersDict, keyed by _HeaderKey: an answer's few headers are "
+        "put in it directly, with keys made once (http_response), rather than through "
+        "__setitem__, three Python calls per header",
+    ),
+    Corner(
+        "botocore.awsrequest",
+        "_HeaderKey",
+        "behaviour",
+        why="the key of HeadersDict._dict (a header name, compared in lower case): a "
+        "HeadersDict filled with such keys reads, iterates and changes as one filled through "
+        "__setitem__ (http_response)",
+    ),
+    Corner(
         "botocore.loaders.Loader.load_data",
         "partitions['partitions'][*]['outputs'][dnsSuffix|dualStackDnsSuffix]",
         "behaviour",
@@ -168,8 +184,9 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
 
 # -- the event emitter ---------------------------------------------------------------------------
 # botocore.hooks.HierarchicalEmitter._emit(self, event_name, kwargs, stop_on_response=False):
-# the one method every emit goes through. The wrapper finds its arguments under these names when
-# they are passed by keyword (botocore passes them positionally today).
+# the one method every emit goes through. aiobotocore's wrapper (wrapt-style) finds its arguments
+# under these names when they are passed by keyword (botocore passes them positionally today);
+# botocore's is replaced by a function that takes them under the same names.
 EMIT_EVENT_NAME = "event_name"
 EMIT_KWARGS = "kwargs"
 
@@ -188,23 +205,28 @@ def _unwrap(cls: type, name: str) -> None:
         setattr(cls, name, original)
 
 
-def wrap_emitter(wrapper: Wrapper, prefixes: tuple[str, ...] = ("",)) -> None:
+#: What ``wrap_emitter`` routes an event through:
+#: ``(emit, emitter, event_name, kwargs, stop_on_response) -> responses``, where
+#: ``emit(emitter, event_name, kwargs, stop_on_response)`` is the original ``_emit``: it runs the
+#: client's handlers and returns their (handler, response) pairs.
+EmitWrapper = Callable[[Callable[..., Any], Any, str, Any, bool], Any]
+
+
+def wrap_emitter(wrapper: EmitWrapper, prefixes: tuple[str, ...] = ("",)) -> None:
     """Route the botocore events whose names start with one of ``prefixes``, of every client,
-    through ``wrapper`` (a wrapt-style wrapper of ``HierarchicalEmitter._emit``: its
-    ``args``/``kwargs`` are ``_emit``'s); every other event goes straight to ``_emit``."""
+    through ``wrapper``; every other event goes straight to ``_emit``."""
     # Touches the private botocore.hooks.HierarchicalEmitter._emit, on the class: clients copy
     # their session's emitter when created, so no public register() reaches them all. A plain
     # function, not a wrapt wrapper: every event of every client passes here, and the events of
-    # other services must cost one string test, not a descriptor binding per call.
+    # other services must cost one string test, not a descriptor binding per call; the events
+    # routed get _emit's own arguments, with no bound method or argument tuple made for them.
     original = HierarchicalEmitter.__dict__["_emit"]
     _originals.setdefault((HierarchicalEmitter, "_emit"), original)
 
     def _emit(self: Any, event_name: str, kwargs: Any, stop_on_response: bool = False) -> Any:
         if not event_name.startswith(prefixes):
             return original(self, event_name, kwargs, stop_on_response)
-        return wrapper(
-            functools.partial(original, self), self, (event_name, kwargs, stop_on_response), {}
-        )
+        return wrapper(original, self, event_name, kwargs, stop_on_response)
 
     # As functools.wraps would: the wrapped function stays reachable (and recognisable).
     _emit.__wrapped__ = original  # type: ignore[attr-defined]
@@ -335,16 +357,52 @@ class _Body:
     def __init__(self, data: bytes) -> None:
         self.data = data
 
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self.data
+    def stream(self, **_: Any) -> Iterable[bytes]:
+        # What content joins: the one chunk, with no generator made for it.
+        return (self.data,)
 
     def read(self, *_: Any) -> bytes:
         return self.data
 
 
+# The key type of HeadersDict._dict; None in a botocore without it, where answers take the
+# public path (and tests/test_botocore_corners.py fails, naming it), rather than every import
+# of the package failing.
+_HEADER_KEY: Any = getattr(botocore.awsrequest, "_HeaderKey", None)
+# The key of each header name the fake answers with or reads (its few, fixed names), made once.
+_header_keys: dict[str, Any] = {}
+
+
+def _new_header_key(name: str) -> Any:
+    key = _header_keys[name] = _HEADER_KEY(name)
+    return key
+
+
 def http_response(url: str, status: int, headers: dict[str, str], body: bytes) -> AWSResponse:
     """A real AWSResponse carrying ``body``, which botocore's parser reads as AWS's."""
-    return AWSResponse(url, status, headers, _Body(body))
+    if _HEADER_KEY is None:
+        return AWSResponse(url, status, headers, _Body(body))
+    response = AWSResponse(url, status, (), _Body(body))
+    # Touches the private botocore.awsrequest.HeadersDict._dict and _HeaderKey: a HeadersDict
+    # keeps its headers in a dict keyed by _HeaderKey (the name, compared in lower case), and
+    # filling it through its public __setitem__ makes three Python calls per header. The keys
+    # are made once and the dict filled directly: the same HeadersDict, read, iterated and
+    # changed as one built header by header.
+    stored = response.headers._dict
+    keys = _header_keys
+    for name, value in headers.items():
+        stored[keys.get(name) or _new_header_key(name)] = value
+    return response
+
+
+def header(headers: Mapping[str, Any], name: str) -> Any:
+    """``headers.get(name)``: of a request's HeadersDict, read as its get() would, without the
+    three Python calls get() makes per lookup (``name`` is one of the fake's few)."""
+    # Touches HeadersDict._dict and _HeaderKey, as http_response does.
+    if _HEADER_KEY is not None and type(headers) is HeadersDict:
+        stored: dict[Any, Any] = cast(Any, headers)._dict
+        return stored.get(_header_keys.get(name) or _new_header_key(name))
+    return headers.get(name)
 
 
 # -- data files ----------------------------------------------------------------------------------

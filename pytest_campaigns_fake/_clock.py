@@ -142,9 +142,10 @@ class Ids:
     def _uuid(self, source: random.Random | None) -> str:
         with self._lock:
             bits = (source or self._fresh).getrandbits(128)
-        # What str(uuid.UUID(int=bits, version=4)) gives, without building a UUID object.
+        # What str(uuid.UUID(int=bits, version=4)) gives, without building a UUID object (the
+        # bytes' hex() is cheaper than formatting the int).
         bits = (bits & ~(0xC000 << 48) & ~(0xF000 << 64)) | (0x8000 << 48) | (4 << 76)
-        hexed = f"{bits:032x}"
+        hexed = bits.to_bytes(16, "big").hex()
         return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
 
     def _state(self) -> list[Any]:

@@ -193,9 +193,11 @@ def new_campaign(
     # request), and seeds copy the test's dicts: nothing stored here is shared.
     declared = members("Campaign")
     data = {name: value for name, value in request.items() if name in declared}
-    data.update(id=campaign_id, arn=bucket.campaign_arn(campaign_id))
+    data["id"] = campaign_id
+    data["arn"] = bucket.campaign_arn(campaign_id)
     data["tags"] = dict(request.get("tags") or {})
-    campaign = CampaignRecord(data, state=state, seq=service.store.next_seq())
+    # Positional: a class called with keywords has them packed into a dict first.
+    campaign = CampaignRecord(data, state, service.store.next_seq())
     bucket.add(campaign)
     return campaign
 

@@ -23,8 +23,7 @@ from ._faults import Faults
 from ._journal import Call, Journal
 from ._model import Model
 from ._records import Bucket, Store
-from ._validation import accept_us_gov_arns, validator
-from ._wire import projector
+from ._validation import accept_us_gov_arns, admitter
 
 if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -76,8 +75,8 @@ class _Plan:
     """What answering one operation takes, looked up once per operation, not per request."""
 
     input_shape: Shape | None
-    validate: Callable[[dict[str, Any]], None]
-    shape: Callable[[Any], Any]
+    # Validation and the params in the model's shape, in one walk.
+    admit: Callable[[dict[str, Any]], dict[str, Any]]
     check: Operation | None
     operation: Operation
 
@@ -152,8 +151,7 @@ class Engine:
             shape = op_model.input_shape
             plan = self._plans[op_model] = _Plan(
                 shape,
-                validator(shape),
-                projector(shape),
+                admitter(shape),
                 description.checks.get(op_model.name),
                 description.operations[op_model.name],
             )
@@ -172,18 +170,18 @@ class Engine:
         with self.lock:
             return self._answer(request)
 
-    def _route(self, request: AWSPreparedRequest) -> Served:
-        if len(self._served) == 1:
-            return self._served[0]
+    def _route(self, request: AWSPreparedRequest) -> tuple[Served, _wire.Routed]:
+        """The model that serves the request's method and path, and its route there."""
         for served in self._served:
-            if _wire.routes(served.description.model, request):
-                return served
+            routed = _wire.route(served.description.model, request)
+            if routed is not None:
+                return served, routed
         # Nothing routes: the first model answers UnknownOperationException as AWS would.
-        return self._served[0]
+        return self._served[0], None
 
     def _answer(self, request: AWSPreparedRequest) -> AWSResponse:
         envelope = _wire.envelope(request)
-        served = self._route(request)
+        served, routed = self._route(request)
         description, state = served.description, served.state
         model = description.model
         account_default, region_default = self._home()
@@ -191,7 +189,7 @@ class Engine:
         request_id = self._ids.request_id()
         if not envelope.signed:
             # AWS's front end refuses it (403) before any operation runs; journaled all the same.
-            name, decoded = _wire.identify(model, request)
+            name, decoded = _wire.identify(model, request, routed)
             refused = _wire.missing_token()
             self.journal.record(
                 Call(
@@ -221,23 +219,22 @@ class Engine:
         injected_items.clear()
         bucket = self.store.bucket(account, region)
         try:
-            op_model, raw = _wire.decode(model, request)
+            op_model, raw = _wire.decode(request, routed)
             operation = op_model.name
             plan = self._plan(description, op_model)
             # Validation, then the checks on the request alone, then faults: an invalid
             # request is rejected before any fault can fire, so it never uses one up.
+            # From here on, the params hold only the members the model declares, timestamps
+            # as datetimes, whoever answers: the service, or an injected fault.
             if description.us_gov_arns is not None and description.us_gov_arns(state):
                 accepting = accept_us_gov_arns.set(True)
                 try:
-                    plan.validate(raw)
+                    params = plan.admit(raw)
                 finally:
                     accept_us_gov_arns.reset(accepting)
             else:
-                plan.validate(raw)
+                params = plan.admit(raw)
             valid = plan.input_shape
-            # From here on, the params hold only the members the model declares, timestamps
-            # as datetimes, whoever answers: the service, or an injected fault.
-            params = plan.shape(raw)
             if plan.check is not None:
                 plan.check(state, bucket, params)
             if faults.armed:
@@ -259,28 +256,31 @@ class Engine:
             and description.hint is not None
         ):
             hint = description.hint(state, operation, params, account, region)
-        self.journal.record(
-            Call(
-                operation=operation,
-                # The raw decoded request, which nothing else holds: the journal makes it
-                # into the model's shape only if a test reads it.
-                params=raw,
-                shape=valid,
-                status_code=status,
-                error_code=error.code if error else None,
-                error_message=error.message if error else None,
-                attempt=envelope.attempt,
-                region=region,
-                account=account,
-                request_id=request_id,
-                body=body,
-                injected=injected,
-                injected_items=tuple(injected_items) if injected_items else (),
-                hint=hint,
-                elsewhere=(account, region) != (account_default, region_default),
-                service=model.service.service_name,
-            )
+        # Made, then initialized as a method: a class called with keywords has them packed into
+        # a dict and unpacked again, which costs more than the rest of the entry; a method is
+        # handed them as they are. (No subclass: its own __init__ is the one called.)
+        call = Call.__new__(Call)
+        call.__init__(  # type: ignore[misc]
+            operation=operation,
+            # The raw decoded request, which nothing else holds: the journal makes it into the
+            # model's shape only if a test reads it.
+            params=raw,
+            shape=valid,
+            status_code=status,
+            error_code=error.code if error else None,
+            error_message=error.message if error else None,
+            attempt=envelope.attempt,
+            region=region,
+            account=account,
+            request_id=request_id,
+            body=body,
+            injected=injected,
+            injected_items=tuple(injected_items) if injected_items else (),
+            hint=hint,
+            elsewhere=account != account_default or region != region_default,
+            service=model.service.service_name,
         )
+        self.journal.record(call)
         if error is not None:
             return _wire.failure(envelope.url, request_id, status, error)
         return _wire.success(envelope.url, request_id, body)

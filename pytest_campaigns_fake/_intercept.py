@@ -38,7 +38,7 @@ import threading
 import time
 import warnings
 import weakref
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
@@ -111,49 +111,74 @@ def deactivate(fake: CampaignsFake) -> None:
             _uninstall()
 
 
-def _emit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
-    # Every event of every client passes here while a fake is active: the common case, an
-    # event of another kind or service, must cost no more than one string test.
-    event_name = args[0] if args else kwargs[_botocore.EMIT_EVENT_NAME]
-    if not event_name.startswith(_ALL):
-        return wrapped(*args, **kwargs)
+def _emit(
+    emit: Callable[..., Any],
+    emitter: Any,
+    event_name: str,
+    event_kwargs: dict[str, Any],
+    stop_on_response: bool,
+) -> Any:
+    # Only the fake's four events reach here (wrap_emitter tests the name): every other event
+    # of every client costs one string test.
+    kind = _kind(event_name)
     fake = current()
-    if fake is None:
-        return wrapped(*args, **kwargs)
-    event_kwargs = args[1] if len(args) > 1 else kwargs[_botocore.EMIT_KWARGS]
-    if event_name.startswith(_CHOOSE):
-        return _skip_signing(event_kwargs, wrapped(*args, **kwargs))
-    if event_name.startswith(_SIGN):
-        _stamp(event_kwargs)
-        return wrapped(*args, **kwargs)
-    if event_name.startswith(_SEND):
+    if kind is None or fake is None:
+        return emit(emitter, event_name, event_kwargs, stop_on_response)
+    if kind == _SEND_EVENT:
         _sending.active = True
         try:
-            responses: list[tuple[Any, Any]] = wrapped(*args, **kwargs)
+            responses: list[tuple[Any, Any]] = emit(
+                emitter, event_name, event_kwargs, stop_on_response
+            )
         finally:
             _sending.active = False
         return _answer(fake, event_name, event_kwargs, responses, aio=False)
-    return _retry(fake, wrapped(*args, **kwargs))
+    if kind == _SIGN_EVENT:
+        _stamp(event_kwargs)
+        return emit(emitter, event_name, event_kwargs, stop_on_response)
+    responses = emit(emitter, event_name, event_kwargs, stop_on_response)
+    if kind == _CHOOSE_EVENT:
+        return _skip_signing(event_kwargs, responses)
+    return _retry(fake, responses)
 
 
 async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
-    # aiobotocore's emitter: the same three events, the same answers, awaited.
+    # aiobotocore's emitter: the same events, the same answers, awaited.
     event_name = args[0] if args else kwargs[_botocore.EMIT_EVENT_NAME]
-    if not event_name.startswith(_ALL):
-        return await wrapped(*args, **kwargs)
-    fake = current()
+    kind = _kind(event_name)
+    fake = current() if kind is not None else None
     if fake is None:
         return await wrapped(*args, **kwargs)
     event_kwargs = args[1] if len(args) > 1 else kwargs[_botocore.EMIT_KWARGS]
-    if event_name.startswith(_CHOOSE):
+    if kind == _CHOOSE_EVENT:
         return _skip_signing(event_kwargs, await wrapped(*args, **kwargs))
-    if event_name.startswith(_SIGN):
+    if kind == _SIGN_EVENT:
         _stamp(event_kwargs)
         return await wrapped(*args, **kwargs)
-    if event_name.startswith(_SEND):
+    if kind == _SEND_EVENT:
         responses = await wrapped(*args, **kwargs)
         return _answer(fake, event_name, event_kwargs, responses, aio=True)
     return _retry(fake, await wrapped(*args, **kwargs))
+
+
+# The fake's events, by the first word of botocore's event names.
+_CHOOSE_EVENT, _SIGN_EVENT, _SEND_EVENT = "choose-signer", "before-sign", "before-send"
+# event name -> its first word if it is one of the fake's events (of either API), else None: a
+# client sends the same few names again and again, so each is tested against the prefixes once.
+_kinds: dict[str, str | None] = {}
+_CACHE_BOUND = 1024
+
+
+def _kind(event_name: str) -> str | None:
+    try:
+        return _kinds[event_name]
+    except KeyError:
+        pass
+    kind = event_name.partition(".")[0] if event_name.startswith(_ALL) else None
+    if len(_kinds) >= _CACHE_BOUND:
+        _kinds.clear()
+    _kinds[event_name] = kind
+    return kind
 
 
 def _answer(
@@ -166,10 +191,10 @@ def _answer(
 ) -> list[tuple[Any, Any]]:
     """before-send: the engine's answer appended to the handlers' responses."""
     # A before-send handler of the user's own (a canned response) keeps precedence.
-    answered = [handler for handler, response in responses if response is not None]
-    if answered:
-        _warn_bypassed(fake, event_name, answered[0])
-        return responses
+    for handler, response in responses:
+        if response is not None:
+            _warn_bypassed(fake, event_name, handler)
+            return responses
     request = event_kwargs["request"]
     if not fake.options.any_region:
         region = _unreachable_region(request.url)
@@ -184,7 +209,10 @@ def _answer(
 
 def _retry(fake: CampaignsFake, responses: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
     """needs-retry: the backoff asked for is recorded, and 0 is what the client sleeps."""
-    return [(h, _recorded_delay(fake, r)) for h, r in responses]
+    for _, response in responses:
+        if response is not None:
+            return [(h, _recorded_delay(fake, r)) for h, r in responses]
+    return responses  # no handler asked for a retry: botocore's answer to nearly every call
 
 
 class _RegionNotOffered(EndpointConnectionError):  # type: ignore[misc]
@@ -263,8 +291,12 @@ def _skip_signing(
     quarter of botocore's own work per call. The fake answers UNSIGNED, last, so that it is
     what botocore uses; a request meant to be unsigned (the client's or the operation's
     choice) stays unsigned and gets AWS's 403."""
-    chosen = next((r for _, r in reversed(responses) if r is not None), None)
-    version = event_kwargs.get("signature_version") if chosen is None else chosen
+    # The last handler's choice is botocore's; none chose: the client's configured version.
+    version = event_kwargs.get("signature_version")
+    for _, chosen in reversed(responses):
+        if chosen is not None:
+            version = chosen
+            break
     # A presigned URL or POST (a "-query" or "-presign-post" signer) is the user's to keep.
     if version is UNSIGNED or str(version).endswith(("-query", "-presign-post")):
         return responses
@@ -293,11 +325,20 @@ def _stamp(event_kwargs: dict[str, Any]) -> None:
     signing = request.context.get("signing") or {}
     region = signing.get("region") or event_kwargs.get("region_name") or "us-east-1"
     name = signing.get("signing_name") or "connect-campaigns"
-    day = time.strftime("%Y%m%d", time.gmtime())
+    day = _scope_date(int(time.time() // _DAY))
     request.headers["Authorization"] = (
         f"AWS4-HMAC-SHA256 Credential={key}/{day}/{region}/{name}/aws4_request, "
         "SignedHeaders=host, Signature=unsigned-pytest-campaigns-fake"
     )
+
+
+_DAY = 24 * 60 * 60
+
+
+@lru_cache(maxsize=1)
+def _scope_date(day: int) -> str:
+    """The UTC date (YYYYMMDD) of a day since the epoch: formatted once a day, not per call."""
+    return time.strftime("%Y%m%d", time.gmtime(day * _DAY))
 
 
 def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:

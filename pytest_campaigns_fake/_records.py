@@ -60,7 +60,7 @@ class CampaignRecord:
 
     __slots__ = ("data", "dial_requests", "seq", "state", "tokens")
 
-    def __init__(self, data: dict[str, Any], *, state: str, seq: int) -> None:
+    def __init__(self, data: dict[str, Any], state: str, seq: int) -> None:
         self.data = data
         self.state = state
         # Creation order across the whole fake: list order and page tokens point into it.
@@ -129,7 +129,7 @@ class CampaignV2Record(CampaignRecord):
 
     __slots__ = ("outbound_requests", "outbound_tokens", "profile_requests", "profile_tokens")
 
-    def __init__(self, data: dict[str, Any], *, state: str, seq: int) -> None:
+    def __init__(self, data: dict[str, Any], state: str, seq: int) -> None:
         super().__init__(data, state=state, seq=seq)
         self.outbound_requests: list[OutboundRequest] = []
         self.profile_requests: list[ProfileOutboundRequest] = []

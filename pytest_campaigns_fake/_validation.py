@@ -2,6 +2,11 @@
 
 Each shape is compiled once into a checker closure; a request is then checked by walking its
 value with those closures, collecting every violation rather than stopping at the first.
+
+The request path asks for more than a verdict: a valid request made into the model's shape
+(``admitter``). Nearly every request a test sends is valid, so that is done in one walk which
+builds no message at all, and only a request it cannot admit takes the walk that lists every
+violation.
 """
 
 from __future__ import annotations
@@ -16,9 +21,12 @@ from botocore.model import Shape
 
 from ._errors import ServiceError
 from ._model import contains, shape_key
-from ._wire import parse_timestamp
+from ._wire import parse_timestamp, projector
 
 Checker = Callable[[Any, str, list[str]], None]
+# An admitter (see admitter()): the value made into its shape, or _REFUSED.
+Admit = Callable[[Any], Any]
+_REFUSED: Any = object()
 
 # Compiled once per shape of each model the fake serves.
 _cache: dict[tuple[int, str], Checker] = {}
@@ -50,6 +58,29 @@ def validator(shape: Shape | None) -> Callable[[dict[str, Any]], None]:
 
 def _nothing(params: dict[str, Any]) -> None:
     return None
+
+
+def admitter(shape: Shape | None) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """``validator`` and ``_wire.projector`` of one shape, compiled once: a function that
+    raises what the validator raises for an invalid request, and makes a valid one into the
+    model's shape as the projector does (what the engine keeps per operation)."""
+    project = projector(shape)
+    if shape is None:
+        return project
+    fast = _admitter_for(shape)
+    check = validator(shape)
+
+    def admit(params: dict[str, Any]) -> dict[str, Any]:
+        admitted = fast(params)
+        if admitted is _REFUSED:
+            # Every violation, in the validator's words; should there be none after all (the
+            # fast walk refuses what it cannot vouch for), the projector's copy.
+            check(params)
+            admitted = project(params)
+        result: dict[str, Any] = admitted
+        return result
+
+    return admit
 
 
 def violations(shape: Shape, value: Any, path: str = "") -> list[str]:
@@ -143,23 +174,36 @@ def _predicate(predicate: Callable[[Any], bool]) -> Callable[[Any], bool]:
 
 def _scalar_constraints(shape: Shape) -> list[Constraint]:
     """Length/value/pattern/enum constraints of a shape: (phrase, predicate "violated")."""
-    if shape.type_name in ("structure", "boolean"):
-        return []
+    return _scalar_rules(shape)[0]
+
+
+def _scalar_rules(shape: Shape) -> tuple[list[Constraint], Admit]:
+    """The shape's constraints (``_scalar_constraints``), and its admitter of the value itself
+    (for a list or map: before its items): the value if it has the shape's type and keeps
+    them all, a timestamp parsed, else ``_REFUSED``; the same bounds, regex and enum, in one
+    call."""
+    type_name = shape.type_name
+    type_ok = _TYPE_OK.get(type_name, _anything)
+    if type_name in ("structure", "boolean"):
+        return [], lambda value: value if type_ok(value) else _REFUSED
     meta = shape.metadata
     rules: list[Constraint] = []
     measure: Callable[[Any], Any]
-    if shape.type_name in ("string", "list", "map"):
+    sized = type_name in ("string", "list", "map")
+    if sized:
         measure, word = len, "length"
     else:
         # Numbers compare as they are: float() of a 400-digit integer overflows.
         measure, word = _identity, "value"
+    high = meta.get("max")
+    low = meta.get("min")
+    regex: re.Pattern[str] | _Either | None = None
+    allowed: frozenset[str] | None = None
     # In the order AWS lists them in "Map value must satisfy constraint: [...]": max, min, pattern.
-    if "max" in meta:
-        high = meta["max"]
+    if high is not None:
         phrase = f"Member must have {word} less than or equal to {render(high)}"
         rules.append((phrase, _predicate(lambda v: measure(v) > high)))
-    if "min" in meta:
-        low = meta["min"]
+    if low is not None:
         phrase = f"Member must have {word} greater than or equal to {render(low)}"
         rules.append((phrase, _predicate(lambda v: measure(v) < low)))
     if "pattern" in meta:
@@ -169,9 +213,8 @@ def _scalar_constraints(shape: Shape) -> list[Constraint]:
         java = re.compile(java_pattern(meta["pattern"]), re.ASCII)
         # Python's '.' and Java's differ only on the line terminators besides '\n': a value
         # without them takes the faster regex, with the same answer.
-        regex: re.Pattern[str] | _Either = (
-            python if java.pattern == python.pattern else _Either(python, java)
-        )
+        # (Named twice: the lambda's name is never None, for mypy.)
+        pattern = regex = python if java.pattern == python.pattern else _Either(python, java)
         phrase = f"Member must satisfy regular expression pattern: {meta['pattern']}"
         if _REGION in meta["pattern"]:
             with_gov = re.compile(
@@ -182,19 +225,47 @@ def _scalar_constraints(shape: Shape) -> list[Constraint]:
                     phrase,
                     _predicate(
                         lambda v: (
-                            regex.fullmatch(v) is None
+                            pattern.fullmatch(v) is None
                             and not (accept_us_gov_arns.get() and with_gov.fullmatch(v))
                         )
                     ),
                 )
             )
         else:
-            rules.append((phrase, _predicate(lambda v: regex.fullmatch(v) is None)))
+            rules.append((phrase, _predicate(lambda v: pattern.fullmatch(v) is None)))
     if getattr(shape, "enum", None):
-        allowed = frozenset(shape.enum)
+        allowed = enum = frozenset(shape.enum)
         phrase = f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
-        rules.append((phrase, _predicate(lambda v: v not in allowed)))
-    return rules
+        rules.append((phrase, _predicate(lambda v: v not in enum)))
+    is_string = type_name == "string"
+    is_timestamp = type_name == "timestamp"
+
+    def admit(value: Any) -> Any:
+        admitted = value
+        if is_string:
+            # _TYPE_OK["string"], written out: strings are most of a request.
+            if not isinstance(value, str):
+                return _REFUSED
+        elif is_timestamp:
+            # _TYPE_OK["timestamp"]'s test, and the projector's copy: parsed once.
+            admitted = parse_timestamp(value)
+            if admitted is None:
+                return _REFUSED
+        elif not type_ok(value):
+            return _REFUSED
+        # Each test is the negation of a predicate above (the type test came first, so a
+        # number here is finite and compares as its predicate's does).
+        size = len(value) if sized else value
+        if (
+            (high is not None and size > high)
+            or (low is not None and size < low)
+            or (regex is not None and regex.fullmatch(value) is None)
+            or (allowed is not None and value not in allowed)
+        ):
+            return _REFUSED
+        return admitted
+
+    return rules, admit
 
 
 # What Java's '.' refuses (without DOTALL): every line terminator, not only '\n'.
@@ -402,3 +473,98 @@ def _compile(shape: Shape) -> Checker:
         check_scalar(value, path, errors)
 
     return check_leaf
+
+
+# -- admitting a valid value in one walk -------------------------------------------------------
+# An admitter returns the value made into its shape (as _wire.projector would: declared members
+# only, in the request's order, nulls kept, timestamps as datetimes), or _REFUSED as soon as a
+# constraint may be broken. It must never return a value the checkers would find a violation
+# in; refusing a valid one only costs the full walk. It tests what the checkers test (the same
+# type tests, and the bounds, regexes and enums _scalar_rules reads for both), but stops at the
+# first failure and builds no path or message.
+
+_admitters: dict[tuple[int, str], Admit] = {}
+
+
+def _admitter_for(shape: Shape) -> Admit:
+    key = shape_key(shape)
+    admit = _admitters.get(key)
+    if admit is None:
+        # A recursive shape reaches itself through its members: until it is compiled, they
+        # find it through the cache.
+        _admitters[key] = lambda value: _admitters[key](value)
+        admit = _admitters[key] = _compile_admitter(shape)
+    return admit
+
+
+def _compile_admitter(shape: Shape) -> Admit:
+    type_name = shape.type_name
+
+    if type_name == "structure":
+        members = {name: _admitter_for(member) for name, member in shape.members.items()}
+        required = tuple(shape.required_members)
+        union = bool(shape.metadata.get("union"))
+
+        def admit_structure(value: Any) -> Any:
+            if not isinstance(value, dict):
+                return _REFUSED
+            out = {}
+            set_members = 0
+            for name, item in value.items():
+                admit = members.get(name)
+                if admit is None:
+                    continue
+                if item is not None:
+                    item = admit(item)
+                    if item is _REFUSED:
+                        return _REFUSED
+                    set_members += 1
+                out[name] = item
+            for name in required:
+                if out.get(name) is None:
+                    return _REFUSED
+            if union and set_members != 1:
+                return _REFUSED
+            return out
+
+        return admit_structure
+
+    admit_value = _scalar_rules(shape)[1]
+
+    if type_name == "list":
+        item_admit = _admitter_for(shape.member)
+
+        def admit_list(value: Any) -> Any:
+            if admit_value(value) is _REFUSED:
+                return _REFUSED
+            out = []
+            for item in value:
+                item = _REFUSED if item is None else item_admit(item)
+                if item is _REFUSED:
+                    return _REFUSED
+                out.append(item)
+            return out
+
+        return admit_list
+
+    if type_name == "map":
+        key_admit = _admitter_for(shape.key)
+        value_admit = _admitter_for(shape.value)
+
+        def admit_map(value: Any) -> Any:
+            if admit_value(value) is _REFUSED:
+                return _REFUSED
+            out = {}
+            for key, item in value.items():
+                if key_admit(key) is _REFUSED:
+                    return _REFUSED
+                item = _REFUSED if item is None else value_admit(item)
+                if item is _REFUSED:
+                    return _REFUSED
+                out[key] = item
+            return out
+
+        return admit_map
+
+    # A scalar: its own admitter, one call per value.
+    return admit_value

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple, Optional
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import OperationModel, Shape
 
-from ._botocore import http_response
+from ._botocore import header, http_response
 from ._errors import ServiceError
-from ._model import Model, shape_key
+from ._model import Model, Route, shape_key
 
 # A SigV4 credential scope: access key / date / region / service / aws4_request.
 _SCOPE = re.compile(r"([^/,\s=]+)/\d{8}/([^/,\s]+)/[^/,\s]+/aws4_request")
@@ -31,10 +30,11 @@ AWS_HOST = re.compile(r"connect-campaigns(?:-fips)?\.([a-z0-9-]+)\.([a-z0-9.-]+)
 _ATTEMPT = re.compile(r"attempt=(\d+)")
 
 
-@dataclass(frozen=True)
-class Envelope:
+class Envelope(NamedTuple):
     """What the fake reads from a request besides the operation's parameters."""
 
+    # A named tuple, not a frozen dataclass: one is made per request, and a frozen
+    # dataclass's __init__ costs as much as reading the request's headers.
     access_key: str | None
     region: str | None
     attempt: int
@@ -46,7 +46,7 @@ class Envelope:
 
 def envelope(request: AWSPreparedRequest) -> Envelope:
     headers = request.headers
-    scope = _header_scope(headers.get("Authorization"))
+    scope = _header_scope(header(headers, "Authorization"))
     if scope is None:
         url = urlsplit(request.url)
         presigned = [v for k, v in parse_qsl(url.query) if k.lower() == "x-amz-credential"]
@@ -60,12 +60,13 @@ def envelope(request: AWSPreparedRequest) -> Envelope:
     else:
         host = AWS_HOST.match(url.hostname or "")
         access_key, region = None, host.group(1) if host else None
+    # Positional: a class called with a keyword has it packed into a dict first.
     return Envelope(
         access_key,
         region,
-        _attempt(headers.get("amz-sdk-request")),
+        _attempt(header(headers, "amz-sdk-request")),
         request.url,
-        signed=scope is not None,
+        scope is not None,
     )
 
 
@@ -115,35 +116,41 @@ def missing_token() -> ServiceError:
     return ServiceError("MissingAuthenticationTokenException", "Missing Authentication Token")
 
 
-def identify(model: Model, request: AWSPreparedRequest) -> tuple[str, dict[str, Any]]:
+# What a request's method and path route to in a model: the operation's route and the values of
+# its URI labels; None when no operation of the model serves them.
+Routed = Optional[tuple[Route, dict[str, str]]]
+
+
+def route(model: Model, request: AWSPreparedRequest) -> Routed:
+    """The route of ``model`` that serves this request's method and path, if any."""
+    return model.route(request.method.upper(), urlsplit(request.url).path)
+
+
+def identify(
+    model: Model, request: AWSPreparedRequest, routed: Routed
+) -> tuple[str, dict[str, Any]]:
     """The operation and parameters of a request refused before any operation runs.
 
     As far as they can be read: ``"Unknown"`` for a path no operation serves, no parameters
     for a body that does not decode.
     """
     try:
-        op_model, params = decode(model, request)
+        op_model, params = decode(request, routed)
     except ServiceError:
-        found = model.route(request.method.upper(), urlsplit(request.url).path)
-        return (found[0].operation.name if found else "Unknown"), {}
+        return (routed[0].operation.name if routed else "Unknown"), {}
     return op_model.name, params
 
 
-def routes(model: Model, request: AWSPreparedRequest) -> bool:
-    """Whether one of ``model``'s operations serves this request's method and path."""
-    return model.route(request.method.upper(), urlsplit(request.url).path) is not None
-
-
-def decode(model: Model, request: AWSPreparedRequest) -> tuple[OperationModel, dict[str, Any]]:
-    """The routed operation and its parameters, with member names as in the model."""
+def decode(request: AWSPreparedRequest, routed: Routed) -> tuple[OperationModel, dict[str, Any]]:
+    """The routed operation (``route``'s answer for the request) and its parameters, with
+    member names as in the model."""
     url = urlsplit(request.url)
-    found = model.route(request.method.upper(), url.path)
-    if found is None:
+    if routed is None:
         raise ServiceError(
             "UnknownOperationException",
             f"No operation matches {request.method.upper()} {url.path}",
         )
-    route, labels = found
+    route, labels = routed
     params: dict[str, Any] = {}
     if route.body_members:
         params.update(_json_body(request.body))
@@ -189,7 +196,7 @@ def _json_body(body: Any) -> dict[str, Any]:
             # json.loads would (UTF-16/32, a BOM).
             encoding = "utf-8" if body[:1] == b"{" else json.detect_encoding(body)
             body = body.decode(encoding, "surrogatepass")
-        data = _DECODER.decode(body)
+        data = _decoded(body)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ServiceError(
             "SerializationException", f"Could not parse request body into json: {exc}"
@@ -213,6 +220,18 @@ def _parse_int(text: str) -> int | float:
 
 # One decoder for every request: json.loads(..., parse_int=...) would build one per call.
 _DECODER = json.JSONDecoder(parse_int=_parse_int)
+
+
+def _decoded(text: str) -> Any:
+    """``_DECODER.decode(text)``, the same value or error."""
+    # What botocore sends is an object with no whitespace around it: raw_decode alone reads it,
+    # without decode()'s two whitespace scans. Anything else (or an object followed by more)
+    # is read by decode(), which raises what it raises.
+    if text[:1] == "{" and text[-1:] == "}":
+        data, end = _DECODER.raw_decode(text)
+        if end == len(text):
+            return data
+    return _DECODER.decode(text)
 
 
 def shaped(shape: Shape | None, value: Any) -> Any:

@@ -23,7 +23,7 @@ import botocore.config
 import botocore.session
 import botocore.useragent
 import pytest
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.credentials import Credentials
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
@@ -143,6 +143,7 @@ INSTANCES: dict[str, Callable[[], Any]] = {
         ._user_agent_creator
     ),
     "botocore.retries.bucket.TokenBucket": lambda: TokenBucket(max_rate=2, clock=FrozenClock()),
+    "botocore.awsrequest.HeadersDict": lambda: AWSResponse("https://x", 200, {}, None).headers,
     "botocore.signers.RequestSigner": lambda: list_campaigns(Credentials(CLIENT_KEY, SECRET))[
         "signer"
     ],
@@ -207,6 +208,7 @@ def test_the_corners_are_the_ones_the_module_touches() -> None:
 # -- what each corner does, where the fake relies on more than its existence ---------------------
 
 BEHAVIOUR_TESTS = {
+    "botocore.awsrequest._HeaderKey": "test_an_answers_headers_are_a_headers_dict_like_any_other",
     "botocore.awsrequest.AWSResponse.raw.stream()": "test_a_response_body_is_read_from_raw",
     "botocore.loaders.Loader.load_data.partitions['partitions'][*]['outputs']"
     "[dnsSuffix|dualStackDnsSuffix]": "test_partitions_data_gives_the_aws_dns_suffixes",
@@ -220,10 +222,14 @@ def test_every_client_event_goes_through_the_wrapped_emit() -> None:
     original = vars(HierarchicalEmitter)["_emit"]
     seen: list[tuple[str, dict[str, Any], Any]] = []
 
-    def wrapper(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
-        event_name = args[0] if args else kwargs[_botocore.EMIT_EVENT_NAME]
-        event_kwargs = args[1] if len(args) > 1 else kwargs[_botocore.EMIT_KWARGS]
-        responses = wrapped(*args, **kwargs)
+    def wrapper(
+        emit: Callable[..., Any],
+        emitter: Any,
+        event_name: str,
+        event_kwargs: dict[str, Any],
+        stop_on_response: bool,
+    ) -> Any:
+        responses = emit(emitter, event_name, event_kwargs, stop_on_response)
         seen.append((event_name, event_kwargs, responses))
         return responses
 
@@ -411,6 +417,40 @@ def test_ci_tests_the_floor_that_pyproject_declares() -> None:
     )
     # boto3 and botocore share their version numbers since 1.34.
     assert pinned.get("BOTO3") == floor.group(1), f".ci/run pins boto3 {pinned.get('BOTO3')}"
+
+
+def test_an_answers_headers_are_a_headers_dict_like_any_other() -> None:
+    from pytest_campaigns_fake._botocore import http_response
+
+    assert _botocore._HEADER_KEY is not None, (
+        f"botocore.awsrequest._HeaderKey is gone in botocore {VERSION}: answers take the slower "
+        "public path (http_response)"
+    )
+    sent = {"x-amzn-RequestId": "r", "Content-Type": "application/json", "Content-Length": "2"}
+    sent_lower = {"x-amzn-requestid": "r", "Content-Type": "application/json"}
+    for _ in range(2):  # the second answer reuses the keys the first one made
+        headers = http_response("https://x", 200, sent, b"{}").headers
+        built = HeadersDict(sent)
+        assert type(headers) is HeadersDict
+        assert list(headers.items()) == list(built.items()) == list(sent.items()), (
+            f"botocore {VERSION}: a HeadersDict filled with _HeaderKey keys no longer iterates "
+            "as one filled through __setitem__"
+        )
+        assert headers["X-AMZN-REQUESTID"] == headers.get("x-amzn-requestid") == "r"
+        # What the fake reads of a request's headers, as get() reads them.
+        for name in ("x-amzn-requestid", "Content-Type", "Authorization"):
+            assert _botocore.header(headers, name) == built.get(name) == sent_lower.get(name)
+        assert "content-type" in headers and len(headers) == len(built) == 3
+        assert repr(headers) == repr(built)
+        assert dict(headers.copy()) == dict(built.copy())
+        headers["content-length"] = "3"
+        del headers["CONTENT-TYPE"]
+        assert dict(headers) == {"x-amzn-RequestId": "r", "Content-Length": "3"}
+    assert sent == {
+        "x-amzn-RequestId": "r",
+        "Content-Type": "application/json",
+        "Content-Length": "2",
+    }
 
 
 def test_a_response_body_is_read_from_raw() -> None:

@@ -35,6 +35,9 @@ from botocore.validate import ParamValidator
 from support import new_client
 
 from pytest_campaigns_fake import CampaignsFake
+from pytest_campaigns_fake._errors import ServiceError
+from pytest_campaigns_fake._validation import admitter, format_errors, violations
+from pytest_campaigns_fake._wire import shaped
 
 SERVICE = botocore.session.Session().get_service_model("connectcampaigns")
 
@@ -928,3 +931,51 @@ def test_golden_message(
     expected: str,
 ) -> None:
     assert _rejected(campaigns_fake, unvalidated_client, operation, params) == expected
+
+
+# -- the request path's one walk: the validator's verdict, the projector's copy ---------------
+
+
+def _input(operation: str) -> Shape:
+    shape: Shape = SERVICE.operation_model(operation).input_shape
+    return shape
+
+
+ADMITTED: list[tuple[str, str, dict[str, Any]]] = [
+    *((case.id, case.operation, case.params) for case in VIOLATIONS + BOUNDS),
+    *((golden[0], golden[1], golden[2]) for golden in GOLDEN),
+    # Undeclared members are dropped at every depth, nulls kept, timestamps parsed.
+    (
+        "undeclared-null-timestamp",
+        "PutDialRequestBatch",
+        {
+            "id": "c",
+            "extra": 1,
+            "dialRequests": [
+                {**_dial(), "expirationTime": "2030-01-01T00:00:00Z", "nested": {"x": 1}},
+                {**_dial(), "expirationTime": 1893456000, "attributes": {"k": "v"}},
+            ],
+        },
+    ),
+    ("null-optional", "CreateCampaign", {**_minimal(_input("CreateCampaign")), "tags": None}),
+    ("not-an-object", "CreateCampaign", [1]),  # type: ignore[list-item]
+]
+
+
+@pytest.mark.parametrize(
+    ("operation", "params"), [a[1:] for a in ADMITTED], ids=[a[0] for a in ADMITTED]
+)
+def test_one_walk_admits_what_the_validator_and_the_projector_would(
+    operation: str, params: dict[str, Any]
+) -> None:
+    shape = _input(operation)
+    errors = violations(shape, params)
+    if errors:
+        with pytest.raises(ServiceError) as info:
+            admitter(shape)(params)
+        assert (info.value.code, info.value.message) == (
+            "ValidationException",
+            format_errors(errors),
+        )
+    else:
+        assert admitter(shape)(params) == shaped(shape, params)
