@@ -256,11 +256,7 @@ class Engine:
             and description.hint is not None
         ):
             hint = description.hint(state, operation, params, account, region)
-        # Made, then initialized as a method: a class called with keywords has them packed into
-        # a dict and unpacked again, which costs more than the rest of the entry; a method is
-        # handed them as they are. (No subclass: its own __init__ is the one called.)
-        call = Call.__new__(Call)
-        call.__init__(  # type: ignore[misc]
+        call = Call(
             operation=operation,
             # The raw decoded request, which nothing else holds: the journal makes it into the
             # model's shape only if a test reads it.
