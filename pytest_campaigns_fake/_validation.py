@@ -41,8 +41,8 @@ accept_us_gov_arns: ContextVar[bool] = ContextVar("accept_us_gov_arns", default=
 
 
 def validator(shape: Shape | None) -> Callable[[dict[str, Any]], None]:
-    """For one shape, compiled once (what the engine keeps per operation): a function that
-    raises ValidationException listing every violation of the shape in a request."""
+    """For one shape, compiled once: a function that raises ValidationException listing every
+    violation of the shape in a request (what ``admitter`` falls back on)."""
     if shape is None:
         return _nothing
     checker = checker_for(shape)
