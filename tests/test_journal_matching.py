@@ -129,7 +129,8 @@ def test_every_input_member_is_accepted(campaigns_fake: CampaignsFake, operation
         params: dict[str, Any] = {member: _sample(shape)}
         assert campaigns_fake.calls.count_of(operation, **params) == 0
         with pytest.raises(FakeUsageError, match=rf"^{operation}\.{member}: the model allows"):
-            campaigns_fake.calls.count_of(operation, **{member: object()})
+            nothing: dict[str, Any] = {member: object()}
+            campaigns_fake.calls.count_of(operation, **nothing)
 
 
 def test_the_silent_pass_of_the_issue_is_refused(dialled: Calls) -> None:
