@@ -51,7 +51,7 @@ def expect(path: str, shape: Shape, value: Any, siblings: Mapping[str, Shape] | 
     needs a list is given another member); FakeUsageError when it can never match."""
     __tracebackhide__ = True
     if isinstance(value, contains):
-        return value.expect(path, shape, siblings or {})
+        return value._fit(path, shape, siblings or {})
     if value is None:
         raise refused(
             f"{path}: given None, which no call can match: a member a request did not set is "
@@ -259,7 +259,7 @@ class contains:  # lower case: it reads as a call in ``dialRequests=contains(...
             for item in actual
         )
 
-    def expect(self, path: str, shape: Any, siblings: Mapping[str, Any]) -> contains:
+    def _fit(self, path: str, shape: Any, siblings: Mapping[str, Any]) -> contains:
         """This matcher with its values as compared (``expect`` of each); FakeUsageError
         unless it fits ``shape``, the botocore shape of member ``path`` (``Operation.member``)
         of a structure whose members are ``siblings``."""
