@@ -123,7 +123,8 @@ def _structure(path: str, shape: Any, value: Any) -> dict[str, Any]:
         )
     missing = [name for name in shape.required_members if name not in expected]
     if missing:
-        name = path.split(".")[1] if "." in path else path
+        # The request's top-level member, where a where= predicate starts.
+        name = path.split(".")[1].split("[")[0] if "." in path else path
         raise refused(
             f"{path}: a plain dict means equality, and every request's {shape.name} has "
             f"{', '.join(missing)}, which the dict given lacks ({value!r}), so no call can "

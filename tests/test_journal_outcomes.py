@@ -226,3 +226,33 @@ def test_injected_items_belong_to_their_own_call(campaigns_fake: CampaignsFake) 
     assert first.injected_items == ("RequestThrottled",)
     assert second.injected_items == () and described.injected_items == ()
     assert "(injected)" not in second.summary()
+
+
+def test_injected_items_belong_to_their_own_call_v1(
+    campaigns_fake: CampaignsFake, campaigns_client: Any
+) -> None:
+    campaign = _campaign(campaigns_fake, state="Running")
+    expires = campaigns_fake.clock.now() + timedelta(minutes=5)
+    campaigns_fake.fail_dial_requests("RequestThrottled", phone_number="+15550100", times=1)
+
+    def dial(*numbers: str) -> None:
+        campaigns_client.put_dial_request_batch(
+            id=campaign,
+            dialRequests=[
+                {
+                    "clientToken": n[1:],
+                    "phoneNumber": n,
+                    "expirationTime": expires,
+                    "attributes": {},
+                }
+                for n in numbers
+            ],
+        )
+
+    dial("+15550100", "+15550101")
+    dial("+15550102")
+    campaigns_client.describe_campaign(id=campaign)
+    first, second, described = campaigns_fake.calls[-3:]
+    assert first.injected_items == ("RequestThrottled",)
+    assert second.injected_items == () and described.injected_items == ()
+    assert "1 of 2 failed: RequestThrottled (injected)" in first.summary()
