@@ -69,7 +69,7 @@ def expect(path: str, shape: Shape, value: Any, siblings: Mapping[str, Shape] | 
         return _instant(path, value)
     if kind in _INTEGERS:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _never(path, f"an {kind} (an int)", value)
+            raise _never(path, f"{'an' if kind == 'integer' else 'a'} {kind} (an int)", value)
     elif kind in _NUMBERS:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _never(path, f"a {kind} (a float or an int)", value)
