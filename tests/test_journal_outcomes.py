@@ -11,7 +11,7 @@ import pytest
 from support import new_client
 from support_v2 import TELEPHONY, new_v2_client, outbound_request
 
-from pytest_campaigns_fake import CampaignsFake
+from pytest_campaigns_fake import CampaignsFake, FakeUsageError
 
 pytest_plugins = ["pytester"]
 
@@ -256,3 +256,24 @@ def test_injected_items_belong_to_their_own_call_v1(
     assert first.injected_items == ("RequestThrottled",)
     assert second.injected_items == () and described.injected_items == ()
     assert "1 of 2 failed: RequestThrottled (injected)" in first.summary()
+
+
+def test_v2_outcomes_are_told_as_they_are(campaigns_fake: CampaignsFake) -> None:
+    campaigns_fake.add_instance(INSTANCE)
+    client = new_v2_client()
+    campaign = _campaign_v2(campaigns_fake, client)
+    campaigns_fake.v2.inject_error("StartCampaign", "AccessDeniedException")
+    with pytest.raises(client.exceptions.AccessDeniedException):
+        client.start_campaign(id=campaign)
+    calls = campaigns_fake.v2.calls
+    with pytest.raises(AssertionError, match=r"(?s)403 AccessDeniedException.*assert_attempted"):
+        calls.assert_called("StartCampaign", id=campaign)
+    assert (
+        calls.assert_attempted("StartCampaign", id=campaign).error_code == "AccessDeniedException"
+    )
+    with pytest.raises(AssertionError, match="got 1"):
+        calls.assert_not_called("StartCampaign")
+    with pytest.raises(FakeUsageError, match=r"ListCampaigns\.filters\.instanceIdFilter\.operator"):
+        calls.count_of(
+            "ListCampaigns", filters={"instanceIdFilter": {"value": "i", "operator": "EQ"}}
+        )
