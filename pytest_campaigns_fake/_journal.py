@@ -2,158 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Callable, overload
+from typing import Any, Callable, overload
 
+from ._call import Call
+from ._journal_values import contains, expect, matches
 from ._model import SERVICE_NAME, load
-from ._wire import shaped
 
-if TYPE_CHECKING:
-    from botocore.model import Shape
+# Under a calls description in which botocore's retries absorbed an error.
+_ABSORBED = (
+    "  absorbed: botocore retried the error until an attempt succeeded; the application never"
+    " saw it.\n  To make it see one, inject it for every attempt (times=None) or make the client"
+    " with Config(retries={'total_max_attempts': 1}): see docs/faults.md"
+)
 
-# Parameters worth showing in a one-line summary of a call, most telling first.
-_KEY_PARAMS = ("id", "name", "connectInstanceId", "arn", "campaignIds", "maxResults", "nextToken")
-# Batch members, shown by their length.
-_BATCHES = ("dialRequests", "outboundRequests", "profileOutboundRequests")
-
-
-class Call:
-    """One request as the service received it, and how it was answered."""
-
-    __slots__ = (
-        "_body",
-        "_elsewhere",
-        "_params",
-        "_response",
-        "_shape",
-        "account",
-        "attempt",
-        "error_code",
-        "error_message",
-        "hint",
-        "injected",
-        "injected_items",
-        "operation",
-        "region",
-        "request_id",
-        "service",
-        "status_code",
-    )
-
-    def __init__(
-        self,
-        *,
-        operation: str,
-        params: dict[str, Any],
-        status_code: int,
-        error_code: str | None,
-        error_message: str | None,
-        attempt: int,
-        region: str,
-        account: str,
-        request_id: str,
-        body: bytes | None = None,
-        injected: bool = False,
-        injected_items: tuple[str, ...] = (),
-        hint: str | None = None,
-        elsewhere: bool = False,
-        shape: Shape | None = None,
-        service: str = SERVICE_NAME,
-    ) -> None:
-        self.operation = operation
-        #: The botocore service name of the API called: ``connectcampaigns`` (v1) or
-        #: ``connectcampaignsv2``.
-        self.service = service
-        # The params as decoded from the wire, made into the model's shape (declared members
-        # only, timestamps as datetimes) when a test first reads them: the request path pays
-        # nothing for it, and the copy shares nothing with what the service stored.
-        self._params = params
-        self._shape = shape
-        self.status_code = status_code
-        self.error_code = error_code
-        self.error_message = error_message
-        self.attempt = attempt
-        self.region = region
-        self.account = account
-        self.request_id = request_id
-        self.injected = injected
-        #: The per-item failure codes of a batch that faults injected, in order.
-        self.injected_items = injected_items
-        #: What in the test would have avoided this error, when the fake can tell.
-        self.hint = hint
-        self._elsewhere = elsewhere
-        # The answer is kept as the bytes sent, so later changes to the store cannot alter it,
-        # and it is decoded only if a test reads it.
-        self._body = body
-        self._response: dict[str, Any] | None = None
-
-    @property
-    def params(self) -> dict[str, Any]:
-        """The request's parameters as the service acted on them: member names as in the model,
-        only the members its input declares, timestamps as aware UTC datetimes (for a request
-        that failed validation: as decoded). A copy: changing it changes no stored state."""
-        if self._shape is not None:
-            self._params = shaped(self._shape, self._params)
-            self._shape = None
-        return self._params
-
-    @property
-    def response(self) -> dict[str, Any] | None:
-        """The successful answer's members as sent; None for errors and empty answers."""
-        if self._response is None and self._body:
-            self._response = json.loads(self._body)
-        return self._response
-
-    def __repr__(self) -> str:
-        return f"<Call {self.summary()}>"
-
-    @property
-    def ok(self) -> bool:
-        """Whether the call was answered with success (no error code)."""
-        return self.error_code is None
-
-    def summary(self) -> str:
-        """One line: operation, key parameters, outcome (per item for batches), hint."""
-        shown = []
-        for key in _KEY_PARAMS:
-            if key in self.params:
-                value = self.params[key]
-                shown.append(f"{key}={value!r}")
-        for batch in _BATCHES:
-            if isinstance(self.params.get(batch), list):
-                shown.append(f"{batch}=<{len(self.params[batch])} items>")
-        outcome = "200 OK" if self.ok else f"{self.status_code} {self.error_code}"
-        if self.injected:
-            outcome += " (injected)"
-        outcome += self._items_outcome()
-        retry = f" [attempt {self.attempt}]" if self.attempt > 1 else ""
-        where = f" [{self.region}, account {self.account}]" if self._elsewhere else ""
-        hint = f"\n       hint: {self.hint}" if self.hint else ""
-        api = "" if self.service == SERVICE_NAME else "v2."
-        return f"{api}{self.operation}({', '.join(shown)}) -> {outcome}{retry}{where}{hint}"
-
-    def _items_outcome(self) -> str:
-        """``, 1 of 2 failed: RequestThrottled (injected)`` for a batch with failed items."""
-        response = self.response if self.ok else None
-        if not response or "failedRequests" not in response:
-            return ""
-        failed = [item.get("failureCode") for item in response["failedRequests"]]
-        if not failed:
-            return ""
-        total = len(failed) + len(response.get("successfulRequests") or [])
-        injected = list(self.injected_items)
-        counts: dict[str, int] = {}
-        for code in failed:
-            label = str(code)
-            if code in injected:
-                injected.remove(code)
-                label += " (injected)"
-            counts[label] = counts.get(label, 0) + 1
-        codes = ", ".join(f"{label} x{n}" if n > 1 else label for label, n in counts.items())
-        return f", {len(failed)} of {total} failed: {codes}"
+__all__ = ["Call", "Calls", "Journal", "contains"]
 
 
 # count() with no argument: the deprecated "every call".
@@ -235,20 +100,22 @@ class Calls(Sequence[Call]):
         """Calls of one operation (either spelling) whose params include ``params`` and, with
         ``where``, for which ``where(call)`` is true (to look inside nested parameters).
 
-        A parameter's value may be a :class:`contains` matcher, true when an item of that list
-        parameter matches. ``ValueError`` for an unknown operation; ``TypeError`` for a parameter
-        name the operation's input (or, without an operation, every operation's input) does not
-        have, or a matcher that does not fit the member's shape."""
+        A parameter's value is compared for equality (a dict with a structure's, a list item by
+        item) and may be, or hold, a :class:`contains` matcher, true when an item of that list
+        parameter matches. ``ValueError`` for an unknown operation; ``TypeError`` for a
+        parameter name the operation's input (or, without an operation, every operation's
+        input) does not have; ``FakeUsageError`` for a value that does not fit the member's
+        shape in the model, so that no call could match it."""
         __tracebackhide__ = True
         services = self._services
         name = _operation_name(operation, services) if operation is not None else None
-        _check_params(name, params, services)
+        expected = _check_params(name, params, services)
         return Calls(
             [
                 c
                 for c in list(self._calls)
                 if (name is None or (c.operation == name and c.service in services))
-                and all(k in c.params and _matches(c.params[k], v) for k, v in params.items())
+                and _matches_all(c._shaped(), expected)
                 and (where is None or where(c))
             ],
             services,
@@ -261,7 +128,7 @@ class Calls(Sequence[Call]):
         where: Callable[[Call], bool] | None = None,
         **params: Any,
     ) -> int:
-        """How many calls ``filter`` would return."""
+        """How many calls ``filter`` would return: attempts of any outcome."""
         __tracebackhide__ = True
         return len(self.filter(operation, where=where, **params))
 
@@ -284,30 +151,53 @@ class Calls(Sequence[Call]):
         return self.count_of(operation, **params)
 
     def assert_called(self, operation: str, **params: Any) -> Call:
-        """The last matching call; AssertionError listing the calls made if there is none."""
+        """The last matching call that succeeded; AssertionError listing the calls made if
+        there is none (naming the matching calls that failed: a StartCampaign answered 403
+        started nothing). ``assert_attempted`` takes attempts of any outcome."""
+        __tracebackhide__ = True
+        found = self.filter(operation, **params)
+        succeeded = [c for c in found if c.ok]
+        if not succeeded:
+            raise AssertionError(
+                self._failed(found, "a successful call to", operation, params)
+                if found
+                else f"Expected a call to {_wanted(operation, params, self._services)}; "
+                f"calls made:\n{self.describe() or '  (none)'}"
+            )
+        return succeeded[-1]
+
+    def assert_called_once(self, operation: str, **params: Any) -> Call:
+        """The one matching call that succeeded; AssertionError listing the calls made unless
+        exactly one did (failed attempts, such as the throttled tries botocore retried, do not
+        count)."""
+        __tracebackhide__ = True
+        found = self.filter(operation, **params)
+        succeeded = [c for c in found if c.ok]
+        if len(succeeded) == 1:
+            return succeeded[0]
+        if found and not succeeded:
+            raise AssertionError(
+                self._failed(found, "exactly one successful call to", operation, params)
+            )
+        raise AssertionError(
+            f"Expected exactly one call to {_wanted(operation, params, self._services)}, "
+            f"got {len(succeeded)}; calls made:\n{self.describe() or '  (none)'}"
+        )
+
+    def assert_attempted(self, operation: str, **params: Any) -> Call:
+        """The last matching call whatever its outcome (an error answered, injected or not);
+        AssertionError listing the calls made if there is none."""
         __tracebackhide__ = True
         found = self.filter(operation, **params)
         if not found:
             raise AssertionError(
-                f"Expected a call to {_wanted(operation, params, self._services)}; "
-                f"calls made:\n"
-                f"{self.describe() or '  (none)'}"
-            )
-        return found.last
-
-    def assert_called_once(self, operation: str, **params: Any) -> Call:
-        """The one matching call; AssertionError listing the calls made unless exactly one."""
-        __tracebackhide__ = True
-        found = self.filter(operation, **params)
-        if len(found) != 1:
-            raise AssertionError(
-                f"Expected exactly one call to {_wanted(operation, params, self._services)}, "
-                f"got {len(found)}; calls made:\n{self.describe() or '  (none)'}"
+                f"Expected an attempt at {_wanted(operation, params, self._services)}; "
+                f"calls made:\n{self.describe() or '  (none)'}"
             )
         return found.last
 
     def assert_not_called(self, operation: str, **params: Any) -> None:
-        """AssertionError listing the matching calls if there is any."""
+        """AssertionError listing the matching calls if there is any, whatever its outcome."""
         __tracebackhide__ = True
         found = self.filter(operation, **params)
         if found:
@@ -316,103 +206,66 @@ class Calls(Sequence[Call]):
                 f"got {len(found)}:\n{found.describe()}"
             )
 
-    def describe(self) -> str:
-        """The numbered one-line summaries of the calls, as in the report section."""
-        return "\n".join(f"  {i}. {c.summary()}" for i, c in enumerate(list(self._calls), 1))
-
-
-class contains:  # lower case: it reads as a call in ``dialRequests=contains(...)``
-    """Matches a list parameter of which any item is ``value``, or, for a list of structures,
-    any item whose given ``members`` all equal the values given.
-
-    ``calls.filter("GetCampaignStateBatch", campaignIds=contains("id-1"))``,
-    ``calls.assert_not_called("PutDialRequestBatch", dialRequests=contains(phoneNumber="+1555"))``.
-    When used, it is checked against the model: the parameter must be a list; a list of
-    structures takes member names as keywords (names its items have), a list of scalars one
-    positional value; anything else is a ``TypeError``. A member's value may itself be a
-    ``contains`` for a list nested in the items.
-    """
-
-    __slots__ = ("_members", "_value")
-
-    def __init__(self, *value: Any, **members: Any) -> None:
-        if len(value) > 1:
-            raise TypeError(
-                f"contains() takes one item value, got {len(value)}: {value!r}; "
-                "to require several items, give several assertions"
-            )
-        if value and members:
-            raise TypeError(
-                "contains() takes either one item value (a list of scalars) or item members "
-                "as keywords (a list of structures), not both"
-            )
-        if not value and not members:
-            raise TypeError(
-                "contains() needs one item value, contains('id-1'), or item members as "
-                "keywords, contains(phoneNumber='+15550100')"
-            )
-        self._value: tuple[Any, ...] = value
-        self._members: dict[str, Any] = members
-
-    def __repr__(self) -> str:
-        shown = [repr(v) for v in self._value]
-        shown += [f"{k}={v!r}" for k, v in self._members.items()]
-        return f"contains({', '.join(shown)})"
-
-    def matches(self, actual: Any) -> bool:
-        """Whether ``actual`` is a list with an item that matches."""
-        if not isinstance(actual, list):
-            return False
-        if self._value:
-            return any(_matches(item, self._value[0]) for item in actual)
-        return any(
-            isinstance(item, dict)
-            and all(k in item and _matches(item[k], v) for k, v in self._members.items())
-            for item in actual
+    def _failed(self, found: Calls, wanted: str, operation: str, params: dict[str, Any]) -> str:
+        """Why an assertion on a successful call fails when every matching call failed."""
+        given = "".join(f", {k}={v!r}" for k, v in params.items())
+        failed = "\n".join(f"  - {c.summary()}" for c in found)
+        return (
+            f"Expected {wanted} {_wanted(operation, params, self._services)}; the "
+            f"{len(found)} matching call{'s' if len(found) > 1 else ''} failed:\n{failed}\n"
+            f"To assert an attempt whatever its outcome, use "
+            f"calls.assert_attempted({operation!r}{given}). Calls made:\n{self.describe()}"
         )
 
-    def check(self, path: str, shape: Any, siblings: dict[str, Any]) -> None:
-        """TypeError unless this matcher fits ``shape``, the botocore shape of member ``path``
-        (``Operation.member``), whose structure has the members ``siblings``."""
-        __tracebackhide__ = True
-        if shape.type_name != "list":
-            owner = path.rpartition(".")[0]
-            lists = sorted(k for k, s in siblings.items() if s.type_name == "list")
-            raise TypeError(
-                f"{path} is a {shape.type_name}, not a list: contains() matches an item of a "
-                "list member; "
-                + (f"{owner}'s are: {', '.join(lists)}" if lists else f"{owner} has none")
-            )
-        item = shape.member
-        name = path.rpartition(".")[2]
-        if item.type_name == "structure":
-            valid = ", ".join(sorted(item.members))
-            if self._value:
-                raise TypeError(
-                    f"{path} holds structures ({item.name}): give item members as keywords, "
-                    f"{name}=contains(<member>=...), not {self!r}; the members are: {valid}"
-                )
-            for key, value in self._members.items():
-                if key not in item.members:
-                    raise TypeError(
-                        f"{path} items ({item.name}) have no member {key!r}; "
-                        f"their members are: {valid}"
-                    )
-                if isinstance(value, contains):
-                    value.check(f"{path}[].{key}", item.members[key], item.members)
-        elif self._members:
-            raise TypeError(
-                f"{path} holds {item.type_name}s, which have no members: give the item itself, "
-                f"{name}=contains(...), not {self!r}"
-            )
-        elif isinstance(self._value[0], contains):
-            raise TypeError(f"{path} holds {item.type_name}s, not lists: {self!r} cannot match")
+    def describe(self) -> str:
+        """The numbered one-line summaries of the calls, as in the report section; an error
+        botocore retried until an attempt succeeded is marked as absorbed (the application
+        never saw it)."""
+        calls = list(self._calls)
+        absorbed = _absorbed(calls)
+        lines = [f"  {i}. {c._line(_note(absorbed.get(i - 1)))}" for i, c in enumerate(calls, 1)]
+        if absorbed:
+            lines.append(_ABSORBED)
+        return "\n".join(lines)
 
 
-def _matches(actual: Any, expected: Any) -> bool:
-    if isinstance(expected, contains):
-        return expected.matches(actual)
-    return bool(actual == expected)
+def _note(succeeded: Call | None) -> str:
+    if succeeded is None:
+        return ""
+    return f" [absorbed by botocore's retries: attempt {succeeded.attempt} succeeded]"
+
+
+def _absorbed(calls: list[Call]) -> dict[int, Call]:
+    """The failed calls botocore retried until an attempt succeeded, by index, with that
+    attempt. A retry is the next attempt of the same operation, service, region and account
+    with the same params, later in the journal (one pass: chains wait for their next attempt)."""
+    waiting: dict[tuple[str, str, str, str, int], list[list[int]]] = {}
+    found: dict[int, Call] = {}
+    for index, call in enumerate(calls):
+        chain: list[int] = []
+        if call.attempt > 1:
+            key = (call.service, call.operation, call.region, call.account, call.attempt)
+            chains = waiting.get(key, [])
+            params = call._shaped()
+            for n, candidate in enumerate(chains):
+                if calls[candidate[-1]]._shaped() == params:
+                    chain = chains.pop(n)
+                    break
+        chain.append(index)
+        if call.ok:
+            for failed in chain[:-1]:
+                found[failed] = call
+        else:
+            key = (call.service, call.operation, call.region, call.account, call.attempt + 1)
+            waiting.setdefault(key, []).append(chain)
+    return found
+
+
+def _matches_all(params: dict[str, Any], expected: dict[str, Any]) -> bool:
+    for key, value in expected.items():
+        if key not in params or not matches(params[key], value):
+            return False
+    return True
 
 
 def _wanted(operation: str, params: dict[str, Any], services: tuple[str, ...]) -> str:
@@ -435,59 +288,79 @@ def _operation_name(operation: str, services: tuple[str, ...]) -> str:
     return load(services[0]).operation_name(operation)
 
 
-def _input_members(operation: str, services: tuple[str, ...] = (SERVICE_NAME,)) -> dict[str, Any]:
-    """The input members of one operation, by name, as botocore shapes (of every model in
-    ``services`` that has the operation)."""
-    found: dict[str, Any] = {}
+def _inputs(operation: str, services: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The input members of one operation, by name, as botocore shapes: one mapping per model
+    in ``services`` that has the operation (v1 and v2 both have a CreateCampaign)."""
+    found = []
     for service in services:
         model = load(service)
         if operation in model.operations:
             shape = model.operations[operation].input_shape
             if shape is not None:
-                found = {**dict(shape.members), **found}
+                found.append(dict(shape.members))
+    return found
+
+
+def _input_members(operation: str, services: tuple[str, ...] = (SERVICE_NAME,)) -> dict[str, Any]:
+    """The input members of one operation in any of ``services``, by name (the first
+    model's shape where two have the name)."""
+    found: dict[str, Any] = {}
+    for members in reversed(_inputs(operation, services)):
+        found.update(members)
     return found
 
 
 def _check_params(
     operation: str | None, params: dict[str, Any], services: tuple[str, ...] = (SERVICE_NAME,)
-) -> None:
-    """TypeError for a parameter name the operation's input does not have (without an
-    operation: that no operation's input has), or a ``contains`` that does not fit."""
+) -> dict[str, Any]:
+    """The values of ``params`` as compared with the journal's. TypeError for a parameter name
+    the operation's input does not have (without an operation: that no operation's input
+    has); FakeUsageError for a value that fits none of the shapes the name has."""
     __tracebackhide__ = True
     if operation is not None:
         members = _input_members(operation, services)
-        for key, value in params.items():
+        for key in params:
             if key not in members:
                 raise TypeError(
                     f"{operation} has no input member {key!r}; its members are: "
                     f"{', '.join(sorted(members)) or '(none)'}"
                     f"{_hint(key, [operation], services)}"
                 )
-            if isinstance(value, contains):
-                value.check(f"{operation}.{key}", members[key], members)
-        return
+        places = [(operation, m) for m in _inputs(operation, services)]
+        return {key: _expect(key, value, places) for key, value in params.items()}
     operations = sorted({op for service in services for op in load(service).operations})
+    expected = {}
     for key, value in params.items():
-        having = [op for op in operations if key in _input_members(op, services)]
-        if not having:
+        places = [
+            (op, members)
+            for op in operations
+            for members in _inputs(op, services)
+            if key in members
+        ]
+        if not places:
             every = sorted({m for op in operations for m in _input_members(op, services)})
             raise TypeError(
                 f"No {' or '.join(services)} operation has an input member {key!r}; the "
                 f"input members are: {', '.join(every)}{_hint(key, operations, services)}"
             )
-        if isinstance(value, contains):
-            # Without an operation, the matcher must fit the member of at least one of them.
-            problems: list[TypeError] = []
-            for op in having:
-                members = _input_members(op, services)
-                try:
-                    value.check(f"{op}.{key}", members[key], members)
-                except TypeError as problem:
-                    problems.append(problem)
-                else:
-                    break
-            else:
-                raise problems[0]
+        expected[key] = _expect(key, value, places)
+    return expected
+
+
+def _expect(key: str, value: Any, places: list[tuple[str, dict[str, Any]]]) -> Any:
+    """``value`` as compared, checked against member ``key`` of each input that has it: it
+    must fit one of them (calls of the others never match it); the first refusal otherwise."""
+    __tracebackhide__ = True
+    problem: AssertionError | None = None
+    for operation, members in places:
+        if key not in members:
+            continue
+        try:
+            return expect(f"{operation}.{key}", members[key], value, members)
+        except AssertionError as refused:
+            problem = problem or refused
+    assert problem is not None
+    raise problem
 
 
 def _hint(key: str, operations: list[str], services: tuple[str, ...]) -> str:

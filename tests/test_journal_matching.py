@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 import botocore.session
 import pytest
 from botocore.awsrequest import AWSRequest
 
-from pytest_campaigns_fake import Call, Calls, CampaignsFake, contains
+from pytest_campaigns_fake import Call, Calls, CampaignsFake, FakeUsageError, contains
 
 pytest_plugins = ["pytester"]
 
@@ -94,11 +94,43 @@ def test_every_operation_refuses_a_member_its_input_lacks(
         assert message == expected or message.startswith(expected + ". To match ")
 
 
+def _sample(shape: Any, depth: int = 0) -> Any:
+    """A value of ``shape`` as the journal holds one: what a query may be given."""
+    kind = shape.type_name
+    if kind == "structure":
+        names = list(shape.members)
+        if shape.metadata.get("union"):
+            names = names[:1]
+        else:
+            names = [n for n in names if n in shape.required_members or depth < 1]
+        return {n: _sample(shape.members[n], depth + 1) for n in names}
+    if kind == "list":
+        return [_sample(shape.member, depth + 1)]
+    if kind == "map":
+        return {_sample(shape.key, depth + 1): _sample(shape.value, depth + 1)}
+    return {
+        "string": (getattr(shape, "enum", None) and shape.enum[0]) or "x",
+        "integer": 1,
+        "long": 1,
+        "double": 0.5,
+        "float": 0.5,
+        "boolean": True,
+        "timestamp": datetime(2030, 1, 1, tzinfo=timezone.utc),
+    }[kind]
+
+
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_every_input_member_is_accepted(campaigns_fake: CampaignsFake, operation: str) -> None:
+    # Any value of the member's shape is accepted; a value of no shape is refused, by path.
     for member in _members(operation):
-        params: dict[str, Any] = {member: object()}
+        shape = SERVICE.operation_model(operation).input_shape.members.get(member)
+        if shape is None:
+            shape = SERVICE_V2.operation_model(operation).input_shape.members[member]
+        params: dict[str, Any] = {member: _sample(shape)}
         assert campaigns_fake.calls.count_of(operation, **params) == 0
+        with pytest.raises(FakeUsageError, match=rf"^{operation}\.{member}: the model allows"):
+            nothing: dict[str, Any] = {member: object()}
+            campaigns_fake.calls.count_of(operation, **nothing)
 
 
 def test_the_silent_pass_of_the_issue_is_refused(dialled: Calls) -> None:
@@ -228,7 +260,8 @@ def test_contains_never_matches_what_is_not_a_list(campaigns_fake: CampaignsFake
     assert [c.params.get("campaignIds") for c in calls[:2]] == ["id-1", {"id-1": "id-1"}]
     for value in ("id-1", "i"):
         assert calls.count_of("GetCampaignStateBatch", campaignIds=contains(value)) == 0
-    assert calls.count_of("PutDialRequestBatch", dialRequests=contains(phoneNumber=1)) == 0
+    with pytest.raises(FakeUsageError, match=r"dialRequests\[\].phoneNumber: the model allows a"):
+        calls.count_of("PutDialRequestBatch", dialRequests=contains(phoneNumber=1))
     assert calls.count_of("PutDialRequestBatch", dialRequests=contains(phoneNumber="+1")) == 0
     # The same, on the matcher itself.
     assert not contains("i").matches("id-1")
@@ -324,7 +357,7 @@ def test_contains_is_checked_against_the_model(
 ) -> None:
     for query in ("filter", "assert_not_called") if operation else ("filter", "count_of"):
         args = (operation,) if operation else ()
-        with pytest.raises(TypeError) as caught:
+        with pytest.raises(FakeUsageError) as caught:
             QUERIES[query](campaigns_fake.calls, *args, **{member: matcher})
         assert str(caught.value) == message
 
@@ -423,11 +456,11 @@ def test_assertion_failures_point_at_the_users_line(pytester: pytest.Pytester) -
             "E*AssertionError: Expected no call to ListCampaigns; got 1:",
             f"E*AssertionError: No {APIS} call was made",
             "E*TypeError: StopCampaign has no input member 'campaignId'; its members are: id",
-            "E*TypeError: GetCampaignStateBatch.campaignIds holds strings, which have no*",
+            "E*FakeUsageError: GetCampaignStateBatch.campaignIds holds strings, which have no*",
         ],
         consecutive=False,
     )
-    assert "_journal.py" not in output
+    assert "_journal.py" not in output and "_journal_values.py" not in output
     # Each failure is located at the user's line, and nowhere else.
     located = [line for line in result.stdout.lines if re.fullmatch(r"\S+\.py:\d+: \w+", line)]
     assert located == [
@@ -438,6 +471,6 @@ def test_assertion_failures_point_at_the_users_line(pytester: pytest.Pytester) -
             (15, "AssertionError"),
             (19, "AssertionError"),
             (23, "TypeError"),
-            (27, "TypeError"),
+            (27, "FakeUsageError"),
         ]
     ]

@@ -258,7 +258,7 @@ def test_failure_report_lists_the_tests_calls(pytester: pytest.Pytester) -> None
             "*- connectcampaigns calls -*",
             "*1. StartCampaign(id='*') -> 200 OK",
             "*2. ResumeCampaign(id='*') -> 409 InvalidCampaignStateException",
-            "*3. GetCampaignState(id='*') -> 429 ThrottlingException (injected)",
+            "*3. GetCampaignState(id='*') -> 429 ThrottlingException (injected)*",
             "*4. GetCampaignState(id='*') -> 200 OK [[]attempt 2[]]",
         ]
     )
