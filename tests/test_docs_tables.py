@@ -291,11 +291,15 @@ def test_every_marker_has_its_section() -> None:
 # -- the server's flags ---------------------------------------------------------------------
 
 
-def subcommands() -> dict[str, argparse.ArgumentParser]:
-    for action in cli_parser()._actions:
+def subcommands_of(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return dict(action.choices)
     return {}
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    return subcommands_of(cli_parser())
 
 
 def test_server_flags_table_lists_every_flag_with_its_default() -> None:
@@ -328,6 +332,21 @@ def test_server_flags_table_lists_every_flag_with_its_default() -> None:
         and f"`{action.default}`" not in documented[flag]
     ]
     assert not wrong, "docs/server.md's table of options:\n" + "\n".join(wrong)
+
+
+def test_the_flags_check_names_a_flag_the_page_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = cli_parser
+
+    def parser_with_a_new_flag() -> argparse.ArgumentParser:
+        parser = original()
+        serve = subcommands_of(parser)["serve"]
+        serve.add_argument("--max-connections", type=int, default=64, help="open connections")
+        return parser
+
+    monkeypatch.setattr(sys.modules[__name__], "cli_parser", parser_with_a_new_flag)
+    with pytest.raises(AssertionError) as caught:
+        test_server_flags_table_lists_every_flag_with_its_default()
+    assert "| `--max-connections MAX_CONNECTIONS` | `64` | open connections |" in str(caught.value)
 
 
 # -- the API reference ----------------------------------------------------------------------
