@@ -3,18 +3,24 @@
 * ``docs/coverage.md`` is generated from the installed botocore models (v1 and v2) by
   ``scripts/gen_coverage.py``; ``--check`` fails when it is stale. The page records the
   botocore version it came from; under another botocore the freshness test is skipped.
-* Every ``python`` code block of the guide pages runs, each as its own test module in an
-  isolated pytest session (``pytester``) with the plugin active: test functions must pass and
-  module-level code must not raise. A block right after ``<!-- docs-test: skip -->`` is left
-  out; blocks that need an optional package (moto, aiobotocore, aioboto3, pytest-asyncio,
-  anyio) run only where it is installed.
+* Every page a user reads is covered: README.md and every page of docs/, found by glob.
+* Every fenced block says what it is by its language, from a list this module knows: ``python``
+  blocks run, each as its own test module in an isolated pytest session (``pytester``) with
+  the plugin active and warnings as errors: test functions must pass and module-level code
+  must not raise. ``toml``, ``yaml`` and ``json`` blocks are parsed (the ini options a toml
+  block sets must exist); shell sessions, output and other languages are shown. Blocks that
+  need an optional package (moto, aiobotocore, aioboto3, pytest-asyncio, anyio) run only where
+  it is installed.
 * The model facts the "Reference vs model" page relies on still hold for the installed model.
 * With mkdocs installed, the site builds with ``--strict``.
+
+The tables of options, fixtures, markers, flags and controls: tests/test_docs_tables.py.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -25,6 +31,8 @@ import botocore
 import botocore.session
 import pytest
 
+from pytest_campaigns_fake import Options
+
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,23 +40,20 @@ DOCS = ROOT / "docs"
 SKIP_MARK = "<!-- docs-test: skip -->"
 # Where docs/coverage.md records the botocore it was generated from.
 COVERAGE_VERSION = re.compile(r"<!-- generated-from: botocore (\S+) -->")
-# The pages whose examples this suite runs (fidelity.md and performance.md have owners and
-# conventions of their own; coverage.md is generated; api.md is rendered from docstrings).
-GUIDE_PAGES = (
-    "index.md",
-    "pytest.md",
-    "unittest.md",
-    "seeding.md",
-    "faults.md",
-    "onboarding.md",
-    "time.md",
-    "journal.md",
-    "moto.md",
-    "async.md",
-    "v2.md",
-    "server.md",
-    "api.md",
-)
+# Every page a user reads: README.md and each page of the site, found, not listed, so that a
+# new page is covered the day it is written.
+PAGES = (ROOT / "README.md", *sorted(DOCS.glob("*.md")))
+# What each language of a fenced block is, and so what this suite does with it. A block in
+# another language, or in none, fails test_every_block_says_what_it_is.
+RUN = {"python"}  # runs, each block as a test module (test_examples_run)
+PARSED = {"toml", "yaml", "json"}  # parsed (test_config_blocks_parse)
+SHOWN = {
+    "console",  # a shell session: `$ command` and its output
+    "bash",  # commands (README's are the ones CI runs verbatim: tests/test_readme.py)
+    "sh",  # a shell script, for a machine without Python
+    "text",  # output, a report, a diagram
+    "js",  # a JavaScript SDK example (needs Node and the AWS SDK)
+}
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[ \t]*$")
 # Blocks that need an optional package run only where it is installed (CI has venvs with).
 NEEDS = {
@@ -68,10 +73,11 @@ def runnable(source: str) -> bool:
     )
 
 
-def python_blocks(page: Path) -> list[tuple[int, str]]:
-    """(first line number, dedented source) of each ``python`` block not marked to skip."""
+def fenced_blocks(page: Path) -> list[tuple[int, str, str, str]]:
+    """(first line number, language, the line before the block, dedented source) of each
+    fenced block of ``page``, tabs' indented blocks included."""
     lines = page.read_text(encoding="utf-8").splitlines()
-    blocks: list[tuple[int, str]] = []
+    blocks: list[tuple[int, str, str, str]] = []
     i = 0
     while i < len(lines):
         opening = _FENCE.match(lines[i])
@@ -83,11 +89,27 @@ def python_blocks(page: Path) -> list[tuple[int, str]]:
         while end < len(lines) and lines[end].rstrip() != f"{indent}```":
             end += 1
         previous = next((line.strip() for line in reversed(lines[:i]) if line.strip()), "")
-        if lang == "python" and previous != SKIP_MARK:
-            body = textwrap.dedent("\n".join(lines[i + 1 : end]))
-            blocks.append((i + 2, body + "\n"))
+        body = textwrap.dedent("\n".join(lines[i + 1 : end]))
+        blocks.append((i + 2, lang, previous, body + "\n"))
         i = end + 1
     return blocks
+
+
+def python_blocks(page: Path) -> list[tuple[int, str]]:
+    """(first line number, dedented source) of each ``python`` block not marked to skip."""
+    return [
+        (line, body)
+        for line, lang, previous, body in fenced_blocks(page)
+        if lang == "python" and previous != SKIP_MARK
+    ]
+
+
+def pages_with_examples() -> list[str]:
+    return [page.name for page in PAGES if python_blocks(page)]
+
+
+def page_path(name: str) -> Path:
+    return ROOT / name if name == "README.md" else DOCS / name
 
 
 def coverage_check(page: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -144,25 +166,77 @@ def test_coverage_check_fails_on_a_stale_page(tmp_path: Path) -> None:
     assert f"generated from botocore 0.0.1; botocore {botocore.__version__}" in result.stderr
 
 
-@pytest.mark.parametrize("page", GUIDE_PAGES)
+@pytest.mark.parametrize("page", pages_with_examples())
 def test_examples_run(page: str, pytester: pytest.Pytester) -> None:
-    blocks = [(line, src) for line, src in python_blocks(DOCS / page) if runnable(src)]
+    blocks = [(line, src) for line, src in python_blocks(page_path(page)) if runnable(src)]
     if not blocks:
-        pytest.skip(f"no runnable python example in {page}")
+        pytest.skip(f"no python example of {page} can run here (an optional package is missing)")
     stem = page.removesuffix(".md").replace("-", "_")
     files = {f"test_doc_{stem}_line{line}": source for line, source in blocks}
     pytester.makepyfile(**files)
-    # No example uses hypothesis (whose plugin costs seconds per in-process session) or
-    # pytest-benchmark (which warns in every session under xdist).
+    # Warnings are errors, as in a suite with `filterwarnings = error`: an example that uses a
+    # deprecated name fails. No example uses hypothesis (whose plugin costs seconds per
+    # in-process session) or pytest-benchmark (which warns in every session under xdist).
     result = pytester.runpytest(
-        "-q", "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark"
+        "-q",
+        "-W",
+        "error",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:hypothesispytest",
+        "-p",
+        "no:benchmark",
     )
     outcomes = result.parseoutcomes() if result.ret != pytest.ExitCode.NO_TESTS_COLLECTED else {}
     assert result.ret in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED), (
-        f"examples of docs/{page} failed (modules are named after the block's line):\n"
+        f"examples of {page} failed (modules are named after the block's line):\n"
         + str(result.stdout)
     )
     assert not outcomes.get("failed") and not outcomes.get("errors")
+
+
+def test_every_block_says_what_it_is() -> None:
+    unknown = [
+        f"{page.relative_to(ROOT)}:{line - 1}: ```{lang}"
+        for page in PAGES
+        for line, lang, _, _ in fenced_blocks(page)
+        if lang not in RUN | PARSED | SHOWN
+    ]
+    assert not unknown, (
+        "fenced blocks in a language tests/test_docs.py does not know (python runs; "
+        f"{', '.join(sorted(PARSED))} are parsed; {', '.join(sorted(SHOWN))} are shown); "
+        "label each block with one of them:\n" + "\n".join(unknown)
+    )
+
+
+def test_skipped_python_blocks_still_compile() -> None:
+    # A block marked `<!-- docs-test: skip -->` (one that cannot run as it stands) is still
+    # Python a reader can paste: it must at least compile.
+    for page in PAGES:
+        for line, lang, previous, body in fenced_blocks(page):
+            if lang == "python" and previous == SKIP_MARK:
+                compile(body, f"{page.relative_to(ROOT)}:{line}", "exec")
+
+
+def test_config_blocks_parse() -> None:
+    ini_options = {f"campaigns_fake_{name}" for name in Options.names()}
+    for page in PAGES:
+        for line, lang, _, body in fenced_blocks(page):
+            where = f"{page.relative_to(ROOT)}:{line - 1}"
+            if lang == "json":
+                json.loads(body)
+            elif lang == "yaml" and importlib.util.find_spec("yaml") is not None:
+                import yaml
+
+                assert yaml.safe_load(body) is not None, where
+            elif lang == "toml" and sys.version_info >= (3, 11):
+                import tomllib
+
+                data = tomllib.loads(body)
+                ini = data.get("tool", {}).get("pytest", {}).get("ini_options", {})
+                ours = {key for key in ini if key.startswith("campaigns_fake")}
+                assert ours <= ini_options, f"{where}: no such ini option: {ours - ini_options}"
 
 
 def test_example_extraction_honours_the_skip_mark(tmp_path: Path) -> None:

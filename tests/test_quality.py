@@ -7,12 +7,14 @@ Each gate runs the real tool in a subprocess; a gate whose tool is not installed
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 import sysconfig
 import venv
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def run_clean(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``run`` without PYTHONPATH: a venv's python sees its own packages, not this checkout."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=600, env=env)
 
 
 def needs(module: str) -> None:
@@ -81,25 +89,32 @@ def test_wheel_ships_the_typing_marker_and_the_entry_point(dist: Path) -> None:
     assert "campaigns_fake = pytest_campaigns_fake.plugin" in text
 
 
-SMOKE = """
-import sys
+def check_dist() -> Any:
+    """scripts/check_dist.py, whose README test and wheel check the CI runs too."""
+    spec = importlib.util.spec_from_file_location("check_dist", ROOT / "scripts" / "check_dist.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def test_installed_plugin(campaigns_fake, campaigns_client):
+def test_wheel_metadata_is_release_ready(dist: Path) -> None:
     import pytest_campaigns_fake
 
-    # From the wheel in this venv, not from the source tree.
-    assert pytest_campaigns_fake.__file__.startswith(sys.prefix), pytest_campaigns_fake.__file__
-    campaigns_fake.add_instance("instance-1")
-    created = campaigns_client.create_campaign(
-        name="smoke",
-        connectInstanceId="instance-1",
-        dialerConfig={"agentlessDialerConfig": {"dialingCapacity": 1.0}},
-        outboundCallConfig={"connectContactFlowId": "flow"},
-    )
-    campaigns_client.start_campaign(id=created["id"])
-    assert campaigns_client.get_campaign_state(id=created["id"])["state"] == "Running"
-"""
+    wheel = next(dist.glob("*.whl"))
+    # One source for the version: the package's __version__ (pyproject's dynamic version).
+    assert wheel.name.startswith(f"pytest_campaigns_fake-{pytest_campaigns_fake.__version__}-")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+    headers = metadata.decode().partition("\n\n")[0].splitlines()
+    assert "License-Expression: MIT" in headers
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert not any(h.startswith("Classifier: License ::") for h in headers)
+    for classifier in ("Framework :: Pytest", "Typing :: Typed", "Development Status :: "):
+        assert any(h.startswith(f"Classifier: {classifier}") for h in headers), classifier
+    assert any(h.startswith("Author") for h in headers)
+    assert "Provides-Extra: async" in headers and "Provides-Extra: test-async" in headers
 
 
 def test_wheel_installs_and_works_in_a_fresh_venv(dist: Path, tmp_path: Path) -> None:
@@ -125,17 +140,19 @@ def test_wheel_installs_and_works_in_a_fresh_venv(dist: Path, tmp_path: Path) ->
         str(wheel),
     )
     assert install.returncode == 0, install.stdout + install.stderr
+    # README's first test, as a user would paste it, with a conftest.py that fails the session
+    # unless the plugin comes from the wheel in this venv rather than from the source tree.
     (tmp_path / "work").mkdir()
-    (tmp_path / "work" / "test_smoke.py").write_text(SMOKE)
-    result = run(
+    (tmp_path / "work" / "conftest.py").write_text(check_dist().FROM_THE_WHEEL)
+    (tmp_path / "work" / "test_first.py").write_text(check_dist().readme_first_test())
+    result = run_clean(
         str(python),
         "-m",
         "pytest",
         "-q",
         "-p",
         "no:cacheprovider",
-        "test_smoke.py",
         cwd=tmp_path / "work",
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
+    assert " passed" in result.stdout and "failed" not in result.stdout
