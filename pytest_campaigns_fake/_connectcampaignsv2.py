@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import _connectcampaigns as v1
@@ -63,18 +63,24 @@ AGENT_MODES = ("progressive", "predictive", "preview")
 # Fault injection answers ThrottlingException only from the operations whose model lists it
 # (the contract's choice); v1 answers it, as a common AWS error, from any operation.
 MODELLED_ONLY_ERRORS = frozenset({"ThrottlingException"})
+# The longest duration any two instances the fake can hold are apart (years 1 to 9999): a
+# setting beyond it could only overflow the datetime arithmetic of a later request.
+MAX_SPAN = datetime.max.replace(tzinfo=None) - datetime.min
+MAX_SPAN_SECONDS = MAX_SPAN.total_seconds()
 
 
 @dataclass
 class Quotas:
     """connectcampaignsv2's adjustable quotas (per instance); checked when set."""
 
+    LABEL: ClassVar[str] = "campaigns_fake.v2.quotas"
     #: CreateCampaign beyond it: ServiceQuotaExceededException.
     campaigns_per_instance: int = 500
     #: StartCampaign/ResumeCampaign beyond it (Running or Paused campaigns): ConflictException.
     active_campaigns_per_instance: int = 50
 
     def __setattr__(self, name: str, value: Any) -> None:
+        v1.check_known(self, name)
         check_count(name, value)
         super().__setattr__(name, value)
 
@@ -84,6 +90,7 @@ class Settings:
     """The v2 rules that are guesses ([CHOSEN] in the contract), each switchable; checked when
     set."""
 
+    LABEL: ClassVar[str] = "campaigns_fake.v2.settings"
     #: Outbound requests a campaign holds unexpired before the next fails
     #: ``pending_request_cap_failure_code``; None: no cap.
     pending_request_cap: int | None = None
@@ -117,6 +124,7 @@ class Settings:
         return None if days is None else timedelta(days=days)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        v1.check_known(self, name)
         if name in (
             "profile_requests_need_event_trigger",
             "event_trigger_needs_integration",
@@ -133,20 +141,25 @@ class Settings:
                 )
         elif name == "job_expiry_days":
             if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or value < 1
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not 1 <= value <= MAX_SPAN.days
             ):
                 raise ValueError(
-                    f"{name} must be a whole number of days >= 1 or None, not {value!r}"
+                    f"{name} must be a whole number of days from 1 to {MAX_SPAN.days} (the "
+                    f"span of a datetime, years 1 to 9999) or None, not {value!r}"
                 )
         elif name == "max_expiration_seconds":
             if value is not None and (
                 isinstance(value, bool)
                 or not isinstance(value, (int, float))
+                # An int too big for a float: compared before math.isfinite() would overflow.
+                or not 0 < value <= MAX_SPAN_SECONDS
                 or not math.isfinite(value)
-                or value <= 0
             ):
                 raise ValueError(
-                    f"{name} must be a positive number of seconds or None, not {value!r}"
+                    f"{name} must be a number of seconds > 0 and <= {MAX_SPAN_SECONDS:.0f} "
+                    f"(the span of a datetime, years 1 to 9999) or None, not {value!r}"
                 )
         elif value is not None:
             check_count(name, value, none="None")
@@ -619,7 +632,8 @@ def put_outbound_request_batch(service: Service, bucket: Bucket, params: dict[st
             or configured.get(subtype) is None
             or (
                 settings.max_expiration_seconds is not None
-                and expires > now + timedelta(seconds=settings.max_expiration_seconds)
+                # A difference, never a sum: now + a long maximum would leave datetime's range.
+                and expires - now > timedelta(seconds=settings.max_expiration_seconds)
             )
         ):
             return "InvalidInput"

@@ -24,6 +24,9 @@ Match = Union[Mapping[str, Any], Callable[[dict[str, Any]], bool], None]
 # ``state``) from the service's state: a callback the engine hands over with each request.
 StateOf = Optional[Callable[[str], Any]]
 THROTTLING = "ThrottlingException"
+# A token bucket counts requests in floats: beyond 2**53, taking one token changes nothing
+# (2**53 - 1 == 2**53 in a float), so a larger rate or burst could never throttle as said.
+MOST_TOKENS = 2.0**53
 
 
 @dataclass
@@ -209,12 +212,18 @@ class Faults:
         name = _operation(operation, self.service)
         if name is not None:
             self._check_modelled(name, THROTTLING, f"a rate limit answers {THROTTLING}; ")
-        if not _finite_number(rate) or rate <= 0:
-            raise ValueError(f"rate must be a positive number of requests per second, not {rate!r}")
-        if burst is not None and (not _finite_number(burst) or burst < 1):
+        if not _finite_number(rate) or not 0 < rate <= MOST_TOKENS:
             raise ValueError(
-                f"burst must be a number of requests >= 1 (or None for max(1, rate)), not {burst!r}"
+                f"rate must be a positive number of requests per second <= {MOST_TOKENS:.0f} "
+                f"(2**53: what a token bucket of floats can count), not {rate!r}"
             )
+        if burst is not None and (not _finite_number(burst) or not 1 <= burst <= MOST_TOKENS):
+            raise ValueError(
+                f"burst must be a number of requests >= 1 and <= {MOST_TOKENS:.0f} (or None for "
+                f"max(1, rate)), not {burst!r}"
+            )
+        # A bucket always holds at least one request: with rate < 1 and no burst, one request
+        # passes at once and then one every 1/rate seconds (a bucket of 0.5 would throttle all).
         size = float(burst if burst is not None else max(1.0, rate))
         limit = RateLimit(name, float(rate), size, size, self._clock.time())
         with self._lock:
@@ -404,7 +413,10 @@ def _check_times(times: int | None) -> None:
 
 
 def _finite_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    # Any int is finite; math.isfinite() of one too big for a float would overflow.
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def item_match(**given: str | None) -> dict[str, str] | None:

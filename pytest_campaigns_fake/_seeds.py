@@ -6,6 +6,7 @@ violations a request would get, instead of producing answers no real service giv
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,3 +57,33 @@ def check_request(
         raise ValueError(f"Seed breaks the {service} model ({shape.name}): " + "; ".join(errors))
     shaped_request: dict[str, Any] = shaped(shape, request)
     return shaped_request
+
+
+# What a SigV4 credential scope can carry as its access key (``_wire`` reads the key with the
+# same class of characters): a key outside it could never be the key of a request.
+_ACCESS_KEY = re.compile(r"[^/,\s=]+")
+
+
+def check_access_key(access_key_id: Any) -> None:
+    """An access key a signed request can carry; anything else would never match one."""
+    if not isinstance(access_key_id, str):
+        raise TypeError(
+            f"access_key_id must be a str (the key a client signs with), not {access_key_id!r}"
+        )
+    if not (access_key_id.isascii() and _ACCESS_KEY.fullmatch(access_key_id)):
+        raise ValueError(
+            "access_key_id must be a non-empty ASCII str without '/', ',', '=' or whitespace "
+            f"(what a SigV4 credential scope can carry), not {access_key_id!r}"
+        )
+
+
+def check_account_id(account_id: Any) -> None:
+    """Twelve ASCII digits: ``str.isdigit()`` also passes full-width and other scripts'
+    digits, and the fake would then mint ARNs its own model refuses."""
+    if not (
+        isinstance(account_id, str)
+        and len(account_id) == 12
+        and account_id.isascii()
+        and account_id.isdigit()
+    ):
+        raise ValueError(f"account_id must be 12 ASCII digits, not {account_id!r}")

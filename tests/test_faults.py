@@ -1016,7 +1016,8 @@ def test_rate_is_a_finite_positive_number(
     with pytest.raises(ValueError) as caught:
         campaigns_fake.throttle("ListCampaigns", rate=rate)
     assert str(caught.value) == (
-        f"rate must be a positive number of requests per second, not {rate!r}"
+        "rate must be a positive number of requests per second <= 9007199254740992 (2**53: "
+        f"what a token bucket of floats can count), not {rate!r}"
     )
     _never_throttled(campaigns_fake, no_retry_client)
 
@@ -1030,7 +1031,8 @@ def test_burst_is_a_finite_number_of_at_least_one(
     with pytest.raises(ValueError) as caught:
         campaigns_fake.throttle("ListCampaigns", rate=1, burst=burst)
     assert str(caught.value) == (
-        f"burst must be a number of requests >= 1 (or None for max(1, rate)), not {burst!r}"
+        "burst must be a number of requests >= 1 and <= 9007199254740992 (or None for "
+        f"max(1, rate)), not {burst!r}"
     )
     _never_throttled(campaigns_fake, no_retry_client)
 
