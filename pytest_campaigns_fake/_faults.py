@@ -11,8 +11,11 @@ import threading
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from typing import Any, Callable, Optional, Protocol, Union, overload
+
+from botocore.model import Shape
 
 from ._clock import Clock
 from ._errors import ServiceError
@@ -238,6 +241,7 @@ class Faults:
         if code not in allowed:
             raise ValueError(f"{code!r} is not a failure code here; choose from {allowed}")
         _check_times(times)
+        _check_item_match(operation, match, self.service)
         rule = ItemRule(operation, code, times, match)
         with self._lock:
             self.rules.append(rule)
@@ -483,6 +487,9 @@ def _check_match(
                 f"match {_keys(unknown)} {_not_input_members(unknown)} of {operation}; "
                 f"its members are: {', '.join(members) or '(none)'}"
             )
+        shapes = load(service).operations[operation].input_shape.members
+        for key, value in match.items():
+            _check_match_value(f"match[{key!r}]=", key, shapes[key], value, f"{operation} requests")
         return
     model = load(service)
     every = sorted({m for op in model.operations for m in _input_members(op, service)})
@@ -493,13 +500,114 @@ def _check_match(
             f"operation; input members are: {', '.join(every)}"
         )
     answering = list(_answering(code, service, modelled_only))
-    if not any(set(keys) <= set(_input_members(op, service)) for op in answering):
+    candidates = [op for op in answering if set(keys) <= set(_input_members(op, service))]
+    if not candidates:
         members = sorted({m for op in answering for m in _input_members(op, service)})
         raise ValueError(
             f"no operation that may answer {code} has all of the match keys "
             f"{', '.join(repr(k) for k in keys)}; those operations ({', '.join(answering)}) "
             f"have the members: {', '.join(members)}"
         )
+    # Each value must be one some request of those operations could carry; the first
+    # operation's complaint is shown when none could.
+    for key, value in match.items():
+        problems = [
+            _match_value_problems(key, load(service).operations[op].input_shape.members[key], value)
+            for op in candidates
+        ]
+        if all(problems):
+            _refuse_match_value(f"match[{key!r}]=", problems[0], value, f"{candidates[0]} requests")
+
+
+def _check_item_match(operation: str, match: Match, service: str) -> None:
+    """An item fault's match (``phone_number=``, ``profile_id=``, ``campaign_id=``...) names
+    members of the batch's items, or ``campaignId`` (the batch's campaign): each value must be
+    one such an item could carry, or the rule could never fire."""
+    if match is None or callable(match):
+        return
+    shapes = _item_member_shapes(operation, service)
+    for key, value in match.items():
+        shape = shapes.get(key)
+        if shape is None:
+            raise ValueError(
+                f"{key!r} is not a member of {operation} items; they have: "
+                f"{', '.join(sorted(shapes))}"
+            )
+        _check_match_value(f"{_snake(key)}=", key, shape, value, f"{operation} items")
+
+
+@cache
+def _item_member_shapes(operation: str, service: str) -> dict[str, Shape]:
+    """What an item of ``operation``'s batch carries, by name: the members of the structure
+    its input lists (``dialRequests``: DialRequest), or the listed value itself
+    (``campaignIds``: ``campaignId``), and ``campaignId`` for the batch's ``id``."""
+    shape = load(service).operations[operation].input_shape
+    found: dict[str, Shape] = {}
+    for name, member in shape.members.items():
+        if member.type_name != "list":
+            continue
+        item = member.member
+        if item.type_name == "structure":
+            found.update(item.members)
+        else:
+            found[name.removesuffix("s")] = item
+    if "id" in shape.members:
+        found.setdefault("campaignId", shape.members["id"])
+    return found
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+def _check_match_value(label: str, path: str, shape: Shape, value: Any, seen: str) -> None:
+    problems = _match_value_problems(path, shape, value)
+    if problems:
+        _refuse_match_value(label, problems, value, seen)
+
+
+def _refuse_match_value(label: str, problems: list[str], value: Any, seen: str) -> None:
+    raise ValueError(
+        f"{label}{value!r} could never match: {'; '.join(problems)} (a match value is "
+        f"compared for equality with {seen} as the model shapes them)"
+    )
+
+
+def _match_value_problems(path: str, shape: Shape, value: Any) -> list[str]:
+    """Why ``value`` can never equal a request's value of ``shape``: members the shape does
+    not have (at any depth), a timestamp that is not an aware datetime (requests hold aware
+    datetimes), then every constraint of the model (type, enum, pattern, length, range)."""
+    problems: list[str] = []
+    _strict_walk(path, shape, value, problems)
+    if problems:
+        return problems
+    return violations(shape, value, path)
+
+
+def _strict_walk(path: str, shape: Shape, value: Any, problems: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "timestamp":
+        if not (isinstance(value, datetime) and value.tzinfo is not None):
+            problems.append(
+                f"{path} is a timestamp: give a timezone-aware datetime (a request's "
+                f"timestamps are aware datetimes), not {type(value).__name__} {value!r}"
+            )
+    elif kind == "structure" and isinstance(value, Mapping):
+        for name, member in value.items():
+            if name not in shape.members:
+                problems.append(
+                    f"{path} has no member {name!r}: {shape.name} has {', '.join(shape.members)}"
+                )
+            elif member is not None:
+                _strict_walk(f"{path}.{name}", shape.members[name], member, problems)
+    elif kind == "list" and isinstance(value, list):
+        for index, element in enumerate(value):
+            if element is not None:
+                _strict_walk(f"{path}[{index}]", shape.member, element, problems)
+    elif kind == "map" and isinstance(value, Mapping):
+        for key, element in value.items():
+            if element is not None:
+                _strict_walk(f"{path}[{key!r}]", shape.value, element, problems)
 
 
 def _keys(keys: list[Any]) -> str:

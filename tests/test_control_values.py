@@ -7,7 +7,7 @@ through real clients afterwards.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -61,7 +61,7 @@ def test_the_quota_a_typo_would_have_missed_still_applies(
     fake: CampaignsFake, campaigns_client: Client
 ) -> None:
     with pytest.raises(AttributeError):
-        fake.quotas.campaign_per_instance = 0  # type: ignore[attr-defined]
+        fake.quotas.campaign_per_instance = 0
     fake.quotas.campaigns_per_instance = 1
     campaigns_client.create_campaign(
         name="one",
@@ -196,3 +196,110 @@ def test_a_rate_below_one_without_burst_lets_one_request_through(fake: Campaigns
     fake.clock.advance(1)
     client.list_campaigns()
     assert [c.status_code for c in fake.calls] == [200, 429, 429, 200]
+
+
+# -- fault match values are checked against the model ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("match", "complaint"),
+    [
+        ({"maxResults": "10"}, r"match\['maxResults'\]='10' could never match: .* of type integer"),
+        ({"maxResults": True}, r"match\['maxResults'\]=True could never match: .* of type integer"),
+        ({"maxResults": 500}, r"maxResults.* less than or equal to 50"),
+        (
+            {"filters": {"instanceIdFilter": {"value": INSTANCE, "operator": "EQ"}}},
+            r"operator.* enum value set: \[Eq\]",
+        ),
+        (
+            {"filters": {"instanceIdFilter": {"value": INSTANCE, "operator": "Eq", "not": 1}}},
+            r"filters.instanceIdFilter has no member 'not': InstanceIdFilter has value, operator",
+        ),
+    ],
+)
+def test_a_match_value_that_could_never_match_is_refused(
+    fake: CampaignsFake, match: dict[str, Any], complaint: str
+) -> None:
+    with pytest.raises(ValueError, match=complaint):
+        fake.inject_error("ListCampaigns", "InternalServerException", match=match)
+    with pytest.raises(ValueError, match=complaint):
+        fake.inject_error(None, "InternalServerException", match=match)
+    assert fake.unused_faults == []
+
+
+def test_a_match_value_the_model_allows_fires(fake: CampaignsFake) -> None:
+    client = new_client(max_attempts=1)
+    fake.inject_error(
+        "ListCampaigns",
+        "InternalServerException",
+        match={
+            "maxResults": 10,
+            "filters": {"instanceIdFilter": {"value": INSTANCE, "operator": "Eq"}},
+        },
+    )
+    client.list_campaigns(maxResults=10)  # no filter: not matched
+    with raises(client, "InternalServerException", 500):
+        client.list_campaigns(
+            maxResults=10, filters={"instanceIdFilter": {"value": INSTANCE, "operator": "Eq"}}
+        )
+
+
+def test_a_timestamp_match_value_is_an_aware_datetime(fake: CampaignsFake) -> None:
+    v2 = new_v2_client()
+    expires = datetime(2030, 1, 2, tzinfo=timezone.utc)
+    item = outbound_request("t1", expires)
+    for given in ("2030-01-02T00:00:00Z", expires.replace(tzinfo=None), expires.timestamp()):
+        as_sent = {**item, "expirationTime": given}
+        with pytest.raises(ValueError, match=r"expirationTime is a timestamp: give a timezone"):
+            fake.v2.inject_error(
+                "PutOutboundRequestBatch",
+                "InternalServerException",
+                match={"outboundRequests": [as_sent]},
+            )
+    fake.v2.inject_error(
+        "PutOutboundRequestBatch",
+        "InternalServerException",
+        match={"outboundRequests": [item]},
+        times=None,  # every attempt: the client's retries too
+    )
+    campaign = create_v2(v2)["id"]
+    v2.start_campaign(id=campaign)
+    with raises(v2, "InternalServerException", 500):
+        v2.put_outbound_request_batch(id=campaign, outboundRequests=[item])
+
+
+def test_phone_number_and_profile_id_are_checked_when_set(fake: CampaignsFake) -> None:
+    with pytest.raises(
+        ValueError, match=r"phone_number='call me' could never match: .*regular expression"
+    ):
+        fake.fail_dial_requests("InvalidInput", phone_number="call me")
+    with pytest.raises(ValueError, match=r"phone_number=.* length less than or equal to 20"):
+        fake.fail_dial_requests("InvalidInput", phone_number="+1" + "5" * 30)
+    with pytest.raises(TypeError, match="phone_number must be a str"):
+        fake.fail_dial_requests("InvalidInput", phone_number=15550100)  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"profile_id='NOT-HEX' could never match: .*\[a-f0-9\]\{32\}"
+    ):
+        fake.v2.fail_profile_outbound_requests("InvalidInput", profile_id="NOT-HEX")
+    with pytest.raises(ValueError, match=r"campaign_id=.* length less than or equal to 256"):
+        fake.fail_campaign_state("c" * 300)
+    assert fake.unused_faults == []
+
+
+def test_a_phone_number_the_model_allows_fails_its_item(fake: CampaignsFake) -> None:
+    client = new_client()
+    fake.fail_dial_requests("InvalidInput", phone_number="+15550100")
+    campaign = fake.add_campaign(connect_instance_id=INSTANCE, state="Running")
+    answer = client.put_dial_request_batch(
+        id=campaign.id,
+        dialRequests=[
+            {
+                "clientToken": token,
+                "phoneNumber": phone,
+                "expirationTime": FROZEN_AT + timedelta(minutes=5),
+                "attributes": {},
+            }
+            for token, phone in (("t1", "+15550100"), ("t2", "+15550101"))
+        ],
+    )
+    assert [f["clientToken"] for f in answer["failedRequests"]] == ["t1"]
