@@ -24,7 +24,16 @@ from ._faults import (
 )
 from ._journal import Calls, Journal
 from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
-from ._records import V2, Bucket, Campaign, CampaignRecord, DialRequest, Instance, Store
+from ._records import (
+    V2,
+    Bucket,
+    Campaign,
+    CampaignRecord,
+    DialRequest,
+    Instance,
+    Store,
+    detached,
+)
 from ._seeds import (
     check_access_key,
     check_account_id,
@@ -472,6 +481,7 @@ class CampaignsFake(FaultControls):
         return list(self._journal.retry_delays)
 
     def dial_requests(self, campaign_id: str) -> list[DialRequest]:
-        """The dial requests a campaign accepted, in order, even after it was deleted."""
+        """The dial requests a campaign accepted, in order, even after it was deleted (copies:
+        editing one's ``attributes`` changes nothing in the fake or its snapshots)."""
         with self._lock:
-            return list(self._find(campaign_id, deleted=True).dial_requests)
+            return detached(self._find(campaign_id, deleted=True).dial_requests)

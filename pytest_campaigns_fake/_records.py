@@ -17,11 +17,11 @@ from __future__ import annotations
 import copy
 import heapq
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from botocore.model import Shape
 
@@ -41,6 +41,16 @@ def shape(name: str, service: str = SERVICE_NAME) -> Shape:
 def members(name: str, service: str = SERVICE_NAME) -> frozenset[str]:
     """The members a structure of the model declares."""
     return frozenset(shape(name, service).members)
+
+
+Accepted = TypeVar("Accepted")
+
+
+def detached(accepted: Iterable[Accepted]) -> list[Accepted]:
+    """Copies of accepted requests for a test to read: their nested values (``attributes``,
+    ``channel_subtype_parameters``, ``event_trigger_context``) are plain dicts, and a test
+    editing one must change nothing in the fake, its idempotent answers or its snapshots."""
+    return [copy.deepcopy(request) for request in accepted]
 
 
 @dataclass(frozen=True)
@@ -273,8 +283,8 @@ class Campaign:
 
     @property
     def dial_requests(self) -> list[DialRequest]:
-        """The dial requests the campaign accepted, in order."""
-        return list(self._record.dial_requests)
+        """The dial requests the campaign accepted, in order (copies)."""
+        return detached(self._record.dial_requests)
 
     def describe(self) -> dict[str, Any]:
         """The campaign as DescribeCampaign answers it (a copy)."""
@@ -347,13 +357,13 @@ class CampaignV2(Campaign):
 
     @property
     def outbound_requests(self) -> list[OutboundRequest]:
-        """The outbound requests the campaign accepted, in order."""
-        return list(self._record.outbound_requests)
+        """The outbound requests the campaign accepted, in order (copies)."""
+        return detached(self._record.outbound_requests)
 
     @property
     def profile_outbound_requests(self) -> list[ProfileOutboundRequest]:
-        """The profile outbound requests the campaign accepted, in order."""
-        return list(self._record.profile_requests)
+        """The profile outbound requests the campaign accepted, in order (copies)."""
+        return detached(self._record.profile_requests)
 
 
 class Instance:
