@@ -404,7 +404,8 @@ def new_instance(service: Service, bucket: Bucket, request: dict[str, Any]) -> I
     if known is not None and known.job is None:
         # An instance known without a job (v2 integrations or limits written while
         # require_onboarding was off) keeps them when it is onboarded.
-        instance.integrations, instance.limits = known.integrations, known.limits
+        instance.adopt_integrations(known)
+        instance.limits = known.limits
     return instance
 
 

@@ -791,7 +791,7 @@ def put_connect_instance_integration(
                 f"Instance {instance.connect_instance_id} already has a {kind} integration "
                 f"({integration_key(kind, other)}); delete it first",
             )
-    instance.integrations.append(config)
+    instance.add_integration(config)
     return None
 
 
@@ -809,8 +809,8 @@ def delete_connect_instance_integration(
     key = integration_key(kind, value)
     for index, existing in enumerate(integrations):
         other_kind, other = next(iter(existing.items()))
-        if other_kind == kind and integration_key(kind, other) == key:
-            del integrations[index]
+        if instance is not None and other_kind == kind and integration_key(kind, other) == key:
+            instance.remove_integration(index)
             return None
     raise not_found("Integration", f"{kind} {key}")
 
@@ -820,11 +820,13 @@ def list_connect_instance_integrations(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
     instance = readable_instance(service, bucket, params["connectInstanceId"])
-    integrations = instance.integrations if instance is not None else []
     size = params.get("maxResults") or DEFAULT_PAGE_SIZE
     token = params.get("nextToken")
     scope = integration_scope(bucket, params)
-    start = v1.read_page_token(token, scope) if token else 0
+    # The token names the place of the last integration listed (not an index): deleting one
+    # already listed shifts no later one out of the next page.
+    after = v1.read_page_token(token, scope) if token else 0
+    rest = instance.integrations_after(after) if instance is not None else []
     summary = shape("IntegrationSummary", V2)
     page = [
         {
@@ -832,11 +834,12 @@ def list_connect_instance_integrations(
             for kind, value in config.items()
             if kind in summary.members
         }
-        for config in integrations[start : start + size]
+        for _, config in rest[:size]
     ]
     result: dict[str, Any] = {"integrationSummaryList": page}
-    if start + size < len(integrations):
-        result["nextToken"] = v1.page_token(start + size, scope)
+    # No token on the last page, even when it is full (the contract: no empty last page).
+    if len(rest) > size:
+        result["nextToken"] = v1.page_token(rest[size - 1][0], scope)
     return result
 
 

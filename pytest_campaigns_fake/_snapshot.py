@@ -409,7 +409,7 @@ def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
     for integration in integrations:
         request = {"connectInstanceId": instance_id, "integrationConfig": integration}
         check_request("PutConnectInstanceIntegration", request, V2)
-    record.integrations = [dict(i) for i in integrations]
+    record.set_integrations([dict(i) for i in integrations])
     limits = raw.get("communicationLimits")
     if limits is not None:
         request = {"connectInstanceId": instance_id, "communicationLimitsConfig": limits}
