@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import threading
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -20,6 +20,7 @@ from botocore.model import Shape
 from ._clock import Clock
 from ._errors import ServiceError
 from ._model import COMMON_ERRORS, SERVICE_NAME, load
+from ._seeds import unknown_members
 from ._validation import violations
 
 Match = Union[Mapping[str, Any], Callable[[dict[str, Any]], bool], None]
@@ -577,37 +578,33 @@ def _match_value_problems(path: str, shape: Shape, value: Any) -> list[str]:
     """Why ``value`` can never equal a request's value of ``shape``: members the shape does
     not have (at any depth), a timestamp that is not an aware datetime (requests hold aware
     datetimes), then every constraint of the model (type, enum, pattern, length, range)."""
-    problems: list[str] = []
-    _strict_walk(path, shape, value, problems)
+    problems = unknown_members(shape, value, path)
+    problems += [
+        f"{where} is a timestamp: give a timezone-aware datetime (a request's timestamps are "
+        f"aware datetimes), not {type(found).__name__} {found!r}"
+        for where, found in _timestamps(shape, value, path)
+        if not (isinstance(found, datetime) and found.tzinfo is not None)
+    ]
     if problems:
         return problems
     return violations(shape, value, path)
 
 
-def _strict_walk(path: str, shape: Shape, value: Any, problems: list[str]) -> None:
+def _timestamps(shape: Shape, value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """Every timestamp member's value inside ``value``, with its path."""
     kind = shape.type_name
     if kind == "timestamp":
-        if not (isinstance(value, datetime) and value.tzinfo is not None):
-            problems.append(
-                f"{path} is a timestamp: give a timezone-aware datetime (a request's "
-                f"timestamps are aware datetimes), not {type(value).__name__} {value!r}"
-            )
+        yield path, value
     elif kind == "structure" and isinstance(value, Mapping):
         for name, member in value.items():
-            if name not in shape.members:
-                problems.append(
-                    f"{path} has no member {name!r}: {shape.name} has {', '.join(shape.members)}"
-                )
-            elif member is not None:
-                _strict_walk(f"{path}.{name}", shape.members[name], member, problems)
+            if name in shape.members and member is not None:
+                yield from _timestamps(shape.members[name], member, f"{path}.{name}")
     elif kind == "list" and isinstance(value, list):
         for index, element in enumerate(value):
-            if element is not None:
-                _strict_walk(f"{path}[{index}]", shape.member, element, problems)
+            yield from _timestamps(shape.member, element, f"{path}[{index}]")
     elif kind == "map" and isinstance(value, Mapping):
         for key, element in value.items():
-            if element is not None:
-                _strict_walk(f"{path}[{key!r}]", shape.value, element, problems)
+            yield from _timestamps(shape.value, element, f"{path}[{key!r}]")
 
 
 def _keys(keys: list[Any]) -> str:

@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from botocore.model import Shape
+
 from ._model import SERVICE_NAME, load
 from ._validation import violations
 from ._wire import shaped
@@ -87,3 +89,34 @@ def check_account_id(account_id: Any) -> None:
         and account_id.isdigit()
     ):
         raise ValueError(f"account_id must be 12 ASCII digits, not {account_id!r}")
+
+
+def unknown_members(shape: Shape, value: Any, path: str) -> list[str]:
+    """Members ``value`` holds that ``shape`` does not declare, at any depth (a union member a
+    botocore release does not have, a typo in a nested structure). The validator ignores
+    them, as AWS's deserializers do; a seed, a snapshot or a match must not."""
+    problems: list[str] = []
+    _walk(shape, value, path, problems)
+    return problems
+
+
+def _walk(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, Mapping):
+        for name, member in value.items():
+            where = f"{path}.{name}" if path else str(name)
+            if name not in shape.members:
+                problems.append(
+                    f"{where}: {shape.name} has no member {name!r} (its members: "
+                    f"{', '.join(shape.members)})"
+                )
+            elif member is not None:
+                _walk(shape.members[name], member, where, problems)
+    elif kind == "list" and isinstance(value, list):
+        for index, element in enumerate(value):
+            if element is not None:
+                _walk(shape.member, element, f"{path}[{index}]", problems)
+    elif kind == "map" and isinstance(value, Mapping):
+        for key, element in value.items():
+            if element is not None:
+                _walk(shape.value, element, f"{path}[{key!r}]", problems)

@@ -213,7 +213,8 @@ def test_a_rate_below_one_without_burst_lets_one_request_through(fake: Campaigns
         ),
         (
             {"filters": {"instanceIdFilter": {"value": INSTANCE, "operator": "Eq", "not": 1}}},
-            r"filters.instanceIdFilter has no member 'not': InstanceIdFilter has value, operator",
+            r"filters.instanceIdFilter.not: InstanceIdFilter has no member 'not' \(its members: "
+            r"value, operator\)",
         ),
     ],
 )
