@@ -304,3 +304,28 @@ def test_a_phone_number_the_model_allows_fails_its_item(fake: CampaignsFake) -> 
         ],
     )
     assert [f["clientToken"] for f in answer["failedRequests"]] == ["t1"]
+
+
+# -- seeds -------------------------------------------------------------------------------------
+
+
+def test_a_seed_with_a_member_the_model_does_not_have_is_refused(
+    fake: CampaignsFake, v2: Client
+) -> None:
+    telephony = {
+        "connectQueueId": "queue-id",
+        "outboundMode": {"progressive": {"bandwidthAllocation": 1.0}},
+        "defaultOutboundConfig": {"connectContactFlowId": "flow"},
+    }
+    with pytest.raises(ValueError, match=r"channelSubtypeConfig\.fax: ChannelSubtypeConfig has no"):
+        fake.v2.add_campaign(
+            connect_instance_id=INSTANCE,
+            channel_subtype_config={"telephony": telephony, "fax": {}},
+        )
+    with pytest.raises(ValueError, match=r"dialerConfig\.progressiveDialerConfig\.speed: "):
+        fake.add_campaign(
+            connect_instance_id=INSTANCE,
+            dialer_config={"progressiveDialerConfig": {"bandwidthAllocation": 1.0, "speed": 2}},
+        )
+    assert fake.campaigns == [] and fake.v2.campaigns == []
+    assert v2.list_campaigns()["campaignSummaryList"] == []
