@@ -6,6 +6,7 @@ test at once instead of silently never firing. Rules are consumed in registratio
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 import warnings
@@ -204,8 +205,12 @@ class Faults:
                 f"the model's errors: {', '.join(sorted(model.error_status))}; "
                 f"common AWS errors: {common}"
             )
+        # The rule keeps its own copy of what was checked: a test editing its dict afterwards
+        # must not turn a checked match into one that can never fire.
+        if isinstance(match, Mapping):
+            match = copy.deepcopy(dict(match))
         _check_match(name, code, match, service, modelled_only)
-        checked = _check_members(code, dict(members or {}), service)
+        checked = _check_members(code, copy.deepcopy(dict(members or {})), service)
         kind = ThrottleRule if throttle else ErrorRule
         rule = kind(name, code, times, match, message=message, members=checked)
         with self._lock:

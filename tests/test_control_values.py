@@ -329,3 +329,14 @@ def test_a_seed_with_a_member_the_model_does_not_have_is_refused(
         )
     assert fake.campaigns == [] and fake.v2.campaigns == []
     assert v2.list_campaigns()["campaignSummaryList"] == []
+
+
+def test_a_match_is_kept_as_checked(fake: CampaignsFake) -> None:
+    """Editing the dict given as ``match`` after registering changes nothing: the rule keeps
+    the value that was checked."""
+    client = new_client(max_attempts=1)
+    match: dict[str, Any] = {"maxResults": 10}
+    fake.inject_error("ListCampaigns", "InternalServerException", match=match)
+    match["maxResults"] = "10"
+    with raises(client, "InternalServerException", 500):
+        client.list_campaigns(maxResults=10)
