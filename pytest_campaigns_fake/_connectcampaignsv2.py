@@ -65,7 +65,7 @@ AGENT_MODES = ("progressive", "predictive", "preview")
 MODELLED_ONLY_ERRORS = frozenset({"ThrottlingException"})
 # The longest duration any two instances the fake can hold are apart (years 1 to 9999): a
 # setting beyond it could only overflow the datetime arithmetic of a later request.
-MAX_SPAN = datetime.max.replace(tzinfo=None) - datetime.min
+MAX_SPAN = datetime.max - datetime.min
 MAX_SPAN_SECONDS = MAX_SPAN.total_seconds()
 
 
