@@ -14,9 +14,10 @@ import binascii
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import timedelta
-from typing import Any, Callable
+from difflib import get_close_matches
+from typing import Any, Callable, ClassVar
 
 from ._batches import accept
 from ._clock import Clock, Ids
@@ -52,13 +53,25 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 AGENTLESS = "agentlessDialerConfig"
 
 
+def check_known(controls: Any, name: str) -> None:
+    """Refuse a name the settings or quotas object does not have: ``quotas.campaign_per_instance
+    = 1`` would otherwise make a new attribute and leave the quota as it was."""
+    known = [field.name for field in fields(controls)]
+    if name not in known:
+        close = get_close_matches(name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise AttributeError(f"{controls.LABEL} has no {name!r}{hint} (it has: {', '.join(known)})")
+
+
 @dataclass
 class Quotas:
     """Adjustable service quotas; a value is checked when it is set (``"25"`` is refused)."""
 
+    LABEL: ClassVar[str] = "campaigns_fake.quotas"
     campaigns_per_instance: int = 25
 
     def __setattr__(self, name: str, value: Any) -> None:
+        check_known(self, name)
         check_count(name, value)
         super().__setattr__(name, value)
 
@@ -67,6 +80,7 @@ class Quotas:
 class Settings:
     """Behaviour a test may change while the fake runs; values are checked when set."""
 
+    LABEL: ClassVar[str] = "campaigns_fake.settings"
     require_onboarding: bool = True
     # An IN_PROGRESS onboarding job succeeds on this status poll; None: only when told.
     onboarding_polls: int | None = 1
@@ -74,6 +88,7 @@ class Settings:
     share_campaigns: bool = False
 
     def __setattr__(self, name: str, value: Any) -> None:
+        check_known(self, name)
         if name in ("require_onboarding", "share_campaigns"):
             check_bool(name, value)
         elif value is not None:
@@ -389,7 +404,8 @@ def new_instance(service: Service, bucket: Bucket, request: dict[str, Any]) -> I
     if known is not None and known.job is None:
         # An instance known without a job (v2 integrations or limits written while
         # require_onboarding was off) keeps them when it is onboarded.
-        instance.integrations, instance.limits = known.integrations, known.limits
+        instance.adopt_integrations(known)
+        instance.limits = known.limits
     return instance
 
 

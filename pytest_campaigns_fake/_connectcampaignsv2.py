@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import _connectcampaigns as v1
@@ -63,18 +63,24 @@ AGENT_MODES = ("progressive", "predictive", "preview")
 # Fault injection answers ThrottlingException only from the operations whose model lists it
 # (the contract's choice); v1 answers it, as a common AWS error, from any operation.
 MODELLED_ONLY_ERRORS = frozenset({"ThrottlingException"})
+# The longest duration any two instances the fake can hold are apart (years 1 to 9999): a
+# setting beyond it could only overflow the datetime arithmetic of a later request.
+MAX_SPAN = datetime.max - datetime.min
+MAX_SPAN_SECONDS = MAX_SPAN.total_seconds()
 
 
 @dataclass
 class Quotas:
     """connectcampaignsv2's adjustable quotas (per instance); checked when set."""
 
+    LABEL: ClassVar[str] = "campaigns_fake.v2.quotas"
     #: CreateCampaign beyond it: ServiceQuotaExceededException.
     campaigns_per_instance: int = 500
     #: StartCampaign/ResumeCampaign beyond it (Running or Paused campaigns): ConflictException.
     active_campaigns_per_instance: int = 50
 
     def __setattr__(self, name: str, value: Any) -> None:
+        v1.check_known(self, name)
         check_count(name, value)
         super().__setattr__(name, value)
 
@@ -84,6 +90,7 @@ class Settings:
     """The v2 rules that are guesses ([CHOSEN] in the contract), each switchable; checked when
     set."""
 
+    LABEL: ClassVar[str] = "campaigns_fake.v2.settings"
     #: Outbound requests a campaign holds unexpired before the next fails
     #: ``pending_request_cap_failure_code``; None: no cap.
     pending_request_cap: int | None = None
@@ -117,6 +124,7 @@ class Settings:
         return None if days is None else timedelta(days=days)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        v1.check_known(self, name)
         if name in (
             "profile_requests_need_event_trigger",
             "event_trigger_needs_integration",
@@ -133,20 +141,25 @@ class Settings:
                 )
         elif name == "job_expiry_days":
             if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or value < 1
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not 1 <= value <= MAX_SPAN.days
             ):
                 raise ValueError(
-                    f"{name} must be a whole number of days >= 1 or None, not {value!r}"
+                    f"{name} must be a whole number of days from 1 to {MAX_SPAN.days} (the "
+                    f"span of a datetime, years 1 to 9999) or None, not {value!r}"
                 )
         elif name == "max_expiration_seconds":
             if value is not None and (
                 isinstance(value, bool)
                 or not isinstance(value, (int, float))
+                # An int too big for a float: compared before math.isfinite() would overflow.
+                or not 0 < value <= MAX_SPAN_SECONDS
                 or not math.isfinite(value)
-                or value <= 0
             ):
                 raise ValueError(
-                    f"{name} must be a positive number of seconds or None, not {value!r}"
+                    f"{name} must be a number of seconds > 0 and <= {MAX_SPAN_SECONDS:.0f} "
+                    f"(the span of a datetime, years 1 to 9999) or None, not {value!r}"
                 )
         elif value is not None:
             check_count(name, value, none="None")
@@ -619,7 +632,8 @@ def put_outbound_request_batch(service: Service, bucket: Bucket, params: dict[st
             or configured.get(subtype) is None
             or (
                 settings.max_expiration_seconds is not None
-                and expires > now + timedelta(seconds=settings.max_expiration_seconds)
+                # A difference, never a sum: now + a long maximum would leave datetime's range.
+                and expires - now > timedelta(seconds=settings.max_expiration_seconds)
             )
         ):
             return "InvalidInput"
@@ -777,7 +791,7 @@ def put_connect_instance_integration(
                 f"Instance {instance.connect_instance_id} already has a {kind} integration "
                 f"({integration_key(kind, other)}); delete it first",
             )
-    instance.integrations.append(config)
+    instance.add_integration(config)
     return None
 
 
@@ -795,8 +809,8 @@ def delete_connect_instance_integration(
     key = integration_key(kind, value)
     for index, existing in enumerate(integrations):
         other_kind, other = next(iter(existing.items()))
-        if other_kind == kind and integration_key(kind, other) == key:
-            del integrations[index]
+        if instance is not None and other_kind == kind and integration_key(kind, other) == key:
+            instance.remove_integration(index)
             return None
     raise not_found("Integration", f"{kind} {key}")
 
@@ -806,11 +820,13 @@ def list_connect_instance_integrations(
     service: Service, bucket: Bucket, params: dict[str, Any]
 ) -> Result:
     instance = readable_instance(service, bucket, params["connectInstanceId"])
-    integrations = instance.integrations if instance is not None else []
     size = params.get("maxResults") or DEFAULT_PAGE_SIZE
     token = params.get("nextToken")
     scope = integration_scope(bucket, params)
-    start = v1.read_page_token(token, scope) if token else 0
+    # The token names the place of the last integration listed (not an index): deleting one
+    # already listed shifts no later one out of the next page.
+    after = v1.read_page_token(token, scope) if token else 0
+    rest = instance.integrations_after(after) if instance is not None else []
     summary = shape("IntegrationSummary", V2)
     page = [
         {
@@ -818,11 +834,12 @@ def list_connect_instance_integrations(
             for kind, value in config.items()
             if kind in summary.members
         }
-        for config in integrations[start : start + size]
+        for _, config in rest[:size]
     ]
     result: dict[str, Any] = {"integrationSummaryList": page}
-    if start + size < len(integrations):
-        result["nextToken"] = v1.page_token(start + size, scope)
+    # No token on the last page, even when it is full (the contract: no empty last page).
+    if len(rest) > size:
+        result["nextToken"] = v1.page_token(rest[size - 1][0], scope)
     return result
 
 

@@ -20,6 +20,7 @@ from ._records import (
     CampaignV2Record,
     OutboundRequest,
     ProfileOutboundRequest,
+    detached,
 )
 from ._seeds import check_choice, check_request
 
@@ -149,14 +150,15 @@ class CampaignsV2(FaultControls):
             return v2.complete(self._service, record)
 
     def outbound_requests(self, campaign_id: str) -> list[OutboundRequest]:
-        """The outbound requests a v2 campaign accepted, in order, even after it was deleted."""
+        """The outbound requests a v2 campaign accepted, in order, even after it was deleted
+        (copies: editing one changes nothing in the fake)."""
         with self._fake.engine.lock:
-            return list(self._find(campaign_id, deleted=True).outbound_requests)
+            return detached(self._find(campaign_id, deleted=True).outbound_requests)
 
     def profile_outbound_requests(self, campaign_id: str) -> list[ProfileOutboundRequest]:
-        """The profile outbound requests a v2 campaign accepted, in order."""
+        """The profile outbound requests a v2 campaign accepted, in order (copies)."""
         with self._fake.engine.lock:
-            return list(self._find(campaign_id, deleted=True).profile_requests)
+            return detached(self._find(campaign_id, deleted=True).profile_requests)
 
     def mark_profile_missing(self, profile_id: str) -> None:
         """PutProfileOutboundRequestBatch items for ``profile_id`` fail ``ResourceNotFound``

@@ -23,9 +23,24 @@ from ._faults import (
     item_match,
 )
 from ._journal import Calls, Journal
-from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options, check_account
-from ._records import V2, Bucket, Campaign, CampaignRecord, DialRequest, Instance, Store
-from ._seeds import check_campaign, check_choice, check_instance
+from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
+from ._records import (
+    V2,
+    Bucket,
+    Campaign,
+    CampaignRecord,
+    DialRequest,
+    Instance,
+    Store,
+    detached,
+)
+from ._seeds import (
+    check_access_key,
+    check_account_id,
+    check_campaign,
+    check_choice,
+    check_instance,
+)
 
 SERVICES = (v1.DESCRIPTION.model.service.service_name, V2)
 # What a FAILED onboarding job reports when the test names no failure code.
@@ -88,6 +103,8 @@ class CampaignsFake(FaultControls):
             isolate_environment=isolate_environment,
             share_campaigns=share_campaigns,
         )
+        # Options takes str.isdigit() digits (full-width too); ARNs need ASCII ones.
+        check_account_id(account_id)
         self.clock = Clock()
         self._ids = Ids(seed)
         self.quotas = v1.Quotas(campaigns_per_instance=campaigns_per_instance)
@@ -210,14 +227,21 @@ class CampaignsFake(FaultControls):
             self._journal.clear()
 
     def register_account(self, access_key_id: str, account_id: str) -> None:
-        """Requests signed with ``access_key_id`` act in ``account_id`` (default 123456789012)."""
-        check_account(account_id)
-        self._accounts[access_key_id] = account_id
+        """Requests signed with ``access_key_id`` act in ``account_id`` (default 123456789012).
+
+        A key no SigV4 signature can carry (not a str, empty, non-ASCII, or with ``/``,
+        ``,``, ``=`` or whitespace) could never match a request, and is refused, as is an
+        account that is not twelve ASCII digits.
+        """
+        check_access_key(access_key_id)
+        check_account_id(account_id)
+        with self._lock:
+            self._accounts[access_key_id] = account_id
 
     def _bucket(self, account: str | None, region: str | None) -> Bucket:
         """The bucket a seed or lookup names, the fake's own account and region by default."""
         if account is not None:
-            check_account(account)
+            check_account_id(account)
         if region is not None:
             # A seed where no client can reach it is a test that cannot mean what it says.
             self.options.replace(region=region)
@@ -457,6 +481,7 @@ class CampaignsFake(FaultControls):
         return list(self._journal.retry_delays)
 
     def dial_requests(self, campaign_id: str) -> list[DialRequest]:
-        """The dial requests a campaign accepted, in order, even after it was deleted."""
+        """The dial requests a campaign accepted, in order, even after it was deleted (copies:
+        editing one's ``attributes`` changes nothing in the fake or its snapshots)."""
         with self._lock:
-            return list(self._find(campaign_id, deleted=True).dial_requests)
+            return detached(self._find(campaign_id, deleted=True).dial_requests)

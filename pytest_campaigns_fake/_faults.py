@@ -6,24 +6,28 @@ test at once instead of silently never firing. Rules are consumed in registratio
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable, Optional, Protocol, Union, overload
+from typing import Any, Callable, Optional, Protocol, overload
 
 from ._clock import Clock
 from ._errors import ServiceError
+from ._matches import Match, answering_operations, check_item_match, check_match, may_answer
 from ._model import COMMON_ERRORS, SERVICE_NAME, load
 from ._validation import violations
 
-Match = Union[Mapping[str, Any], Callable[[dict[str, Any]], bool], None]
 # Supplies the value of an error member the test did not set (InvalidCampaignStateException's
 # ``state``) from the service's state: a callback the engine hands over with each request.
 StateOf = Optional[Callable[[str], Any]]
 THROTTLING = "ThrottlingException"
+# A token bucket counts requests in floats: beyond 2**53, taking one token changes nothing
+# (2**53 - 1 == 2**53 in a float), so a larger rate or burst could never throttle as said.
+MOST_TOKENS = 2.0**53
 
 
 @dataclass
@@ -197,8 +201,12 @@ class Faults:
                 f"the model's errors: {', '.join(sorted(model.error_status))}; "
                 f"common AWS errors: {common}"
             )
-        _check_match(name, code, match, service, modelled_only)
-        checked = _check_members(code, dict(members or {}), service)
+        # The rule keeps its own copy of what was checked: a test editing its dict afterwards
+        # must not turn a checked match into one that can never fire.
+        if isinstance(match, Mapping):
+            match = copy.deepcopy(dict(match))
+        check_match(name, code, match, service, modelled_only)
+        checked = _check_members(code, copy.deepcopy(dict(members or {})), service)
         kind = ThrottleRule if throttle else ErrorRule
         rule = kind(name, code, times, match, message=message, members=checked)
         with self._lock:
@@ -209,12 +217,18 @@ class Faults:
         name = _operation(operation, self.service)
         if name is not None:
             self._check_modelled(name, THROTTLING, f"a rate limit answers {THROTTLING}; ")
-        if not _finite_number(rate) or rate <= 0:
-            raise ValueError(f"rate must be a positive number of requests per second, not {rate!r}")
-        if burst is not None and (not _finite_number(burst) or burst < 1):
+        if not _finite_number(rate) or not 0 < rate <= MOST_TOKENS:
             raise ValueError(
-                f"burst must be a number of requests >= 1 (or None for max(1, rate)), not {burst!r}"
+                f"rate must be a positive number of requests per second <= {MOST_TOKENS:.0f} "
+                f"(2**53: what a token bucket of floats can count), not {rate!r}"
             )
+        if burst is not None and (not _finite_number(burst) or not 1 <= burst <= MOST_TOKENS):
+            raise ValueError(
+                f"burst must be a number of requests >= 1 and <= {MOST_TOKENS:.0f} (or None for "
+                f"max(1, rate)), not {burst!r}"
+            )
+        # A bucket always holds at least one request: with rate < 1 and no burst, one request
+        # passes at once and then one every 1/rate seconds (a bucket of 0.5 would throttle all).
         size = float(burst if burst is not None else max(1.0, rate))
         limit = RateLimit(name, float(rate), size, size, self._clock.time())
         with self._lock:
@@ -229,6 +243,7 @@ class Faults:
         if code not in allowed:
             raise ValueError(f"{code!r} is not a failure code here; choose from {allowed}")
         _check_times(times)
+        check_item_match(operation, match, self.service)
         rule = ItemRule(operation, code, times, match)
         with self._lock:
             self.rules.append(rule)
@@ -239,7 +254,7 @@ class Faults:
         refused on any other operation, naming those that list it."""
         if code not in self.modelled_only:
             return
-        answering = _answering(code, self.service, self.modelled_only)
+        answering = answering_operations(code, self.service, self.modelled_only)
         if operation not in answering:
             raise ValueError(
                 f"{prefix}{code!r} is not an error of {operation}: on {self.service} it comes "
@@ -267,7 +282,7 @@ class Faults:
                 )
             now = self._clock.time()
             # A rate limit without an operation spares those that cannot answer throttling.
-            throttles = _may_answer(operation, THROTTLING, self.service, self.modelled_only)
+            throttles = may_answer(operation, THROTTLING, self.service, self.modelled_only)
             for limit in self.limits:
                 if throttles and limit.operation in (None, operation) and not limit.take(now):
                     return ServiceError(THROTTLING, "Rate exceeded")
@@ -289,7 +304,7 @@ class Faults:
                 and rule.operation in (None, operation)
                 and (
                     isinstance(rule, ItemRule)
-                    or _may_answer(operation, rule.code, self.service, self.modelled_only)
+                    or may_answer(operation, rule.code, self.service, self.modelled_only)
                 )
                 and rule.matches(params)
             ):
@@ -404,7 +419,10 @@ def _check_times(times: int | None) -> None:
 
 
 def _finite_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    # Any int is finite; math.isfinite() of one too big for a float would overflow.
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def item_match(**given: str | None) -> dict[str, str] | None:
@@ -420,82 +438,6 @@ def item_match(**given: str | None) -> dict[str, str] | None:
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(word.title() for word in rest)
-
-
-@cache
-def _may_answer(
-    operation: str, code: str, service: str, modelled_only: frozenset[str] = frozenset()
-) -> bool:
-    """Whether ``operation`` may answer ``code``: its model lists it, or it is a common AWS
-    error, which AWS may answer from any operation (unless the service answers that one only
-    where the model lists it: ``modelled_only``)."""
-    if code in load(service).errors_of(operation):
-        return True
-    return code in COMMON_ERRORS and code not in modelled_only
-
-
-@cache
-def _answering(code: str, service: str, modelled_only: frozenset[str]) -> tuple[str, ...]:
-    """The operations of ``service`` that may answer ``code``, sorted."""
-    operations = load(service).operations
-    return tuple(op for op in sorted(operations) if _may_answer(op, code, service, modelled_only))
-
-
-def _input_members(operation: str, service: str) -> list[str]:
-    shape = load(service).operations[operation].input_shape
-    return sorted(shape.members) if shape is not None else []
-
-
-def _check_match(
-    operation: str | None,
-    code: str,
-    match: Match,
-    service: str,
-    modelled_only: frozenset[str] = frozenset(),
-) -> None:
-    """A match mapping's keys must be request parameters the rule can ever see: input members
-    of its operation, or, without an operation, all input members of one operation that may
-    answer the code. Callables are not checked."""
-    if match is None or callable(match):
-        return
-    if not isinstance(match, Mapping):
-        raise TypeError(
-            f"match must be a mapping of request parameters or a callable, not {match!r}"
-        )
-    keys = list(match)
-    if operation is not None:
-        members = _input_members(operation, service)
-        unknown = [key for key in keys if key not in members]
-        if unknown:
-            raise ValueError(
-                f"match {_keys(unknown)} {_not_input_members(unknown)} of {operation}; "
-                f"its members are: {', '.join(members) or '(none)'}"
-            )
-        return
-    model = load(service)
-    every = sorted({m for op in model.operations for m in _input_members(op, service)})
-    unknown = [key for key in keys if key not in every]
-    if unknown:
-        raise ValueError(
-            f"match {_keys(unknown)} {_not_input_members(unknown)} of any {service} "
-            f"operation; input members are: {', '.join(every)}"
-        )
-    answering = list(_answering(code, service, modelled_only))
-    if not any(set(keys) <= set(_input_members(op, service)) for op in answering):
-        members = sorted({m for op in answering for m in _input_members(op, service)})
-        raise ValueError(
-            f"no operation that may answer {code} has all of the match keys "
-            f"{', '.join(repr(k) for k in keys)}; those operations ({', '.join(answering)}) "
-            f"have the members: {', '.join(members)}"
-        )
-
-
-def _keys(keys: list[Any]) -> str:
-    return ("key " if len(keys) == 1 else "keys ") + ", ".join(repr(k) for k in keys)
-
-
-def _not_input_members(keys: list[Any]) -> str:
-    return "is not an input member" if len(keys) == 1 else "are not input members"
 
 
 def _default_message(code: str, operation: str) -> str:

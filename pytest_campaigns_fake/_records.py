@@ -17,11 +17,11 @@ from __future__ import annotations
 import copy
 import heapq
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from botocore.model import Shape
 
@@ -41,6 +41,16 @@ def shape(name: str, service: str = SERVICE_NAME) -> Shape:
 def members(name: str, service: str = SERVICE_NAME) -> frozenset[str]:
     """The members a structure of the model declares."""
     return frozenset(shape(name, service).members)
+
+
+Accepted = TypeVar("Accepted")
+
+
+def detached(accepted: Iterable[Accepted]) -> list[Accepted]:
+    """Copies of accepted requests for a test to read: their nested values (``attributes``,
+    ``channel_subtype_parameters``, ``event_trigger_context``) are plain dicts, and a test
+    editing one must change nothing in the fake, its idempotent answers or its snapshots."""
+    return [copy.deepcopy(request) for request in accepted]
 
 
 @dataclass(frozen=True)
@@ -175,7 +185,16 @@ def channel_subtypes(config: dict[str, Any]) -> list[str]:
 class InstanceRecord:
     """A Connect instance: its ``InstanceConfig``, its onboarding job, the polls counted."""
 
-    __slots__ = ("config", "integrations", "job", "job_started", "limits", "polls")
+    __slots__ = (
+        "config",
+        "integration_seqs",
+        "integrations",
+        "job",
+        "job_started",
+        "last_integration_seq",
+        "limits",
+        "polls",
+    )
 
     def __init__(
         self,
@@ -193,7 +212,37 @@ class InstanceRecord:
         # connectcampaignsv2's instance integrations (IntegrationConfig unions, in the order
         # put) and instance communication limits (InstanceCommunicationLimitsConfig).
         self.integrations: list[dict[str, Any]] = []
+        # Each integration's place in the order of puts (beside it, same index): a page token
+        # names the last place it listed, which a deletion between pages does not move.
+        self.integration_seqs: list[int] = []
+        self.last_integration_seq = 0
         self.limits: dict[str, Any] | None = None
+
+    def add_integration(self, config: dict[str, Any]) -> None:
+        """A new integration, after every other in the list's order."""
+        self.last_integration_seq += 1
+        self.integrations.append(config)
+        self.integration_seqs.append(self.last_integration_seq)
+
+    def remove_integration(self, index: int) -> None:
+        del self.integrations[index]
+        del self.integration_seqs[index]
+
+    def set_integrations(self, integrations: list[dict[str, Any]]) -> None:
+        """Replace every integration (in this order, as if put one after another)."""
+        self.integrations, self.integration_seqs = [], []
+        for config in integrations:
+            self.add_integration(config)
+
+    def adopt_integrations(self, other: InstanceRecord) -> None:
+        """Take over another record's integrations, their places and the count of places."""
+        self.integrations, self.integration_seqs = other.integrations, other.integration_seqs
+        self.last_integration_seq = other.last_integration_seq
+
+    def integrations_after(self, seq: int) -> list[tuple[int, dict[str, Any]]]:
+        """The integrations placed after ``seq``, in order, with their places."""
+        start = bisect_left(self.integration_seqs, seq + 1)
+        return list(zip(self.integration_seqs[start:], self.integrations[start:]))
 
     @property
     def connect_instance_id(self) -> str:
@@ -273,8 +322,8 @@ class Campaign:
 
     @property
     def dial_requests(self) -> list[DialRequest]:
-        """The dial requests the campaign accepted, in order."""
-        return list(self._record.dial_requests)
+        """The dial requests the campaign accepted, in order (copies)."""
+        return detached(self._record.dial_requests)
 
     def describe(self) -> dict[str, Any]:
         """The campaign as DescribeCampaign answers it (a copy)."""
@@ -347,13 +396,13 @@ class CampaignV2(Campaign):
 
     @property
     def outbound_requests(self) -> list[OutboundRequest]:
-        """The outbound requests the campaign accepted, in order."""
-        return list(self._record.outbound_requests)
+        """The outbound requests the campaign accepted, in order (copies)."""
+        return detached(self._record.outbound_requests)
 
     @property
     def profile_outbound_requests(self) -> list[ProfileOutboundRequest]:
-        """The profile outbound requests the campaign accepted, in order."""
-        return list(self._record.profile_requests)
+        """The profile outbound requests the campaign accepted, in order (copies)."""
+        return detached(self._record.profile_requests)
 
 
 class Instance:

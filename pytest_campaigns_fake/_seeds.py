@@ -6,8 +6,11 @@ violations a request would get, instead of producing answers no real service giv
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
+
+from botocore.model import Shape
 
 from ._model import SERVICE_NAME, load
 from ._validation import violations
@@ -51,8 +54,71 @@ def check_request(
     against the model as the engine checks a request."""
     shape = load(service).operations[operation].input_shape
     request = {name: value for name, value in values.items() if name in shape.members}
-    errors = violations(shape, request)
+    # Nested members the model does not declare (a union member of another botocore release)
+    # would be dropped without a word: the seed would not be what the test wrote.
+    errors = unknown_members(shape, request, "") or violations(shape, request)
     if errors:
         raise ValueError(f"Seed breaks the {service} model ({shape.name}): " + "; ".join(errors))
     shaped_request: dict[str, Any] = shaped(shape, request)
     return shaped_request
+
+
+# What a SigV4 credential scope can carry as its access key (``_wire`` reads the key with the
+# same class of characters): a key outside it could never be the key of a request.
+_ACCESS_KEY = re.compile(r"[^/,\s=]+")
+
+
+def check_access_key(access_key_id: Any) -> None:
+    """An access key a signed request can carry; anything else would never match one."""
+    if not isinstance(access_key_id, str):
+        raise TypeError(
+            f"access_key_id must be a str (the key a client signs with), not {access_key_id!r}"
+        )
+    if not (access_key_id.isascii() and _ACCESS_KEY.fullmatch(access_key_id)):
+        raise ValueError(
+            "access_key_id must be a non-empty ASCII str without '/', ',', '=' or whitespace "
+            f"(what a SigV4 credential scope can carry), not {access_key_id!r}"
+        )
+
+
+def check_account_id(account_id: Any) -> None:
+    """Twelve ASCII digits: ``str.isdigit()`` also passes full-width and other scripts'
+    digits, and the fake would then mint ARNs its own model refuses."""
+    if not (
+        isinstance(account_id, str)
+        and len(account_id) == 12
+        and account_id.isascii()
+        and account_id.isdigit()
+    ):
+        raise ValueError(f"account_id must be 12 ASCII digits, not {account_id!r}")
+
+
+def unknown_members(shape: Shape, value: Any, path: str) -> list[str]:
+    """Members ``value`` holds that ``shape`` does not declare, at any depth (a union member a
+    botocore release does not have, a typo in a nested structure). The validator ignores
+    them, as AWS's deserializers do; a seed, a snapshot or a match must not."""
+    problems: list[str] = []
+    _walk(shape, value, path, problems)
+    return problems
+
+
+def _walk(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, Mapping):
+        for name, member in value.items():
+            where = f"{path}.{name}" if path else str(name)
+            if name not in shape.members:
+                problems.append(
+                    f"{where}: {shape.name} has no member {name!r} (its members: "
+                    f"{', '.join(shape.members)})"
+                )
+            elif member is not None:
+                _walk(shape.members[name], member, where, problems)
+    elif kind == "list" and isinstance(value, list):
+        for index, element in enumerate(value):
+            if element is not None:
+                _walk(shape.member, element, f"{path}[{index}]", problems)
+    elif kind == "map" and isinstance(value, Mapping):
+        for key, element in value.items():
+            if element is not None:
+                _walk(shape.value, element, f"{path}[{key!r}]", problems)

@@ -7,7 +7,7 @@ the table covers each operation x each error the model lists for it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import botocore.session
@@ -703,6 +703,33 @@ _INPUT_MEMBERS = {
     op: sorted(_MODEL.operation_model(op).input_shape.members) for op in _MODEL.operation_names
 }
 _EVERY_MEMBER = sorted({m for members in _INPUT_MEMBERS.values() for m in members})
+# A value each input member may hold: a match value is checked against the member's shape too.
+_SAMPLE: dict[str, Any] = {
+    "answerMachineDetectionConfig": {"enableAnswerMachineDetection": True},
+    "arn": "arn:aws:connect-campaigns:us-east-1:123456789012:campaign/c1",
+    "campaignIds": ["c1"],
+    "connectContactFlowId": "flow",
+    "connectInstanceId": "instance-1",
+    "connectSourcePhoneNumber": "+15550100",
+    "dialRequests": [
+        {
+            "clientToken": "t1",
+            "phoneNumber": "+15550100",
+            "expirationTime": datetime(2030, 1, 1, tzinfo=timezone.utc),
+            "attributes": {},
+        }
+    ],
+    "dialerConfig": {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}},
+    "encryptionConfig": {"enabled": False},
+    "filters": {"instanceIdFilter": {"value": "instance-1", "operator": "Eq"}},
+    "id": "c1",
+    "maxResults": 10,
+    "name": "campaign",
+    "nextToken": "token",
+    "outboundCallConfig": {"connectContactFlowId": "flow"},
+    "tagKeys": ["team"],
+    "tags": {"team": "a"},
+}
 _COMMON = {
     "AccessDeniedException",
     "InternalFailure",
@@ -732,8 +759,10 @@ def test_match_keys_are_the_operations_input_members(operation: str) -> None:
     code = _MODEL.operation_model(operation).error_shapes[0].name
     # Every input member is a valid key, all of them at once too.
     for member in _INPUT_MEMBERS[operation]:
-        fake.inject_error(operation, code, match={member: "v"})
-    fake.inject_error(operation, code, match=dict.fromkeys(_INPUT_MEMBERS[operation], "v"))
+        fake.inject_error(operation, code, match={member: _SAMPLE[member]})
+    fake.inject_error(
+        operation, code, match={member: _SAMPLE[member] for member in _INPUT_MEMBERS[operation]}
+    )
     registered = fake.unused_faults
     # A member of another operation is not.
     foreign = [m for m in _EVERY_MEMBER if m not in _INPUT_MEMBERS[operation]]
@@ -1016,7 +1045,8 @@ def test_rate_is_a_finite_positive_number(
     with pytest.raises(ValueError) as caught:
         campaigns_fake.throttle("ListCampaigns", rate=rate)
     assert str(caught.value) == (
-        f"rate must be a positive number of requests per second, not {rate!r}"
+        "rate must be a positive number of requests per second <= 9007199254740992 (2**53: "
+        f"what a token bucket of floats can count), not {rate!r}"
     )
     _never_throttled(campaigns_fake, no_retry_client)
 
@@ -1030,7 +1060,8 @@ def test_burst_is_a_finite_number_of_at_least_one(
     with pytest.raises(ValueError) as caught:
         campaigns_fake.throttle("ListCampaigns", rate=1, burst=burst)
     assert str(caught.value) == (
-        f"burst must be a number of requests >= 1 (or None for max(1, rate)), not {burst!r}"
+        "burst must be a number of requests >= 1 and <= 9007199254740992 (or None for "
+        f"max(1, rate)), not {burst!r}"
     )
     _never_throttled(campaigns_fake, no_retry_client)
 

@@ -450,6 +450,72 @@ def test_many_lambda_integrations_page(onboarded: CampaignsFake, v2: Client) -> 
     assert integrations(v2) == configs
 
 
+def _pages(v2: Client, size: int, between: Any = None) -> list[list[dict[str, Any]]]:
+    """Every page of ListConnectInstanceIntegrations, calling ``between()`` after each."""
+    pages: list[list[dict[str, Any]]] = []
+    token: str | None = None
+    while True:
+        kwargs = {"nextToken": token} if token else {}
+        page = v2.list_connect_instance_integrations(
+            connectInstanceId=INSTANCE, maxResults=size, **kwargs
+        )
+        pages.append(page["integrationSummaryList"])
+        token = page.get("nextToken")
+        if not token:
+            return pages
+        if between is not None:
+            between()
+
+
+@needs_lambda
+def test_an_exact_multiple_of_the_page_size_has_no_empty_last_page(
+    onboarded: CampaignsFake, v2: Client
+) -> None:
+    configs = [lambda_config(lambda_arn(n)) for n in range(4)]
+    for config in configs:
+        put_integration(v2, config)
+    assert _pages(v2, 2) == [configs[0:2], configs[2:4]]
+    assert _pages(v2, 4) == [configs]
+    assert _pages(v2, 50) == [configs]
+
+
+@needs_lambda
+@pytest.mark.parametrize("deleted", [0, 1, 2], ids=["first", "last-listed", "next"])
+def test_a_deletion_between_pages_skips_nothing(
+    onboarded: CampaignsFake, v2: Client, deleted: int
+) -> None:
+    """Page tokens name the last integration listed, not an index: deleting one between pages
+    neither skips nor repeats any other."""
+    configs = [lambda_config(lambda_arn(n)) for n in range(5)]
+    for config in configs:
+        put_integration(v2, config)
+    gone = configs[deleted]
+
+    def delete_once() -> None:
+        if gone in integrations(v2):
+            v2.delete_connect_instance_integration(
+                connectInstanceId=INSTANCE, integrationIdentifier=gone
+            )
+
+    listed = [item for page in _pages(v2, 2, delete_once) for item in page]
+    expected = [c for c in configs if c != gone or deleted < 2]
+    assert listed == expected
+
+
+@needs_lambda
+def test_integration_tokens_survive_a_snapshot(onboarded: CampaignsFake, v2: Client) -> None:
+    configs = [lambda_config(lambda_arn(n)) for n in range(3)]
+    for config in configs:
+        put_integration(v2, config)
+    first = v2.list_connect_instance_integrations(connectInstanceId=INSTANCE, maxResults=2)
+    onboarded.load(onboarded.snapshot())
+    rest = v2.list_connect_instance_integrations(
+        connectInstanceId=INSTANCE, maxResults=2, nextToken=first["nextToken"]
+    )
+    assert first["integrationSummaryList"] + rest["integrationSummaryList"] == configs
+    assert "nextToken" not in rest
+
+
 @needs_lambda
 def test_delete_integration(onboarded: CampaignsFake, v2: Client) -> None:
     for config in (PROFILES, QCONNECT, lambda_config()):

@@ -1,0 +1,506 @@
+"""Snapshot data back into records: every record checked against the model's shapes and the
+fake's invariants, each at its own path (``partitions[0].campaigns[1].dialRequests[0]``), so a
+corrupted snapshot is refused naming the first violation, before anything is replaced
+(``_snapshot.restore`` swaps the built store in only when all of it passed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Callable
+
+from botocore.model import Shape
+
+from . import _connectcampaignsv2 as v2
+from ._batches import CLIENT_TOKEN_VALIDITY
+from ._connectcampaigns import check_tag_count
+from ._errors import ServiceError
+from ._model import SERVICE_NAME
+from ._records import (
+    V2,
+    Bucket,
+    CampaignRecord,
+    CampaignV2Record,
+    DialRequest,
+    InstanceRecord,
+    OutboundRequest,
+    ProfileOutboundRequest,
+    Store,
+    members,
+    shape,
+)
+from ._seeds import (
+    check_access_key,
+    check_account_id,
+    check_campaign,
+    check_choice,
+    check_instance,
+    check_request,
+    enum,
+    unknown_members,
+)
+from ._validation import violations
+from ._wire import parse_timestamp, shaped
+
+# Every v2 setting: its key in a snapshot's "v2.settings" -> its name on v2.Settings.
+V2_SETTINGS = {
+    "pendingRequestCap": "pending_request_cap",
+    "pendingRequestCapFailureCode": "pending_request_cap_failure_code",
+    "maxExpirationSeconds": "max_expiration_seconds",
+    "profileRequestsNeedEventTrigger": "profile_requests_need_event_trigger",
+    "eventTriggerNeedsIntegration": "event_trigger_needs_integration",
+    "jobExpiryDays": "job_expiry_days",
+    "webNotificationNeedsObjectType": "web_notification_needs_object_type",
+    "acceptUsGovArns": "accept_us_gov_arns",
+}
+
+
+# The record's members beside those of the model's shapes: the fake's own.
+_INSTANCE_OWN = ("polls", "jobStartedAt", "integrations", "communicationLimits")
+_CAMPAIGN_V2_OWN = ("state", "seq", "outboundRequests", "profileOutboundRequests")
+_CAMPAIGN_OWN = ("state", "seq", "dialRequests")
+
+
+# A snapshot without a "v2" part (taken before the fake served connectcampaignsv2) loads
+# with v2's defaults.
+def _v2_state(raw: Any) -> tuple[v2.Quotas, v2.Settings, set[str]]:
+    raw = raw or {}
+    quotas_raw, settings_raw = raw.get("quotas") or {}, raw.get("settings") or {}
+    defaults = v2.Quotas()
+    quotas = v2.Quotas(
+        campaigns_per_instance=_count(
+            quotas_raw.get("campaignsPerInstance", defaults.campaigns_per_instance),
+            "v2.quotas.campaignsPerInstance",
+        ),
+        active_campaigns_per_instance=_count(
+            quotas_raw.get("activeCampaignsPerInstance", defaults.active_campaigns_per_instance),
+            "v2.quotas.activeCampaignsPerInstance",
+        ),
+    )
+    settings = v2.Settings()
+    for key, name in V2_SETTINGS.items():
+        # A setting the snapshot predates keeps its default.
+        if key in settings_raw:
+            try:
+                setattr(settings, name, settings_raw[key])
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"v2.settings.{key}: {exc}") from None
+    missing = raw.get("missingProfiles") or []
+    if not isinstance(missing, list) or not all(isinstance(p, str) for p in missing):
+        raise ValueError(f"v2.missingProfiles must be a list of profile ids: {missing!r}")
+    return quotas, settings, set(missing)
+
+
+class Violation(ValueError):
+    """The first thing wrong in a snapshot, and the path of the record (and member) it is in."""
+
+    def __init__(self, path: list[str], reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+    @property
+    def where(self) -> str:
+        return ".".join(self.path)
+
+
+@contextmanager
+def _at(segment: str) -> Iterator[None]:
+    """Whatever goes wrong inside is reported at ``segment`` (under the enclosing ones)."""
+    try:
+        yield
+    except Violation as violation:
+        violation.path.insert(0, segment)
+        raise
+    except KeyError as exc:
+        raise Violation([segment], f"missing member {exc.args[0]!r}") from None
+    except ValueError as exc:
+        raise Violation([segment], str(exc)) from None
+    except (TypeError, AttributeError, IndexError) as exc:
+        raise Violation([segment], f"{type(exc).__name__}: {exc}") from None
+
+
+def _items(raw: Any, name: str) -> list[Any]:
+    if not isinstance(raw, list):
+        raise ValueError(f"{name} must be a list, not {type(raw).__name__}")
+    return raw
+
+
+def _by_seq(campaigns: list[Any]) -> list[tuple[int, Any]]:
+    """The campaigns with their places in the snapshot, in creation order (a bucket's list
+    order needs it); a seq that is not a number is found by the campaign's own check."""
+
+    def seq(entry: tuple[int, Any]) -> int:
+        found = entry[1].get("seq") if isinstance(entry[1], dict) else None
+        return found if isinstance(found, int) and not isinstance(found, bool) else 0
+
+    return sorted(enumerate(campaigns), key=seq)
+
+
+def build(
+    data: dict[str, Any],
+) -> tuple[
+    Store,
+    int,
+    bool,
+    int | None,
+    bool,
+    dict[str, str],
+    tuple[v2.Quotas, v2.Settings, set[str]],
+]:
+    store = Store()
+    with _at("lastSeq"):
+        store.last_seq = _count(data["lastSeq"], "lastSeq")
+    with _at("quotas"):
+        per_instance = _count(data["quotas"]["campaignsPerInstance"], "campaignsPerInstance")
+    with _at("settings"):
+        require_onboarding = data["settings"]["requireOnboarding"]
+        if not isinstance(require_onboarding, bool):
+            raise ValueError(f"requireOnboarding must be a boolean: {require_onboarding!r}")
+        polls = data["settings"]["onboardingPolls"]
+        if polls is not None:
+            polls = _count(polls, "onboardingPolls")
+        # Absent from snapshots taken before campaigns could be shared: separate, as then.
+        share = data["settings"].get("shareCampaigns", False)
+        if not isinstance(share, bool):
+            raise ValueError(f"shareCampaigns must be a boolean: {share!r}")
+    accounts = data.get("accounts", {})
+    with _at("accounts"):
+        if not isinstance(accounts, dict):
+            raise ValueError(f"accounts must map access key ids to accounts: {accounts!r}")
+        for key, account in accounts.items():
+            with _at(repr(key)):
+                check_access_key(key)
+                check_account_id(account)
+    partitions = data["partitions"]
+    if not isinstance(partitions, list):
+        raise ValueError("partitions must be a list")
+    seqs: dict[int, str] = {}
+    places: set[tuple[str, str]] = set()
+    for index, part in enumerate(partitions):
+        with _at(f"partitions[{index}]"):
+            _partition(part, store, seqs, places)
+    accounts = {k: str(v) for k, v in accounts.items()}
+    with _at("v2"):
+        v2_state = _v2_state(data.get("v2"))
+    return (
+        store,
+        per_instance,
+        require_onboarding,
+        polls,
+        share,
+        accounts,
+        v2_state,
+    )
+
+
+def _partition(
+    part: dict[str, Any], store: Store, seqs: dict[int, str], places: set[tuple[str, str]]
+) -> None:
+    """One account and region's records, checked one by one, each at its own path."""
+    with _at("account"):
+        check_account_id(part["account"])
+    with _at("region"):
+        if not isinstance(part["region"], str):
+            raise ValueError(f"bad region {part['region']!r}")
+    place = (part["account"], part["region"])
+    if place in places:
+        raise ValueError(f"partition {place[0]}/{place[1]} repeated: one per account and region")
+    places.add(place)
+    bucket = store.bucket(*place)
+    for index, raw in enumerate(_items(part["instances"], "instances")):
+        with _at(f"instances[{index}]"):
+            record = _instance_record(raw)
+            if record.connect_instance_id in bucket.instances:
+                raise ValueError(
+                    f"connectInstanceId {record.connect_instance_id!r} repeated: an instance "
+                    "appears once per partition"
+                )
+            bucket.instances[record.connect_instance_id] = record
+    for name, gone in (("campaigns", False), ("deletedCampaigns", True)):
+        for index, raw in _by_seq(_items(part.get(name, []), name)):
+            with _at(f"{name}[{index}]"):
+                campaign = _campaign_record(raw, bucket, store, seqs)
+                if gone:
+                    bucket.deleted[campaign.id] = campaign
+                else:
+                    bucket.add(campaign)
+    for name, gone in (("v2Campaigns", False), ("v2DeletedCampaigns", True)):
+        for index, raw in _by_seq(_items(part.get(name, []), name)):
+            with _at(f"{name}[{index}]"):
+                kept = _campaign_v2_record(raw, bucket, store, seqs)
+                if gone:
+                    bucket.v2.deleted[kept.id] = kept
+                else:
+                    bucket.v2.add(kept)
+
+
+def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
+    """An instance as a valid StartInstanceOnboardingJob made it, then its job and role."""
+    unknown = set(raw) - members("InstanceConfig") - members("InstanceOnboardingJobStatus")
+    unknown -= set(_INSTANCE_OWN)
+    instance_id = raw["connectInstanceId"]
+    if unknown:
+        raise ValueError(f"instance {instance_id}: unknown member(s) {sorted(unknown)}")
+    status, failure = raw["status"], raw["failureCode"]
+    if status is None and "encryptionConfig" not in raw:
+        # Known without a job or config: v2 integrations or limits written while
+        # require_onboarding was off.
+        request = check_request(
+            "GetInstanceCommunicationLimits", {"connectInstanceId": instance_id}, V2
+        )
+    else:
+        request = check_instance(instance_id, raw["encryptionConfig"])
+    if status is not None and status not in enum("InstanceOnboardingJobStatusCode"):
+        raise ValueError(f"instance {instance_id}: bad status {status!r}")
+    if failure is not None and (
+        status != "FAILED" or failure not in enum("InstanceOnboardingJobFailureCode")
+    ):
+        raise ValueError(
+            f"instance {instance_id}: bad failureCode {failure!r} for status {status!r}"
+        )
+    role = raw["serviceLinkedRoleArn"]
+    # Onboarding that SUCCEEDED made the role, and only that: an instance without it would
+    # answer GetConnectInstanceConfig with a config the model requires a role in.
+    if status == "SUCCEEDED" and role is None:
+        raise ValueError(
+            f"instance {instance_id}: status SUCCEEDED without its serviceLinkedRoleArn (the "
+            "role onboarding creates)"
+        )
+    if role is not None:
+        if status != "SUCCEEDED":
+            raise ValueError(
+                f"instance {instance_id}: a serviceLinkedRoleArn with status {status!r} (only "
+                "onboarding that SUCCEEDED has the role)"
+            )
+        broken = violations(shape("InstanceConfig").members["serviceLinkedRoleArn"], role, "")
+        if broken:
+            raise ValueError(f"instance {instance_id}: serviceLinkedRoleArn: {'; '.join(broken)}")
+    config = {
+        name: value
+        for name, value in {**raw, **request}.items()
+        if name in members("InstanceConfig") and value is not None
+    }
+    job = None
+    if status is not None:
+        job = {
+            name: value
+            for name, value in raw.items()
+            if name in members("InstanceOnboardingJobStatus") and value is not None
+        }
+    record = InstanceRecord(config, job, _count(raw["polls"], "polls"))
+    started = raw.get("jobStartedAt")
+    record.job_started = None if started is None else _when(started)
+    integrations = _items(raw.get("integrations") or [], "integrations")
+    config_shape = shape("IntegrationConfig", V2)
+    for index, integration in enumerate(integrations):
+        with _at(f"integrations[{index}]"):
+            _known_members(config_shape, integration)
+            request = {"connectInstanceId": instance_id, "integrationConfig": integration}
+            check_request("PutConnectInstanceIntegration", request, V2)
+    record.set_integrations([dict(i) for i in integrations])
+    limits = raw.get("communicationLimits")
+    if limits is not None:
+        request = {"connectInstanceId": instance_id, "communicationLimitsConfig": limits}
+        record.limits = check_request("PutInstanceCommunicationLimits", request, V2)[
+            "communicationLimitsConfig"
+        ]
+    return record
+
+
+def _campaign_data(
+    raw: dict[str, Any],
+    bucket: Bucket,
+    store: Store,
+    seqs: dict[int, str],
+    service: str,
+    check: Callable[[dict[str, Any], str], Any],
+) -> dict[str, Any]:
+    """A campaign's members in the ``Campaign`` shape of ``service``'s model, checked against
+    it (and by ``check``, with the state), its id, ARN and seq against the store; what every
+    campaign of a snapshot must be, whichever API made it."""
+    label = "campaign" if service == SERVICE_NAME else "v2 campaign"
+    campaign_id, seq = raw["id"], raw["seq"]
+    declared = members("Campaign", service)
+    own = _CAMPAIGN_OWN if service == SERVICE_NAME else _CAMPAIGN_V2_OWN
+    unknown = set(raw) - declared - set(own)
+    if unknown:
+        raise ValueError(f"{label} {campaign_id!r}: unknown member(s) {sorted(unknown)}")
+    data = {name: value for name, value in raw.items() if name in declared}
+    # Nested too: a union member this model does not have would be dropped without a word.
+    _known_members(shape("Campaign", service), data)
+    check(data, raw["state"])
+    broken = violations(shape("Campaign", service), data)
+    if broken:
+        raise ValueError(f"{label} {campaign_id!r}: " + "; ".join(broken))
+    # As a request made it: timestamps as datetimes, numbers as the model's types.
+    data = dict(shaped(shape("Campaign", service), data))
+    try:
+        check_tag_count(data.get("tags") or {})
+    except ServiceError as error:
+        raise ValueError(f"{label} {campaign_id!r}: {error.message}") from None
+    if not isinstance(campaign_id, str) or not campaign_id or campaign_id in store.ids:
+        raise ValueError(f"missing or repeated campaign id {campaign_id!r}")
+    store.ids.add(campaign_id)
+    if raw["arn"] != bucket.campaign_arn(campaign_id):
+        raise ValueError(f"{label} {campaign_id}: arn {raw['arn']!r} is not its ARN")
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 < seq <= store.last_seq:
+        raise ValueError(f"{label} {campaign_id}: seq {seq!r} is not from 1 to lastSeq")
+    if seq in seqs:
+        # List order and page tokens point at one campaign per place in the creation order.
+        raise ValueError(
+            f"{label} {campaign_id}: seq {seq} is also {seqs[seq]}'s (one campaign per seq)"
+        )
+    seqs[seq] = campaign_id
+    data.setdefault("tags", {})
+    return data
+
+
+def _campaign_record(
+    raw: dict[str, Any], bucket: Bucket, store: Store, seqs: dict[int, str]
+) -> CampaignRecord:
+    """A campaign as a valid CreateCampaign made it, in a modelled state, with its dial
+    requests."""
+    data = _campaign_data(raw, bucket, store, seqs, SERVICE_NAME, check_campaign)
+    campaign_id = data["id"]
+    campaign = CampaignRecord(data, state=raw["state"], seq=raw["seq"])
+    for index, d in enumerate(_items(raw["dialRequests"], "dialRequests")):
+        with _at(f"dialRequests[{index}]"):
+            item = _accepted_item(d, "DialRequest", SERVICE_NAME, ("attributes",))
+            accepted = DialRequest(
+                id=d["id"],
+                client_token=item["clientToken"],
+                phone_number=item["phoneNumber"],
+                expiration_time=item["expirationTime"],
+                attributes=item["attributes"],
+                accepted_at=_when(d["acceptedAt"]),
+            )
+            _hold_id(store, f"campaign {campaign_id}", accepted.id)
+            _hold_token(campaign.tokens, accepted)
+            campaign.dial_requests.append(accepted)
+            campaign.tokens[accepted.client_token] = accepted
+    return campaign
+
+
+def _campaign_v2_record(
+    raw: dict[str, Any], bucket: Bucket, store: Store, seqs: dict[int, str]
+) -> CampaignV2Record:
+    """A v2 campaign in a modelled state, with the outbound and profile outbound requests it
+    accepted."""
+    data = _campaign_data(
+        raw,
+        bucket,
+        store,
+        seqs,
+        V2,
+        lambda data, state: check_choice("state", state, "CampaignState", V2),
+    )
+    campaign_id = data["id"]
+    record = CampaignV2Record(data, state=raw["state"], seq=raw["seq"])
+    for index, r in enumerate(_items(raw.get("outboundRequests", []), "outboundRequests")):
+        with _at(f"outboundRequests[{index}]"):
+            item = _accepted_item(r, "OutboundRequest", V2, ("channelSubtypeParameters",))
+            outbound = OutboundRequest(
+                id=r["id"],
+                client_token=item["clientToken"],
+                expiration_time=item["expirationTime"],
+                channel_subtype_parameters=item["channelSubtypeParameters"],
+                accepted_at=_when(r["acceptedAt"]),
+            )
+            _hold_id(store, f"v2 campaign {campaign_id}", outbound.id)
+            _hold_token(record.outbound_tokens, outbound)
+            record.outbound_requests.append(outbound)
+            record.outbound_tokens[outbound.client_token] = outbound
+    profiles = _items(raw.get("profileOutboundRequests", []), "profileOutboundRequests")
+    for index, r in enumerate(profiles):
+        with _at(f"profileOutboundRequests[{index}]"):
+            item = _accepted_item(r, "ProfileOutboundRequest", V2, ("eventTriggerContext",))
+            profile = ProfileOutboundRequest(
+                id=r["id"],
+                client_token=item["clientToken"],
+                profile_id=item["profileId"],
+                expiration_time=item.get("expirationTime"),
+                event_trigger_context=item.get("eventTriggerContext"),
+                accepted_at=_when(r["acceptedAt"]),
+            )
+            _hold_id(store, f"v2 campaign {campaign_id}", profile.id)
+            _hold_token(record.profile_tokens, profile)
+            record.profile_requests.append(profile)
+            record.profile_tokens[profile.client_token] = profile
+    return record
+
+
+# An accepted request's members beside the request item's: the fake's own.
+_ACCEPTED_OWN = ("id", "acceptedAt")
+
+
+def _accepted_item(
+    raw: Any, item_shape: str, service: str, kept_raw: tuple[str, ...]
+) -> dict[str, Any]:
+    """An accepted request's item as its batch request carried it, checked against the
+    model's item shape (``DialRequest``: the phone number's pattern, the attributes' map;
+    unions with exactly one known member), in the model's shape (timestamps as datetimes).
+    The members in ``kept_raw`` keep the snapshot's own spelling (nested values as sent)."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"an accepted request is an object, not {type(raw).__name__}")
+    if not isinstance(raw.get("id"), str) or not raw["id"]:
+        raise ValueError(f"id must be a non-empty string, not {raw.get('id')!r}")
+    item_model = shape(item_shape, service)
+    # A snapshot writes an optional member the request left out as null.
+    given = {name for name, value in raw.items() if value is not None}
+    unknown = sorted(given - set(item_model.members) - set(_ACCEPTED_OWN))
+    if unknown:
+        raise ValueError(
+            f"unknown member(s) {unknown}: the model's {item_shape} has "
+            f"{', '.join(item_model.members)}"
+        )
+    item = {name: value for name, value in raw.items() if name in given & item_model.members.keys()}
+    _known_members(item_model, item)
+    broken = violations(item_model, item)
+    if broken:
+        raise ValueError("; ".join(broken))
+    made: dict[str, Any] = dict(shaped(item_model, item))
+    for name in kept_raw:
+        if name in item:
+            made[name] = item[name]
+    return made
+
+
+def _known_members(model: Shape, value: Any) -> None:
+    unknown = unknown_members(model, value, "")
+    if unknown:
+        raise ValueError(unknown[0])
+
+
+def _hold_token(tokens: dict[str, Any], accepted: Any) -> None:
+    """One client token names one request for as long as it is valid: the same token twice
+    in a campaign means two requests accepted at least CLIENT_TOKEN_VALIDITY apart (a reuse
+    after the token expired); closer, the second would have been the first's answer."""
+    known = tokens.get(accepted.client_token)
+    if known is not None and abs(accepted.accepted_at - known.accepted_at) < (
+        CLIENT_TOKEN_VALIDITY
+    ):
+        raise ValueError(
+            f"clientToken {accepted.client_token!r} repeated in one campaign within "
+            f"{CLIENT_TOKEN_VALIDITY.days} days (requests {known.id} and {accepted.id}): a "
+            "token names one request while it is valid"
+        )
+
+
+def _hold_id(store: Store, label: str, ident: str) -> None:
+    if ident in store.ids:
+        raise ValueError(f"{label}: repeated id {ident!r}")
+    store.ids.add(ident)
+
+
+def _count(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be an integer >= 0, not {value!r}")
+    return int(value)
+
+
+def _when(text: str) -> Any:
+    parsed = parse_timestamp(text) if isinstance(text, str) else None
+    if parsed is None:
+        raise ValueError(f"Not an ISO-8601 timestamp: {text!r}")
+    return parsed
