@@ -6,7 +6,7 @@ import asyncio
 import inspect
 import io
 import unittest
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from typing import ClassVar
 
 import pytest
@@ -32,7 +32,7 @@ def test_context_manager_returns_an_active_fresh_fake() -> None:
 
 def test_unknown_option_fails_at_once() -> None:
     with pytest.raises(TypeError, match="onboarding_pols"):
-        mock_campaigns(onboarding_pols=1)
+        mock_campaigns(onboarding_pols=1)  # type: ignore[call-overload]
 
 
 def test_strict_exit_names_unfired_faults() -> None:
@@ -217,7 +217,7 @@ def _names() -> list[str]:
 
 def test_decorated_generator_keeps_its_fake_across_yields() -> None:
     @mock_campaigns(require_onboarding=False)
-    def seeded(name: str) -> Iterator[CampaignsFake]:
+    def seeded(name: str) -> Generator[CampaignsFake, None, None]:
         fake = pytest_campaigns_fake.current()
         assert fake is not None
         fake.add_campaign(connect_instance_id="i", name=name)
@@ -227,7 +227,7 @@ def test_decorated_generator_keeps_its_fake_across_yields() -> None:
         assert _names() == [name]
 
     generator = seeded("first")
-    assert inspect.isgenerator(generator)
+    assert inspect.isgenerator(seeded("unstarted"))
     assert pytest_campaigns_fake.current() is None  # nothing runs before the first step
     fake = next(generator)
     assert fake.active and _names() == ["first"]  # the consumer's calls reach it too
@@ -260,7 +260,7 @@ def test_decorated_generator_gets_send_throw_and_its_return_value() -> None:
 
 def test_decorated_generator_checks_a_strict_fake_at_its_end_only() -> None:
     @mock_campaigns
-    def unfired() -> Iterator[None]:
+    def unfired() -> Generator[None, None, None]:
         fake = pytest_campaigns_fake.current()
         assert fake is not None
         fake.throttle("StopCampaign")
@@ -288,7 +288,7 @@ def test_decorated_generator_refuses_wrong_arguments_at_the_call() -> None:
 
 def test_decorated_async_generator_keeps_its_fake_across_yields() -> None:
     @mock_campaigns(require_onboarding=False)
-    async def seeded() -> AsyncIterator[CampaignsFake]:
+    async def seeded() -> AsyncGenerator[CampaignsFake, str]:
         fake = pytest_campaigns_fake.current()
         assert fake is not None
         fake.add_campaign(connect_instance_id="i", name="async")
