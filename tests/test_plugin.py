@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -348,6 +349,10 @@ campaigns_fake_region = eu-west-1
 campaigns_fake_account_id = 012345678901
 """
 
+# [tool.pytest] and pytest.toml are pytest 9's: older releases read neither.
+PYTEST_9 = int(pytest.__version__.split(".")[0]) >= 9
+needs_pytest_9 = pytest.mark.skipif(not PYTEST_9, reason="native TOML settings are pytest 9's")
+
 CONFIG_FILES = {
     # pytest 9: TOML's own types (bool, integer, string).
     "pyproject-tool-pytest": ("pyproject.toml", "[tool.pytest]" + NATIVE_TOML),
@@ -362,6 +367,8 @@ CONFIG_FILES = {
 
 @pytest.mark.parametrize("form", list(CONFIG_FILES))
 def test_ini_options_in_every_configuration_file_form(pytester: pytest.Pytester, form: str) -> None:
+    if form in ("pyproject-tool-pytest", "pytest-toml") and not PYTEST_9:
+        pytest.skip("native TOML settings are pytest 9's")
     name, text = CONFIG_FILES[form]
     pytester.path.joinpath(name).write_text(text)
     pytester.makepyfile(EXPECT_OPTIONS)
@@ -369,6 +376,7 @@ def test_ini_options_in_every_configuration_file_form(pytester: pytest.Pytester,
     result.assert_outcomes(passed=1)
 
 
+@needs_pytest_9
 def test_a_command_line_override_is_text_even_beside_native_toml(
     pytester: pytest.Pytester,
 ) -> None:
@@ -415,6 +423,7 @@ def test_a_command_line_override_is_text_even_beside_native_toml(
     ],
     ids=["number-for-text", "number-for-bool", "float-for-int", "bool-for-int", "text-for-int"],
 )
+@needs_pytest_9
 def test_a_native_toml_value_of_the_wrong_type_names_the_option(
     pytester: pytest.Pytester, setting: str, message: str
 ) -> None:
@@ -437,3 +446,17 @@ def test_bool_options_are_pytest_bools_in_help(pytester: pytest.Pytester) -> Non
     help_text = pytester.runpytest("--help").stdout.str()
     assert re.search(r"campaigns_fake_strict \(bool\)", help_text), help_text
     assert re.search(r"campaigns_fake_campaigns_per_instance \(string\)", help_text), help_text
+
+
+def test_ci_smoke_tests_the_floors_that_pyproject_declares() -> None:
+    # pyproject's pytest and pluggy floors are true only while .ci/run runs the plugin there.
+    root = Path(__file__).resolve().parent.parent
+    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    for name in ("pytest", "pluggy"):
+        floor = re.search(rf'"{name}>=([0-9.]+)"', pyproject)
+        pinned = re.search(rf"^OLDEST_{name.upper()}=([0-9.]+)$", ci, re.MULTILINE)
+        assert floor is not None and pinned is not None, name
+        assert pinned.group(1).removesuffix(".0") == floor.group(1).removesuffix(".0"), (
+            f".ci/run tests {name} {pinned.group(1)}, pyproject.toml declares >={floor.group(1)}"
+        )
