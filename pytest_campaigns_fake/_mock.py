@@ -44,6 +44,16 @@ _STARTS_FAKES = "_campaigns_fake_run"
 _RUNNING = "_campaigns_fake_running"
 
 
+def _no_test_failed() -> bool:
+    return False
+
+
+# Whether the test running now already failed: set by the pytest plugin for each test, so that a
+# decorated yield fixture's fake, ending at the test's teardown, does not blame a failed test a
+# second time for its unfired faults (as the campaigns_fake fixture does not).
+test_failed: Callable[[], bool] = _no_test_failed
+
+
 class _MockCampaigns:
     """Activates a fresh ``CampaignsFake`` per ``with`` block, decorated call or test method."""
 
@@ -162,31 +172,42 @@ class _MockCampaigns:
     def _generator(self, body: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
         """``body`` run inside a fresh fake: active from its first step to its end, across
         its yields (a yield fixture's test runs with it). Closed early (``close()``, garbage
-        collection), the fake stops unchecked, as a ``with`` block left by an exception."""
+        collection) or raising, the fake stops unchecked, as a ``with`` block left by an
+        exception; at the end of a yield fixture whose test failed, too."""
         __tracebackhide__ = True
-        with self._new():
+        fake = self._new().start()
+        try:
             # yield from passes send(), throw() and close() through to the body.
-            return (yield from body)
+            result = yield from body
+        except BaseException:
+            fake.stop()
+            raise
+        fake.stop(verify=not test_failed())
+        return result
 
     async def _async_generator(self, body: AsyncGenerator[Any, Any]) -> AsyncGenerator[Any, Any]:
         """``_generator`` for async generators, which have no ``yield from``: every
         ``asend``, ``athrow`` and ``aclose`` is passed to the body by hand."""
         __tracebackhide__ = True
-        with self._new():
-            try:
-                value = await body.__anext__()
-                while True:
-                    try:
-                        sent = yield value
-                    except GeneratorExit:
-                        await body.aclose()
-                        raise
-                    except BaseException as error:
-                        value = await body.athrow(error)
-                    else:
-                        value = await body.asend(sent)
-            except StopAsyncIteration:
-                return
+        fake = self._new().start()
+        try:
+            value = await body.__anext__()
+            while True:
+                try:
+                    sent = yield value
+                except GeneratorExit:
+                    await body.aclose()
+                    raise
+                except BaseException as error:
+                    value = await body.athrow(error)
+                else:
+                    value = await body.asend(sent)
+        except StopAsyncIteration:
+            pass  # the body ended
+        except BaseException:
+            fake.stop()
+            raise
+        fake.stop(verify=not test_failed())
 
     # -- unittest.TestCase classes -----------------------------------------------------------
 

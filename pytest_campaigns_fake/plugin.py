@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from . import _fake, _intercept
+from . import _fake, _intercept, _mock
 from ._fake import CampaignsFake
 from ._faults import describe_rules
 from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
@@ -212,10 +212,16 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         if all(watched.fake is not fake for watched in seen):
             seen.append(_Watched.now(fake))
 
+    def failed() -> bool:
+        call = item.stash.get(_REPORTS_KEY, {}).get("call")
+        return call is not None and call.failed
+
     _fake._on_start.append(note)
+    _mock.test_failed = failed
     try:
         return (yield)
     finally:
+        _mock.test_failed = _mock._no_test_failed
         _fake._on_start.remove(note)
         # The fakes (and their journals) are released with the test, not with the session.
         seen.clear()

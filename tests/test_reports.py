@@ -935,3 +935,52 @@ def test_a_decorated_testcase_keeps_its_outcomes_under_pytest(pytester: pytest.P
         ["*- connectcampaigns calls -*", "  1. ListCampaigns(maxResults=4) -> 200 OK"]
     )
     assert result.stdout.str().count("never fired:") == 1
+
+
+# -- 11. a decorated yield fixture: the fake across the test, checked as the fixture is ----------
+
+
+def test_a_decorated_yield_fixture_answers_the_test_and_is_checked_like_the_fixture(
+    pytester: pytest.Pytester,
+) -> None:
+    make_tests(
+        pytester,
+        """
+        @pytest.fixture
+        @mock_campaigns(require_onboarding=False)
+        def seeded():
+            fake = current()
+            fake.add_campaign(connect_instance_id="instance-1", name="seeded")
+            yield fake
+            assert current() is fake  # teardown runs with the same fake
+
+        def test_sees_the_seed(seeded):
+            listed = make_client().list_campaigns()["campaignSummaryList"]
+            assert [c["name"] for c in listed] == ["seeded"]
+
+        def test_passes_with_an_unfired_fault(seeded):
+            seeded.throttle("StopCampaign")
+
+        def test_fails_with_an_unfired_fault(seeded):
+            seeded.throttle("StopCampaign")
+            assert False, "the test's own failure"
+        """,
+    )
+    result = run(pytester)
+    # The passing test is failed at teardown for its unfired fault; the failing test is not
+    # blamed a second time (its section lists the fault).
+    result.assert_outcomes(passed=2, failed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_passes_with_an_unfired_fault*",
+            "E   *FakeUsageError: 1 fault(s) set up on the connectcampaigns fake never fired:",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*ERROR at teardown of test_fails_with_an_unfired_fault*")
+    result.stdout.fnmatch_lines(
+        [
+            "*AssertionError: the test's own failure*",
+            "*- connectcampaigns calls -*",
+            "faults set up and not fired:",
+        ]
+    )
