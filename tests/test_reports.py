@@ -984,3 +984,32 @@ def test_a_decorated_yield_fixture_answers_the_test_and_is_checked_like_the_fixt
             "faults set up and not fired:",
         ]
     )
+
+
+def test_a_decorated_async_yield_fixture_answers_the_test(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("pytest_asyncio")
+    make_tests(
+        pytester,
+        """
+        import asyncio
+
+        import pytest_asyncio
+
+        @pytest_asyncio.fixture
+        @mock_campaigns(require_onboarding=False)
+        async def seeded():
+            fake = current()
+            fake.add_campaign(connect_instance_id="instance-1", name="seeded")
+            await asyncio.sleep(0)
+            yield fake
+            assert current() is fake
+
+        @pytest.mark.asyncio
+        async def test_sees_the_seed(seeded):
+            await asyncio.sleep(0)
+            listed = make_client().list_campaigns()["campaignSummaryList"]
+            assert [c["name"] for c in listed] == ["seeded"]
+            assert current() is seeded
+        """,
+    )
+    run(pytester).assert_outcomes(passed=1)
