@@ -104,7 +104,8 @@ def _toml_value(config: pytest.Config, key: str) -> object:
     assert path is not None  # a typed value comes from a TOML file
     with open(path, "rb") as file:
         data = tomllib.load(file)
-    table = data.get("tool", {}) if path.name == "pyproject.toml" else data
+    # As pytest reads them: [pytest] in pytest.toml, [tool.pytest] in any other TOML file.
+    table = data if path.name in ("pytest.toml", ".pytest.toml") else data.get("tool", {})
     return table.get("pytest", {})[key]
 
 
