@@ -513,3 +513,27 @@ class _Inner(_Outcomes):
 def test_the_closest_decorated_class_gives_the_options() -> None:
     result = _run_tests(_Inner, "test_one_fake_with_the_closest_options")
     assert result.failures == [] and result.errors == []
+
+
+@mock_campaigns(require_onboarding=False)
+class _AsyncTests(unittest.IsolatedAsyncioTestCase):
+    __test__ = False
+    campaigns_fake: CampaignsFake
+
+    async def asyncSetUp(self) -> None:
+        self.campaigns_fake.add_campaign(connect_instance_id="i", name="async")
+
+    async def test_answered_in_the_loop(self) -> None:
+        await asyncio.sleep(0)
+        assert pytest_campaigns_fake.current() is self.campaigns_fake
+        self.assertEqual(_names(), ["async"])
+
+    async def test_unfired(self) -> None:
+        self.campaigns_fake.throttle("StopCampaign")
+
+
+def test_isolated_asyncio_testcases_get_a_fake_from_async_setup_on() -> None:
+    result = _run_tests(_AsyncTests, "test_answered_in_the_loop", "test_unfired")
+    assert result.errors == []
+    assert _names_of(result.failures) == ["test_unfired"]
+    assert pytest_campaigns_fake.current() is None
