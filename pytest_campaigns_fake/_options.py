@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypedDict
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -112,30 +112,77 @@ class Options:
         return cls(**options)
 
     @classmethod
-    def parse(cls, name: str, text: str) -> Any:
-        """An option's value from its text in an ini file (``none`` for None where allowed)."""
-        default = next(f.default for f in dataclasses.fields(cls) if f.name == name)
-        lowered = text.strip().lower()
-        if lowered in ("none", "null") and name in ("onboarding_polls", "seed"):
-            return None
-        if isinstance(default, bool):
-            if lowered not in ("true", "false", "1", "0", "yes", "no"):
-                raise ValueError(f"campaigns_fake_{name} must be true or false, not {text!r}")
-            return lowered in ("true", "1", "yes")
-        if isinstance(default, int) or name == "seed":
-            try:
-                return int(text)
-            except ValueError:
-                if name == "seed":
-                    return text
-                raise ValueError(
-                    f"campaigns_fake_{name} must be an integer, not {text!r}"
-                ) from None
-        return text.strip()
+    def parse(cls, name: str, value: object) -> Any:
+        """An option's value from a configuration file: an ini file's text (``none`` for None
+        where allowed), or a value of TOML's own type (pytest 9's ``[tool.pytest]`` table:
+        ``false``, ``3``, ``"eu-west-1"``). What each option accepts follows its type here."""
+        kind = next(f.type for f in dataclasses.fields(cls) if f.name == name)
+        parts = {part.strip() for part in str(kind).split("|")}
+        key = f"campaigns_fake_{name}"
+        if isinstance(value, str):
+            return _parse_text(key, parts, value)
+        if isinstance(value, bool):
+            if parts == {"bool"}:
+                return value
+        elif isinstance(value, int) and "int" in parts:
+            return value
+        raise ValueError(f"{key} must be {_describe(parts)}, not {value!r}")
 
     def replace(self, **changes: Any) -> Options:
         """A copy with ``changes``, checked as a new object is."""
         return dataclasses.replace(self, **changes)
+
+
+class OptionKeywords(TypedDict, total=False):
+    """``Options`` as keyword arguments, for type checkers: ``mock_campaigns(**options)`` is
+    typed with it (``Unpack``), so a misspelt or mistyped option fails ``mypy --strict``.
+    Kept equal to ``Options``'s fields by a test."""
+
+    require_onboarding: bool
+    onboarding_polls: int | None
+    campaigns_per_instance: int
+    seed: int | str | None
+    strict: bool
+    account_id: str
+    region: str
+    any_region: bool
+    isolate_environment: bool
+    share_campaigns: bool
+
+
+def _describe(parts: set[str]) -> str:
+    """What a configuration file may give for an option of these types, in words."""
+    if parts == {"bool"}:
+        return "true or false"
+    words = []
+    if "int" in parts:
+        words.append("an integer")
+    if "str" in parts:
+        # A TOML number where text is meant would lose what text keeps (an account id's
+        # leading zero): quoted, it is text.
+        words.append("a string (quoted in TOML)")
+    if "None" in parts:
+        words.append("none")
+    return " or ".join(words)
+
+
+def _parse_text(key: str, parts: set[str], text: str) -> Any:
+    """An option's value from its text in an ini file (or a TOML string)."""
+    stripped = text.strip()
+    lowered = stripped.lower()
+    if "None" in parts and lowered in ("none", "null"):
+        return None
+    if parts == {"bool"}:
+        if lowered not in ("true", "false", "1", "0", "yes", "no"):
+            raise ValueError(f"{key} must be true or false, not {text!r}")
+        return lowered in ("true", "1", "yes")
+    if "int" in parts:
+        try:
+            return int(stripped)
+        except ValueError:
+            if "str" not in parts:
+                raise ValueError(f"{key} must be {_describe(parts)}, not {text!r}") from None
+    return stripped if parts == {"str"} else text
 
 
 def check_bool(name: str, value: Any) -> None:
@@ -151,8 +198,8 @@ def check_count(name: str, value: Any, *, none: str = "") -> None:
 
 
 def check_account(account_id: Any) -> None:
-    if not (isinstance(account_id, str) and account_id.isdigit() and len(account_id) == 12):
-        raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
+    if not (isinstance(account_id, str) and account_id.isascii() and account_id.isdigit() and len(account_id) == 12):
+        raise ValueError(f"account_id must be 12 ASCII digits, not {account_id!r}")
 
 
 def check_region(region: Any) -> None:

@@ -6,22 +6,52 @@ Registered through the ``pytest11`` entry point; nothing here knows how requests
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from . import _fake
+from . import _fake, _intercept, _mock
 from ._fake import CampaignsFake
 from ._faults import describe_rules
 from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
+from ._journal import Call, Calls
 from ._options import Options
 
 if TYPE_CHECKING:
     from ._server import CampaignsServer
 
-# Every fake a test started (fixture, mock_campaigns, CampaignsFake), in order.
-_FAKES_KEY = pytest.StashKey[list[CampaignsFake]]()
+
+@dataclasses.dataclass
+class _Watched:
+    """A fake a test used, and how many calls it had answered when the test began to use it:
+    a fake started before the test (a session-, module- or class-scoped fixture, a
+    ``mock_campaigns`` in a conftest) is reported with the calls of this test alone."""
+
+    fake: CampaignsFake
+    before: int
+    # The last call made before: if it is no longer where it was, reset() emptied the journal
+    # during the test, and every call in it is this test's.
+    last: Call | None
+
+    @classmethod
+    def now(cls, fake: CampaignsFake) -> _Watched:
+        calls = fake.calls
+        before = len(calls)
+        return cls(fake, before, calls[before - 1] if before else None)
+
+    def calls(self) -> tuple[Calls, int]:
+        """This test's calls, and how many calls of the fake came before them."""
+        calls = self.fake.calls
+        before = self.before
+        if before and len(calls) >= before and calls[before - 1] is self.last:
+            return calls[before:], before
+        return calls[0:], 0
+
+
+# Every fake a test used (active when it began, or started during it), in order.
+_FAKES_KEY = pytest.StashKey[list[_Watched]]()
 # Whether a report of this test already showed the calls (shown once, at the first failure).
 _SHOWN_KEY = pytest.StashKey[bool]()
 _REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
@@ -29,12 +59,15 @@ _OPTIONS = Options.names()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    # One ini option per option of the fake, named and documented by Options itself.
+    # One ini option per option of the fake, named and documented by Options itself. A bool
+    # is pytest's "bool" (TOML's true/false; true/false/yes/no/1/0 in an ini file); the others
+    # are read as text, or as TOML's number (_ini_value), and parsed by Options.parse.
     for option in dataclasses.fields(Options):
         parser.addini(
             f"campaigns_fake_{option.name}",
             f"campaigns_fake: {option.metadata['help']} (default {option.default!r})",
-            default="",
+            type="bool" if option.type == "bool" else "string",
+            default=None,
         )
 
 
@@ -45,12 +78,43 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _ini_value(config: pytest.Config, key: str) -> object:
+    """An ini option's value as pytest reads it; None when the file does not set it."""
+    try:
+        value = config.getini(key)
+    except TypeError:
+        # pytest 9 reads a TOML table ([tool.pytest] in pyproject.toml, [pytest] in
+        # pytest.toml) with TOML's own types, and refuses a number (or a "false" string for a
+        # bool) where the option was registered as text: read from the file, it is parsed as
+        # any other value.
+        value = _toml_value(config, key)
+    except ValueError as error:  # pytest's own parsing of an ini file's bool
+        raise ValueError(f"{key} must be true or false: {error}") from None
+    # Unset: None, or what older pytest releases give for default=None ("" or []).
+    return None if value in (None, "", []) else value
+
+
+def _toml_value(config: pytest.Config, key: str) -> object:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pytest needs tomli on these
+        import tomli as tomllib
+
+    path = config.inipath
+    assert path is not None  # a typed value comes from a TOML file
+    with open(path, "rb") as file:
+        data = tomllib.load(file)
+    # As pytest reads them: [pytest] in pytest.toml, [tool.pytest] in any other TOML file.
+    table = data if path.name in ("pytest.toml", ".pytest.toml") else data.get("tool", {})
+    return table.get("pytest", {})[key]
+
+
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     options: dict[str, Any] = {}
     for name in _OPTIONS:
-        text = request.config.getini(f"campaigns_fake_{name}")
-        if text != "":
-            options[name] = Options.parse(name, str(text))
+        value = _ini_value(request.config, f"campaigns_fake_{name}")
+        if value is not None:
+            options[name] = Options.parse(name, value)
     marker = request.node.get_closest_marker("campaigns_fake")
     if marker is not None:
         if marker.args:
@@ -141,17 +205,24 @@ def _new_client(region: str) -> Any:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    seen: list[CampaignsFake] = []
+    # The fakes already active (outermost first) answer this test's calls too.
+    seen = [_Watched.now(fake) for fake in list(_intercept._active)]
     item.stash[_FAKES_KEY] = seen
 
     def note(fake: CampaignsFake) -> None:
-        if fake not in seen:
-            seen.append(fake)
+        if all(watched.fake is not fake for watched in seen):
+            seen.append(_Watched.now(fake))
+
+    def failed() -> bool:
+        call = item.stash.get(_REPORTS_KEY, {}).get("call")
+        return call is not None and call.failed
 
     _fake._on_start.append(note)
+    _mock.test_failed = failed
     try:
         return (yield)
     finally:
+        _mock.test_failed = _mock._no_test_failed
         _fake._on_start.remove(note)
         # The fakes (and their journals) are released with the test, not with the session.
         seen.clear()
@@ -169,9 +240,12 @@ def pytest_runtest_makereport(
     item.stash[_SHOWN_KEY] = True
     # Faults the failure's own message already lists (the strict check's) are not repeated.
     error = str(call.excinfo.value) if call.excinfo is not None else ""
-    for fake in fakes:
-        calls = fake.calls
+    for watched in fakes:
+        fake = watched.fake
+        calls, before = watched.calls()
         text = calls.describe() if len(calls) else "  (no connectcampaigns calls)"
+        if before:
+            text += f"\n  (and {before} earlier call(s), before this test, not shown)"
         unused = fake.unused_faults
         unused = [rule for rule in unused if rule.describe() not in error]
         if unused:

@@ -384,7 +384,7 @@ def test_unknown_options_list_the_valid_ones() -> None:
     from pytest_campaigns_fake import mock_campaigns
 
     with pytest.raises(TypeError, match=r"unknown option\(s\) bad; valid options: .*region"):
-        mock_campaigns(bad=1)
+        mock_campaigns(bad=1)  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -309,3 +312,151 @@ def test_marker_region_is_the_only_region_option(pytester: pytest.Pytester) -> N
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*unknown option(s) default_region; valid options:*region*"])
+
+
+# -- configuration files: pytest 9's native TOML types and the classic ini forms ------------------
+
+# What each file sets, and what the fake must then have.
+EXPECT_OPTIONS = """
+def test_it(campaigns_fake):
+    options = campaigns_fake.options
+    assert options.strict is False
+    assert options.any_region is True
+    assert options.campaigns_per_instance == 3
+    assert options.onboarding_polls == 2
+    assert options.seed == 7
+    assert options.region == "eu-west-1"
+    assert options.account_id == "012345678901"
+"""
+
+NATIVE_TOML = """
+campaigns_fake_strict = false
+campaigns_fake_any_region = true
+campaigns_fake_campaigns_per_instance = 3
+campaigns_fake_onboarding_polls = 2
+campaigns_fake_seed = 7
+campaigns_fake_region = "eu-west-1"
+campaigns_fake_account_id = "012345678901"
+"""
+
+INI_TEXT = """
+campaigns_fake_strict = false
+campaigns_fake_any_region = yes
+campaigns_fake_campaigns_per_instance = 3
+campaigns_fake_onboarding_polls = 2
+campaigns_fake_seed = 7
+campaigns_fake_region = eu-west-1
+campaigns_fake_account_id = 012345678901
+"""
+
+# [tool.pytest] and pytest.toml are pytest 9's: older releases read neither.
+PYTEST_9 = int(pytest.__version__.split(".")[0]) >= 9
+needs_pytest_9 = pytest.mark.skipif(not PYTEST_9, reason="native TOML settings are pytest 9's")
+
+CONFIG_FILES = {
+    # pytest 9: TOML's own types (bool, integer, string).
+    "pyproject-tool-pytest": ("pyproject.toml", "[tool.pytest]" + NATIVE_TOML),
+    "pytest-toml": ("pytest.toml", "[pytest]" + NATIVE_TOML),
+    # The classic forms: text, or (ini_options) TOML values pytest turns into text.
+    "pyproject-ini-options": ("pyproject.toml", "[tool.pytest.ini_options]" + NATIVE_TOML),
+    "pytest-ini": ("pytest.ini", "[pytest]" + INI_TEXT),
+    "tox-ini": ("tox.ini", "[pytest]" + INI_TEXT),
+    "setup-cfg": ("setup.cfg", "[tool:pytest]" + INI_TEXT),
+}
+
+
+@pytest.mark.parametrize("form", list(CONFIG_FILES))
+def test_ini_options_in_every_configuration_file_form(pytester: pytest.Pytester, form: str) -> None:
+    if form in ("pyproject-tool-pytest", "pytest-toml") and not PYTEST_9:
+        pytest.skip("native TOML settings are pytest 9's")
+    name, text = CONFIG_FILES[form]
+    pytester.path.joinpath(name).write_text(text)
+    pytester.makepyfile(EXPECT_OPTIONS)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
+    result.assert_outcomes(passed=1)
+
+
+@needs_pytest_9
+def test_a_command_line_override_is_text_even_beside_native_toml(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyprojecttoml("[tool.pytest]\ncampaigns_fake_campaigns_per_instance = 3\n")
+    pytester.makepyfile(
+        """
+        def test_it(campaigns_fake):
+            assert campaigns_fake.options.campaigns_per_instance == 5
+            assert campaigns_fake.options.onboarding_polls is None
+        """
+    )
+    result = pytester.runpytest(
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "campaigns_fake_campaigns_per_instance=5",
+        "-o",
+        "campaigns_fake_onboarding_polls=none",
+    )
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        # A number where text is meant would lose an account id's leading zero.
+        (
+            "campaigns_fake_account_id = 12345678901",
+            "campaigns_fake_account_id must be a string (quoted in TOML), not 12345678901",
+        ),
+        ("campaigns_fake_strict = 1", "campaigns_fake_strict must be true or false, not 1"),
+        (
+            "campaigns_fake_campaigns_per_instance = 2.5",
+            "campaigns_fake_campaigns_per_instance must be an integer, not 2.5",
+        ),
+        (
+            "campaigns_fake_onboarding_polls = true",
+            "campaigns_fake_onboarding_polls must be an integer or none, not True",
+        ),
+        (
+            'campaigns_fake_campaigns_per_instance = "many"',
+            "campaigns_fake_campaigns_per_instance must be an integer, not 'many'",
+        ),
+    ],
+    ids=["number-for-text", "number-for-bool", "float-for-int", "bool-for-int", "text-for-int"],
+)
+@needs_pytest_9
+def test_a_native_toml_value_of_the_wrong_type_names_the_option(
+    pytester: pytest.Pytester, setting: str, message: str
+) -> None:
+    pytester.makepyprojecttoml(f"[tool.pytest]\n{setting}\n")
+    pytester.makepyfile("def test_it(campaigns_fake):\n    pass\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*ValueError: {message}*"])
+
+
+def test_a_bad_ini_bool_names_the_option(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\ncampaigns_fake_strict = maybe\n")
+    pytester.makepyfile("def test_it(campaigns_fake):\n    pass\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*ValueError: campaigns_fake_strict must be true or false*"])
+
+
+def test_bool_options_are_pytest_bools_in_help(pytester: pytest.Pytester) -> None:
+    help_text = pytester.runpytest("--help").stdout.str()
+    assert re.search(r"campaigns_fake_strict \(bool\)", help_text), help_text
+    assert re.search(r"campaigns_fake_campaigns_per_instance \(string\)", help_text), help_text
+
+
+def test_ci_smoke_tests_the_floors_that_pyproject_declares() -> None:
+    # pyproject's pytest and pluggy floors are true only while .ci/run runs the plugin there.
+    root = Path(__file__).resolve().parent.parent
+    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    for name in ("pytest", "pluggy"):
+        floor = re.search(rf'"{name}>=([0-9.]+)"', pyproject)
+        pinned = re.search(rf"^OLDEST_{name.upper()}=([0-9.]+)$", ci, re.MULTILINE)
+        assert floor is not None and pinned is not None, name
+        assert pinned.group(1).removesuffix(".0") == floor.group(1).removesuffix(".0"), (
+            f".ci/run tests {name} {pinned.group(1)}, pyproject.toml declares >={floor.group(1)}"
+        )

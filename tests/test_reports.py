@@ -675,3 +675,341 @@ def test_unfired_fault_of_mock_campaigns_is_listed_once(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["E *pytest_campaigns_fake.FakeUsageError: 1 fault(s)*"])
     assert result.stdout.str().count("throttle ThrottlingException on ListCampaigns") == 1
+
+
+# -- 8. a fake started before the test: this test's calls ------------------------------------------
+
+STARTED_BEFORE = {
+    "session-fixture": """
+        @pytest.fixture(scope="session")
+        def fake():
+            with CampaignsFake() as fake:
+                yield fake
+        """,
+    "module-fixture": """
+        @pytest.fixture(scope="module")
+        def fake():
+            with CampaignsFake() as fake:
+                yield fake
+        """,
+    "class-fixture": """
+        @pytest.fixture(scope="class")
+        def fake():
+            with CampaignsFake() as fake:
+                yield fake
+        """,
+    "decorated-session-fixture": """
+        @pytest.fixture(scope="session")
+        @mock_campaigns
+        def fake():
+            yield current()
+        """,
+}
+
+
+@pytest.mark.parametrize("kind", list(STARTED_BEFORE))
+def test_a_fake_started_before_the_test_shows_this_tests_calls(
+    pytester: pytest.Pytester, kind: str
+) -> None:
+    pytester.makeconftest(PRELUDE + textwrap.dedent(STARTED_BEFORE[kind]))
+    make_tests(
+        pytester,
+        """
+        class TestBoth:
+            def test_first(self, fake):
+                make_client().list_campaigns(maxResults=1)
+                make_client().list_campaigns(maxResults=2)
+
+            def test_second(self, fake):
+                make_client().list_campaigns(maxResults=3)
+                assert False, "the test's own failure"
+        """,
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*_ TestBoth.test_second _*",
+            "*- connectcampaigns calls -*",
+            "  1. ListCampaigns(maxResults=3) -> 200 OK",
+            "  (and 2 earlier call(s), before this test, not shown)",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*maxResults=1*")
+    assert result.stdout.str().count("connectcampaigns calls") == 1
+
+
+def test_mock_campaigns_in_a_conftest_shows_each_tests_calls(pytester: pytest.Pytester) -> None:
+    # A fake started when the conftest is imported, before any test: the plainest "fake for
+    # the whole suite", and the one the report missed altogether.
+    pytester.makeconftest(
+        PRELUDE
+        + textwrap.dedent(
+            """
+            SUITE = mock_campaigns()
+            SUITE.__enter__()
+
+            def pytest_unconfigure():
+                SUITE.__exit__(None, None, None)
+            """
+        )
+    )
+    make_tests(
+        pytester,
+        """
+        def test_first():
+            make_client().list_campaigns(maxResults=1)
+
+        def test_second():
+            make_client().list_campaigns(maxResults=2)
+            assert False, "the test's own failure"
+        """,
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*- connectcampaigns calls -*",
+            "  1. ListCampaigns(maxResults=2) -> 200 OK",
+            "  (and 1 earlier call(s), before this test, not shown)",
+        ]
+    )
+
+
+def test_a_reset_during_the_test_shows_every_call_after_it(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        PRELUDE
+        + textwrap.dedent(
+            """
+            @pytest.fixture(scope="session")
+            def fake():
+                with CampaignsFake() as fake:
+                    yield fake
+            """
+        )
+    )
+    make_tests(
+        pytester,
+        """
+        def test_first(fake):
+            make_client().list_campaigns(maxResults=1)
+            make_client().list_campaigns(maxResults=2)
+
+        def test_second(fake):
+            make_client().list_campaigns(maxResults=3)
+            fake.reset()
+            make_client().list_campaigns(maxResults=4)
+            assert False
+        """,
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*- connectcampaigns calls -*", "  1. ListCampaigns(maxResults=4) -> 200 OK"]
+    )
+    result.stdout.no_fnmatch_line("*earlier call*")
+
+
+def test_an_outer_fake_and_the_fixture_each_show_this_tests_calls(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(
+        PRELUDE
+        + textwrap.dedent(
+            """
+            @pytest.fixture(scope="session", autouse=True)
+            def outer():
+                with CampaignsFake() as fake:
+                    make_client().list_campaigns(maxResults=9)
+                    yield fake
+            """
+        )
+    )
+    make_tests(
+        pytester,
+        """
+        def test_first(campaigns_fake):
+            pass  # the session fixture starts, and makes its call, during this test
+
+        def test_second(campaigns_fake):
+            make_client().list_campaigns(maxResults=1)
+            assert False
+        """,
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*- connectcampaigns calls of a CampaignsFake -*",
+            "  (no connectcampaigns calls)",
+            "  (and 1 earlier call(s), before this test, not shown)",
+            "*- connectcampaigns calls of the campaigns_fake fixture -*",
+            "  1. ListCampaigns(maxResults=1) -> 200 OK",
+        ]
+    )
+
+
+# -- 9. failing in the body and in teardown: the section once --------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["fixture", "decorated-yield-fixture"])
+def test_a_test_failing_in_its_body_and_its_teardown_shows_the_section_once(
+    pytester: pytest.Pytester, kind: str
+) -> None:
+    fake = "campaigns_fake" if kind == "fixture" else "mocked"
+    make_tests(
+        pytester,
+        f"""
+        @pytest.fixture
+        @mock_campaigns
+        def mocked():
+            yield current()
+
+        @pytest.fixture
+        def broken():
+            yield
+            raise RuntimeError("broken teardown")
+
+        def test_it(broken, {fake}):
+            make_client().list_campaigns(maxResults=7)
+            assert False, "the test's own failure"
+        """,
+    )
+    result = run(pytester)
+    result.assert_outcomes(failed=1, errors=1)
+    # pytest prints the teardown's error first, then the failure, with the section.
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_it*",
+            "E       RuntimeError: broken teardown",
+            "*AssertionError: the test's own failure*",
+            "*- connectcampaigns calls -*",
+            "  1. ListCampaigns(maxResults=7) -> 200 OK",
+        ]
+    )
+    assert result.stdout.str().count("connectcampaigns calls") == 1
+    assert result.stdout.str().count("ListCampaigns(maxResults=7)") == 1
+
+
+# -- 10. a decorated unittest class under pytest: outcomes as they are -----------------------------
+
+
+def test_a_decorated_testcase_keeps_its_outcomes_under_pytest(pytester: pytest.Pytester) -> None:
+    make_tests(
+        pytester,
+        """
+        import unittest
+
+        @mock_campaigns
+        class Tests(unittest.TestCase):
+            campaigns_fake: CampaignsFake
+
+            def setUp(self):
+                self.campaigns_fake.throttle("StopCampaign")  # never fires
+
+            def test_fails(self):
+                make_client().list_campaigns(maxResults=4)
+                self.assertEqual(1, 2)
+
+            def test_skips(self):
+                self.skipTest("not today")
+
+            @unittest.expectedFailure
+            def test_fails_as_expected(self):
+                self.assertEqual(1, 2)
+
+            def test_passes(self):
+                pass
+        """,
+    )
+    result = run(pytester)
+    result.assert_outcomes(failed=2, skipped=1, xfailed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "FAILED *::Tests::test_fails",
+            "FAILED *::Tests::test_passes",
+        ]
+    )
+    # The failing test's section shows its call; only the passing test is blamed for the fault.
+    result.stdout.fnmatch_lines(
+        ["*- connectcampaigns calls -*", "  1. ListCampaigns(maxResults=4) -> 200 OK"]
+    )
+    assert result.stdout.str().count("never fired:") == 1
+
+
+# -- 11. a decorated yield fixture: the fake across the test, checked as the fixture is ----------
+
+
+def test_a_decorated_yield_fixture_answers_the_test_and_is_checked_like_the_fixture(
+    pytester: pytest.Pytester,
+) -> None:
+    make_tests(
+        pytester,
+        """
+        @pytest.fixture
+        @mock_campaigns(require_onboarding=False)
+        def seeded():
+            fake = current()
+            fake.add_campaign(connect_instance_id="instance-1", name="seeded")
+            yield fake
+            assert current() is fake  # teardown runs with the same fake
+
+        def test_sees_the_seed(seeded):
+            listed = make_client().list_campaigns()["campaignSummaryList"]
+            assert [c["name"] for c in listed] == ["seeded"]
+
+        def test_passes_with_an_unfired_fault(seeded):
+            seeded.throttle("StopCampaign")
+
+        def test_fails_with_an_unfired_fault(seeded):
+            seeded.throttle("StopCampaign")
+            assert False, "the test's own failure"
+        """,
+    )
+    result = run(pytester)
+    # The passing test is failed at teardown for its unfired fault; the failing test is not
+    # blamed a second time (its section lists the fault).
+    result.assert_outcomes(passed=2, failed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_passes_with_an_unfired_fault*",
+            "E   *FakeUsageError: 1 fault(s) set up on the connectcampaigns fake never fired:",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*ERROR at teardown of test_fails_with_an_unfired_fault*")
+    result.stdout.fnmatch_lines(
+        [
+            "*AssertionError: the test's own failure*",
+            "*- connectcampaigns calls -*",
+            "faults set up and not fired:",
+        ]
+    )
+
+
+def test_a_decorated_async_yield_fixture_answers_the_test(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("pytest_asyncio")
+    make_tests(
+        pytester,
+        """
+        import asyncio
+
+        import pytest_asyncio
+
+        @pytest_asyncio.fixture
+        @mock_campaigns(require_onboarding=False)
+        async def seeded():
+            fake = current()
+            fake.add_campaign(connect_instance_id="instance-1", name="seeded")
+            await asyncio.sleep(0)
+            yield fake
+            assert current() is fake
+
+        @pytest.mark.asyncio
+        async def test_sees_the_seed(seeded):
+            await asyncio.sleep(0)
+            listed = make_client().list_campaigns()["campaignSummaryList"]
+            assert [c["name"] for c in listed] == ["seeded"]
+            assert current() is seeded
+        """,
+    )
+    run(pytester).assert_outcomes(passed=1)
