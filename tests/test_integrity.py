@@ -372,7 +372,7 @@ def test_a_number_too_large_for_a_double_gets_a_validation_message(
         ({"region": "eu-west-1"}, "AWS does not offer connectcampaigns there"),
         ({"strict": "yes"}, "strict must be True or False"),
         ({"seed": 1.5}, "seed must be an int, a str or None"),
-        ({"account_id": "12"}, "account_id must be 12 digits"),
+        ({"account_id": "12"}, "account_id must be 12 ASCII digits"),
     ],
 )
 def test_bad_options_are_refused(options: dict[str, Any], message: str) -> None:
