@@ -198,7 +198,12 @@ def check_count(name: str, value: Any, *, none: str = "") -> None:
 
 
 def check_account(account_id: Any) -> None:
-    if not (isinstance(account_id, str) and account_id.isascii() and account_id.isdigit() and len(account_id) == 12):
+    if not (
+        isinstance(account_id, str)
+        and account_id.isascii()
+        and account_id.isdigit()
+        and len(account_id) == 12
+    ):
         raise ValueError(f"account_id must be 12 ASCII digits, not {account_id!r}")
 
 
