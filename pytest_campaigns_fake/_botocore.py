@@ -439,6 +439,47 @@ def unwrap_aio_emitter() -> None:
         _unwrap(emitter, "_emit")
 
 
+def aio_token_bucket() -> type | None:
+    """aiobotocore's token bucket class (adaptive retry mode), or None without aiobotocore."""
+    try:
+        from aiobotocore.retries.bucket import AsyncTokenBucket
+    except ImportError:
+        return None
+    bucket: type = AsyncTokenBucket
+    return bucket
+
+
+def wrap_aio_token_bucket_acquire(wrapper: Wrapper) -> bool:
+    """Route every ``AsyncTokenBucket.acquire(amount=1, block=True)`` (a coroutine) through
+    ``wrapper``; False without aiobotocore."""
+    # aiobotocore's adaptive mode awaits AsyncTokenBucket.acquire (anyio's subclass inherits
+    # it) in before-send, waiting on a condition for as long as the bucket needs to refill.
+    bucket = aio_token_bucket()
+    if bucket is None:
+        return False
+    _wrap(bucket, "acquire", wrapper)
+    return True
+
+
+def unwrap_aio_token_bucket_acquire() -> None:
+    bucket = aio_token_bucket()
+    if bucket is not None and "acquire" in vars(bucket):
+        _unwrap(bucket, "acquire")
+
+
+async def aio_token_bucket_take(bucket: Any, amount: Any) -> float | None:
+    """``token_bucket_take`` for aiobotocore's ``AsyncTokenBucket``: its condition is awaited."""
+    # Touches AsyncTokenBucket._new_fill_rate_condition (an asyncio or anyio Condition),
+    # _refill(), _current_capacity and _sleep_amount(), as token_bucket_take does botocore's.
+    delay = None
+    async with bucket._new_fill_rate_condition:
+        bucket._refill()
+        if amount > bucket._current_capacity:
+            delay = float(bucket._sleep_amount(amount))
+        bucket._current_capacity = max(0.0, bucket._current_capacity - amount)
+    return delay
+
+
 class _AsyncBody:
     """The ``raw`` of an AioAWSResponse: aiobotocore awaits ``raw.read()``."""
 

@@ -83,6 +83,15 @@ class Clock:
         """Whether the clock stands still (``freeze``) rather than running."""
         return self._frozen is not None
 
+    def _waited(self, seconds: float) -> None:
+        """A wait a client was spared (retry backoff, adaptive mode's rate limiting, recorded
+        and not slept): a running clock moves on by it, as the service's time would have while
+        the client slept, so rate limits refill for the retry as they would at AWS. A frozen
+        clock stands still: the test holds the time."""
+        with self._lock:
+            if self._frozen is None and 0 < seconds < _LATEST - self.time():
+                self._offset += seconds
+
     # -- for the durable state file: what the clock is, and a request's instant replayed ----
 
     def _state(self) -> dict[str, float | None]:

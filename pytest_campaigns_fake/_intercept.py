@@ -38,6 +38,7 @@ import threading
 import time
 import warnings
 import weakref
+from contextvars import ContextVar
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
@@ -156,7 +157,11 @@ async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: 
         _stamp(event_kwargs)
         return await wrapped(*args, **kwargs)
     if kind == _SEND_EVENT:
-        responses = await wrapped(*args, **kwargs)
+        sending = _async_sending.set(True)
+        try:
+            responses = await wrapped(*args, **kwargs)
+        finally:
+            _async_sending.reset(sending)
         return _answer(fake, event_name, event_kwargs, responses, aio=True)
     return _retry(fake, await wrapped(*args, **kwargs))
 
@@ -279,9 +284,17 @@ def _warn_bypassed(fake: CampaignsFake, event_name: str, handler: Any) -> None:
 
 def _recorded_delay(fake: CampaignsFake, response: Any) -> Any:
     if isinstance(response, (int, float)) and not isinstance(response, bool):
-        fake.engine.record_delay(float(response))
+        _spare(fake, float(response))
         return 0
     return response
+
+
+def _spare(fake: CampaignsFake, seconds: float) -> None:
+    """A wait botocore asked for, recorded instead of slept; the fake's clock (running) moves
+    on by it, so the retry meets the service as it would after the wait (a rate limit has
+    refilled)."""
+    fake.engine.record_delay(seconds)
+    fake.clock._waited(seconds)
 
 
 def _skip_signing(
@@ -349,7 +362,26 @@ def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any)
         return wrapped(*args, **kwargs)
     delay = _botocore.token_bucket_take(instance, _botocore.token_bucket_amount(args, kwargs))
     if delay is not None:
-        fake.engine.record_delay(delay)
+        _spare(fake, delay)
+    return True
+
+
+# Set while an async client's before-send handlers run for a request the fake answers: the
+# task's own (a context variable), so a coroutine of another service interleaved on the same
+# event loop keeps aiobotocore's own token bucket.
+_async_sending: ContextVar[bool] = ContextVar("pytest_campaigns_fake_async_sending", default=False)
+
+
+async def _aacquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
+    # aiobotocore's adaptive mode awaits its token bucket in before-send: a faked request takes
+    # its tokens at once, and the wait is recorded, not slept, as for botocore's bucket.
+    fake = current()
+    if fake is None or not _async_sending.get():
+        return await wrapped(*args, **kwargs)
+    amount = _botocore.token_bucket_amount(args, kwargs)
+    delay = await _botocore.aio_token_bucket_take(instance, amount)
+    if delay is not None:
+        _spare(fake, delay)
     return True
 
 
@@ -357,6 +389,7 @@ def _install(fake: CampaignsFake) -> None:
     _botocore.wrap_emitter(_emit, _ALL)
     _botocore.wrap_aio_emitter(_aemit)
     _botocore.wrap_token_bucket_acquire(_acquire)
+    _botocore.wrap_aio_token_bucket_acquire(_aacquire)
     _botocore.memoize_user_agent()
     if fake.options.isolate_environment:
         _isolate_environment(fake.options.region)
@@ -366,6 +399,7 @@ def _uninstall() -> None:
     _botocore.unwrap_emitter()
     _botocore.unwrap_aio_emitter()
     _botocore.unwrap_token_bucket_acquire()
+    _botocore.unwrap_aio_token_bucket_acquire()
     _botocore.unmemoize_user_agent()
     for name, value in _saved_env.items():
         if value is None:
