@@ -20,6 +20,7 @@ import botocore.awsrequest
 import wrapt
 from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.context import get_context
+from botocore.exceptions import ProfileNotFound
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
 from botocore.useragent import UserAgentString
@@ -324,6 +325,23 @@ def memoize_user_agent() -> None:
 def unmemoize_user_agent() -> None:
     """Put ``UserAgentString.to_string`` back (a client's memo is no longer read)."""
     _unwrap(UserAgentString, "to_string")
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+
+def explain_profile_not_found(fmt: str) -> None:
+    """Make ``ProfileNotFound``'s message ``fmt`` (with its ``{profile}`` field)."""
+    # Touches botocore.exceptions.ProfileNotFound.fmt: a BotoCoreError's message is its class's
+    # fmt formatted with the raise's keyword arguments (ProfileNotFound(profile=...)). The
+    # exception is raised deep inside botocore's session, where no handler can add to it.
+    _originals.setdefault((ProfileNotFound, "fmt"), ProfileNotFound.__dict__["fmt"])
+    ProfileNotFound.fmt = fmt
+
+
+def unexplain_profile_not_found() -> None:
+    """Put ``ProfileNotFound.fmt`` back as it was before ``explain_profile_not_found``."""
+    _unwrap(ProfileNotFound, "fmt")
 
 
 # -- signing -------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ bucket's internals, a signer's credentials, ...) it reaches through ``_botocore`
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 import warnings
@@ -391,8 +392,17 @@ def _install(fake: CampaignsFake) -> None:
     _botocore.wrap_token_bucket_acquire(_acquire)
     _botocore.wrap_aio_token_bucket_acquire(_aacquire)
     _botocore.memoize_user_agent()
+    # boto3's default session (boto3.client() makes it once and keeps it) is the user's:
+    # put back when the last fake stops, so that a client made afterwards reads the user's
+    # environment again, not the fake's dummies (nor a config file it could not read).
+    boto3: Any = sys.modules.get("boto3")
+    _saved_default_session[:] = [getattr(boto3, "DEFAULT_SESSION", None)]
     if fake.options.isolate_environment:
         _isolate_environment(fake.options.region)
+        if boto3 is not None:
+            # One made before the fake read the user's configuration: not used inside it.
+            boto3.DEFAULT_SESSION = None
+        _botocore.explain_profile_not_found(_PROFILE_NOT_FOUND)
 
 
 def _uninstall() -> None:
@@ -401,12 +411,31 @@ def _uninstall() -> None:
     _botocore.unwrap_token_bucket_acquire()
     _botocore.unwrap_aio_token_bucket_acquire()
     _botocore.unmemoize_user_agent()
+    _botocore.unexplain_profile_not_found()
     for name, value in _saved_env.items():
         if value is None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
     _saved_env.clear()
+    boto3: Any = sys.modules.get("boto3")
+    if boto3 is not None and _saved_default_session:
+        boto3.DEFAULT_SESSION = _saved_default_session[0]
+    _saved_default_session.clear()
+
+
+# What boto3.DEFAULT_SESSION was when the outermost fake started (None: none yet).
+_saved_default_session: list[Any] = []
+
+# A ProfileNotFound raised while the environment is isolated: the profile may well exist, in
+# files the fake hid.
+_PROFILE_NOT_FOUND = (
+    "The config profile ({profile}) could not be found: while a pytest-campaigns-fake fake is "
+    "active, the environment is isolated (AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point "
+    "at an empty file, AWS_PROFILE is unset), so no profile exists. To use your profiles inside "
+    "the fake, turn the isolation off: isolate_environment=False (CampaignsFake, "
+    "mock_campaigns, or @pytest.mark.campaigns_fake(isolate_environment=False))"
+)
 
 
 def _isolate_environment(region: str) -> None:
