@@ -33,6 +33,7 @@ bucket's internals, a signer's credentials, ...) it reaches through ``_botocore`
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -49,6 +50,7 @@ from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import EndpointConnectionError
 
 from . import _botocore, _wire
+from ._engine import user_stacklevel
 from ._options import offered_regions
 
 if TYPE_CHECKING:
@@ -272,15 +274,31 @@ def _warn_bypassed(fake: CampaignsFake, event_name: str, handler: Any) -> None:
     if fake in _warned:
         return
     _warned.add(fake)
-    name = getattr(handler, "__qualname__", None) or repr(handler)
-    module = getattr(handler, "__module__", "") or ""
     warnings.warn(
-        f"{module + '.' if module else ''}{name} answered {event_name.split('.', 1)[1]} before "
+        f"{handler_name(handler)} answered {event_name.split('.', 1)[1]} before "
         "pytest-campaigns-fake: the fake did not see this request and its journal does not "
         "record it (is moto's mock_aws active too?)",
         FakeBypassedWarning,
-        stacklevel=2,
+        stacklevel=user_stacklevel(),
     )
+
+
+def handler_name(handler: Any) -> str:
+    """An event handler as a reader finds it: ``module.Class.method``, ``module.function``
+    (a partial's function, a callable object's class), and where it is defined when known."""
+    target = handler
+    while isinstance(target, functools.partial):
+        target = target.func
+    function = getattr(target, "__func__", target)  # a bound method's function
+    qualname = getattr(function, "__qualname__", None)
+    module = getattr(function, "__module__", None)
+    if not isinstance(qualname, str):  # a callable object: its class names it
+        qualname, module = type(target).__qualname__, type(target).__module__
+    name = ".".join(p for p in (module, qualname.replace("<locals>.", "")) if p)
+    code = getattr(function, "__code__", None)
+    if code is not None:
+        name += f" ({code.co_filename}:{code.co_firstlineno})"
+    return name
 
 
 def _recorded_delay(fake: CampaignsFake, response: Any) -> Any:

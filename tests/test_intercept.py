@@ -8,9 +8,11 @@ TEST-NET-1 address) and records it: a request that would leave the process gets 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import random
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -37,6 +39,7 @@ from pytest_campaigns_fake import (
     current,
     mock_campaigns,
 )
+from pytest_campaigns_fake._intercept import handler_name
 
 KEYS: dict[str, str] = {"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
 ONE_ATTEMPT = Config(retries={"total_max_attempts": 1})
@@ -250,15 +253,44 @@ def test_a_before_send_handler_of_the_test_keeps_precedence(fake: CampaignsFake)
 
     c.meta.events.register("before-send.connectcampaigns.ListCampaigns", answer)
     with pytest.warns(
-        FakeBypassedWarning, match=r"answer answered connectcampaigns\.ListCampaigns"
-    ):
+        FakeBypassedWarning, match=r"answer .* answered connectcampaigns\.ListCampaigns"
+    ) as caught:
+        line = sys._getframe().f_lineno + 1
         assert c.list_campaigns()["campaignSummaryList"] == [canned]
+    # Named as a reader finds it, and pointing at the test's own call.
+    (warning,) = caught
+    defined = answer.__code__.co_firstlineno
+    assert str(warning.message).startswith(
+        "test_intercept.test_a_before_send_handler_of_the_test_keeps_precedence.answer "
+        f"({__file__}:{defined}) answered"
+    )
+    assert (warning.filename, warning.lineno) == (__file__, line)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # once per fake, not once per call
         assert c.list_campaigns()["campaignSummaryList"] == [canned]
     assert len(fake.calls) == 0
     assert new_client().list_campaigns()["campaignSummaryList"] == []
     assert len(fake.calls) == 1
+
+
+class _Stubber:
+    """A before-send handler that is an object, as moto's BotocoreStubber is."""
+
+    def __call__(self, request: Any, **_: Any) -> None:
+        return None
+
+
+def _canned(body: bytes, request: Any, **_: Any) -> None:
+    return None
+
+
+def test_a_handler_is_named_as_a_reader_finds_it() -> None:
+    where = f"({__file__}:"
+    assert handler_name(_Stubber()) == "test_intercept._Stubber"
+    assert handler_name(_Stubber().__call__).startswith(f"test_intercept._Stubber.__call__ {where}")
+    partial = functools.partial(functools.partial(_canned, b"{}"))
+    assert handler_name(partial).startswith(f"test_intercept._canned {where}")
+    assert handler_name(print) == "builtins.print"
 
 
 # -- deactivation restores botocore --------------------------------------------------------
