@@ -9,7 +9,7 @@ event passes through untouched. When the last fake deactivates, the class is res
 aiobotocore's emitter overrides ``_emit`` with a coroutine; it is wrapped the same way, so
 async clients are answered as sync ones are.
 
-Four events are handled, all for ``connectcampaigns`` only:
+Five events are handled, all for ``connectcampaigns`` and ``connectcampaignsv2`` only:
 
 * ``choose-signer``: a request the fake answers needs no SigV4 signature (its HMACs are a
   quarter of botocore's work per call): the fake chooses UNSIGNED, unless the client or the
@@ -22,7 +22,11 @@ Four events are handled, all for ``connectcampaigns`` only:
 * ``before-send``: the fake answers with an HTTP response, so nothing reaches the network; a
   request to AWS's own host in a region where AWS does not offer the service fails as it would
   there, with ``EndpointConnectionError`` (unless the fake has ``any_region``);
-* ``needs-retry``: the backoff botocore asks for is recorded, and not slept.
+* ``needs-retry``: the backoff botocore asks for is recorded, and not slept; the fake's running
+  clock moves on by it, as the service's would while the client slept;
+* ``request-created``: the client's own User-Agent builder is memoized (once per client): the
+  header costs a fraction of botocore's work per call. Clients of other services, and botocore's
+  classes, keep botocore's own code.
 
 While the outermost fake is active, the environment also points botocore at dummy credentials and
 the fake's region, so that no credential helper runs (``isolate_environment``).
@@ -64,7 +68,8 @@ _CHOOSE = tuple(f"choose-signer.{service}." for service in _SERVICES)
 _SIGN = tuple(f"before-sign.{service}." for service in _SERVICES)
 _SEND = tuple(f"before-send.{service}." for service in _SERVICES)
 _RETRY = tuple(f"needs-retry.{service}." for service in _SERVICES)
-_ALL = (*_CHOOSE, *_SIGN, *_SEND, *_RETRY)
+_CREATED = tuple(f"request-created.{service}." for service in _SERVICES)
+_ALL = (*_CHOOSE, *_SIGN, *_SEND, *_RETRY, *_CREATED)
 # Marks a request whose SigV4 signature the fake skipped (in the request's context).
 _SKIPPED = "pytest-campaigns-fake:unsigned"
 
@@ -122,7 +127,7 @@ def _emit(
     event_kwargs: dict[str, Any],
     stop_on_response: bool,
 ) -> Any:
-    # Only the fake's four events reach here (wrap_emitter tests the name): every other event
+    # Only the fake's five events reach here (wrap_emitter tests the name): every other event
     # of every client costs one string test.
     kind = _kind(event_name)
     fake = current()
@@ -143,7 +148,23 @@ def _emit(
     responses = emit(emitter, event_name, event_kwargs, stop_on_response)
     if kind == _CHOOSE_EVENT:
         return _skip_signing(event_kwargs, responses)
+    if kind == _CREATED_EVENT:
+        _created(emitter, responses)
+        return responses
     return _retry(fake, responses)
+
+
+# The emitters (one per client) whose request-created handlers were looked at: a client's
+# handlers are those it was made with, so each is looked at once while a fake is active.
+_seen_emitters: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _created(emitter: Any, responses: list[tuple[Any, Any]]) -> None:
+    """request-created of a request the fake answers: the client's User-Agent is memoized (its
+    own object; other services' clients keep botocore's code)."""
+    if emitter not in _seen_emitters:
+        _seen_emitters.add(emitter)
+        _botocore.memoize_user_agents_of(responses)
 
 
 async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
@@ -159,6 +180,10 @@ async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: 
     if kind == _SIGN_EVENT:
         _stamp(event_kwargs)
         return await wrapped(*args, **kwargs)
+    if kind == _CREATED_EVENT:
+        responses = await wrapped(*args, **kwargs)
+        _created(instance, responses)
+        return responses
     if kind == _SEND_EVENT:
         sending = _async_sending.set(True)
         try:
@@ -171,6 +196,7 @@ async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: 
 
 # The fake's events, by the first word of botocore's event names.
 _CHOOSE_EVENT, _SIGN_EVENT, _SEND_EVENT = "choose-signer", "before-sign", "before-send"
+_CREATED_EVENT = "request-created"
 # event name -> its first word if it is one of the fake's events (of either API), else None: a
 # client sends the same few names again and again, so each is tested against the prefixes once.
 _kinds: dict[str, str | None] = {}
@@ -354,9 +380,9 @@ def _stamp(event_kwargs: dict[str, Any]) -> None:
     key = DUMMY_ACCESS_KEY
     if credentials is not None and not isinstance(credentials, RefreshableCredentials):
         key = credentials.access_key
-    signing = request.context.get("signing") or {}
-    region = signing.get("region") or event_kwargs.get("region_name") or "us-east-1"
-    name = signing.get("signing_name") or "connect-campaigns"
+    scoped_region, scoped_name = _botocore.signing_scope(request)
+    region = scoped_region or event_kwargs.get("region_name") or "us-east-1"
+    name = scoped_name or "connect-campaigns"
     day = _scope_date(int(time.time() // _DAY))
     request.headers["Authorization"] = (
         f"AWS4-HMAC-SHA256 Credential={key}/{day}/{region}/{name}/aws4_request, "
@@ -409,7 +435,6 @@ def _install(fake: CampaignsFake) -> None:
     _botocore.wrap_aio_emitter(_aemit)
     _botocore.wrap_token_bucket_acquire(_acquire)
     _botocore.wrap_aio_token_bucket_acquire(_aacquire)
-    _botocore.memoize_user_agent()
     # boto3's default session (boto3.client() makes it once and keeps it) is the user's:
     # put back when the last fake stops, so that a client made afterwards reads the user's
     # environment again, not the fake's dummies (nor a config file it could not read).
@@ -428,7 +453,8 @@ def _uninstall() -> None:
     _botocore.unwrap_aio_emitter()
     _botocore.unwrap_token_bucket_acquire()
     _botocore.unwrap_aio_token_bucket_acquire()
-    _botocore.unmemoize_user_agent()
+    _botocore.unmemoize_user_agents()
+    _seen_emitters.clear()
     _botocore.unexplain_profile_not_found()
     for name, value in _saved_env.items():
         if value is None:

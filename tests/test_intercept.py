@@ -30,6 +30,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
+from botocore.useragent import UserAgentString
 from support import ACCESS_KEY, ACCOUNT, SECRET_KEY, Client, create, error_code, new_client
 
 from pytest_campaigns_fake import (
@@ -354,6 +355,33 @@ def test_other_services_are_not_answered(
     assert service in lookups[0]
     assert len(fake.calls) == 0
     assert fake.retry_delays == []
+
+
+def test_other_services_clients_run_botocores_own_user_agent_code() -> None:
+    # The User-Agent memo is given to the fake's services' clients alone, object by object;
+    # botocore's class, and an S3 client, keep botocore's own function while a fake is active.
+    original = vars(UserAgentString)["to_string"]
+    campaigns = new_client()  # made before the fake: memoized all the same
+    s3 = boto3.session.Session().client("s3", region_name="us-east-1", **KEYS)
+    agents: list[list[str]] = []
+
+    def canned(request: Any, **_: Any) -> AWSResponse:
+        agents.append(request.headers["User-Agent"].decode())
+        body = b"<ListAllMyBucketsResult><Buckets></Buckets></ListAllMyBucketsResult>"
+        return AWSResponse(request.url, 200, {"Content-Type": "application/xml"}, _Raw(body))
+
+    s3.meta.events.register("before-send.s3", canned)
+    with CampaignsFake(require_onboarding=False):
+        for _ in range(3):
+            campaigns.list_campaigns()
+            s3.list_buckets()
+        assert vars(UserAgentString)["to_string"] is original
+        assert "to_string" not in vars(s3._user_agent_creator)
+        assert s3._user_agent_creator.to_string.__func__ is original
+        memo = vars(campaigns._user_agent_creator)["to_string"]
+        assert memo.__wrapped__ is original
+    assert "to_string" not in vars(campaigns._user_agent_creator)
+    assert len(agents) == 3 and len(set(agents)) == 1
 
 
 # -- credentials and region ----------------------------------------------------------------
