@@ -99,3 +99,22 @@ def test_a_token_bucket_outside_a_faked_request_is_aiobotocore_s_own(
 
     asyncio.run(take())
     assert campaigns_fake.retry_delays == []
+
+
+def test_an_async_clients_user_agent_is_memoized_while_the_fake_is_active() -> None:
+    # As for sync clients: the memo is the client's own object's, and goes when the fake does.
+    from botocore.useragent import UserAgentString
+
+    from pytest_campaigns_fake import CampaignsFake as Fake
+
+    async def scenario() -> tuple[bool, bool]:
+        async with client() as campaigns:
+            with Fake(require_onboarding=False):
+                for _ in range(2):
+                    await campaigns.list_campaigns()
+                during = "to_string" in vars(campaigns._user_agent_creator)
+            after = "to_string" in vars(campaigns._user_agent_creator)
+        return during, after
+
+    assert asyncio.run(scenario()) == (True, False)
+    assert "to_string" in vars(UserAgentString)
