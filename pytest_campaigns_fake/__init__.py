@@ -37,12 +37,15 @@ What a test uses:
 - ``Campaign``, ``Instance``, ``DialRequest``; ``CampaignV2``, ``OutboundRequest``,
   ``ProfileOutboundRequest``: the stored records, to read.
 - ``FakeUsageError``: the fake was used in a way that would let a test pass by accident.
+- ``FakeBypassedWarning``, ``UnimplementedOperationWarning``: another handler answered before
+  the fake; the installed botocore has an operation the fake does not implement yet.
 """
 
 from __future__ import annotations
 
 from ._clock import Clock
 from ._controls_v2 import CampaignsV2
+from ._engine import UnimplementedOperationWarning
 from ._fake import CampaignsFake, FakeUsageError
 from ._faults import ErrorRule, ItemRule, RateLimit, Rule, ThrottleRule
 from ._intercept import FakeBypassedWarning, current
@@ -80,6 +83,7 @@ __all__ = [
     "RateLimit",
     "Rule",
     "ThrottleRule",
+    "UnimplementedOperationWarning",
     "contains",
     "current",
     "mock_campaigns",

@@ -12,6 +12,7 @@ attribute, instead of somewhere deep in the suite (or, worse, in a user's test r
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, cast
@@ -20,6 +21,7 @@ import botocore.awsrequest
 import wrapt
 from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.context import get_context
+from botocore.exceptions import ProfileNotFound
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
 from botocore.useragent import UserAgentString
@@ -122,12 +124,66 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
         optional=True,
     ),
     Corner(
+        "aiobotocore.retries.bucket.AsyncTokenBucket",
+        "acquire",
+        "method",
+        ("amount",),
+        "aiobotocore's adaptive mode awaits it in before-send: wrapped on the class so that a "
+        "faked request takes its tokens at once; the wrapper reads `amount` by name",
+        optional=True,
+    ),
+    Corner(
+        "aiobotocore.retries.bucket.AsyncTokenBucket",
+        "_new_fill_rate_condition",
+        "attribute",
+        why="the asyncio (or anyio) condition guarding the bucket, held while taking tokens",
+        optional=True,
+    ),
+    Corner(
+        "aiobotocore.retries.bucket.AsyncTokenBucket",
+        "_refill",
+        "method",
+        why="brings the capacity up to date before tokens are taken",
+        optional=True,
+    ),
+    Corner(
+        "aiobotocore.retries.bucket.AsyncTokenBucket",
+        "_current_capacity",
+        "attribute",
+        why="the tokens available, read and lowered when a faked request takes its share",
+        optional=True,
+    ),
+    Corner(
+        "aiobotocore.retries.bucket.AsyncTokenBucket",
+        "_sleep_amount",
+        "method",
+        ("amount",),
+        "the seconds acquire() would have waited, recorded as a delay instead",
+        optional=True,
+    ),
+    Corner(
+        "aiobotocore.awsrequest.AioAWSResponse",
+        "(url, status_code, headers, raw) with raw.read() awaited",
+        "behaviour",
+        why="an async client's answer: aiobotocore reads the body by awaiting raw.read() "
+        "(aio_http_response)",
+        optional=True,
+    ),
+    Corner(
         "botocore.useragent.UserAgentString",
         "to_string",
         "method",
-        why="public name on an undocumented class: memoized on the class while a fake is "
-        "active (memoize_user_agent), since building the User-Agent header is half of what a "
-        "call costs botocore",
+        why="public name on an undocumented class: a client of the fake's services gets its "
+        "own memoized to_string while a fake is active (memoize_user_agent), since building "
+        "the User-Agent header is a large part of what a call costs botocore",
+    ),
+    Corner(
+        "botocore.useragent.UserAgentString",
+        "rebuild_and_replace_user_agent_handler",
+        "method",
+        why="the request-created handler each client registers, bound to its own UserAgentString: "
+        "how a request of the fake's services leads to the object that builds its User-Agent "
+        "(memoize_user_agents_of)",
     ),
     Corner(
         "botocore.useragent.UserAgentString",
@@ -143,11 +199,48 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
         why="the client's own feature ids, which the string lists: part of the memo's key",
     ),
     Corner(
+        "botocore.config.Config",
+        "_supplied_user_agent",
+        "attribute",
+        why="the user_agent a client's config was given (botocore sets it on the config a "
+        "client is made with, and its to_string reads it): part of the memo's key",
+    ),
+    Corner(
+        "botocore.context.ClientContext",
+        "features",
+        "attribute",
+        why="the feature ids of the current call (a paginator, a waiter...), which the string "
+        "lists: part of the memo's key (get_context().features)",
+    ),
+    Corner(
         "botocore.useragent.UserAgentString.to_string",
         "inputs",
         "behaviour",
         why="the string depends only on the client (its config and features) and the call's "
         "features (botocore.context): what the memo's key holds",
+    ),
+    Corner(
+        "botocore.client.BaseClient",
+        "request-created handlers",
+        "behaviour",
+        why="a client registers its UserAgentString's rebuild_and_replace_user_agent_handler "
+        "on request-created.<service>, and the event's (handler, response) pairs name it: "
+        "the memo reaches the client's own object, never the class",
+    ),
+    Corner(
+        "botocore.awsrequest.AWSRequest",
+        "context['signing']['region'|'signing_name']",
+        "behaviour",
+        why="the region and signing name botocore's endpoint rules chose for the request, read "
+        "at before-sign to write the credential scope a signature would (signing_scope)",
+    ),
+    Corner(
+        "botocore.exceptions.ProfileNotFound",
+        "fmt",
+        "behaviour",
+        why="a BotoCoreError's message is its class's fmt formatted with the raise's keyword "
+        "arguments: while the environment is isolated, ProfileNotFound's says why "
+        "(explain_profile_not_found)",
     ),
     Corner(
         "botocore.awsrequest.AWSResponse",
@@ -278,28 +371,49 @@ def token_bucket_take(bucket: Any, amount: Any) -> float | None:
 # character at a time. Its value depends only on the client (its config and features) and on the
 # features of the call, so while a fake is active each client builds it once per set of those.
 
-_USER_AGENT_MEMO = "_pytest_campaigns_fake_user_agents"
+# The UserAgentString objects given a memo (their own `to_string`), to be put back.
+_memoized: weakref.WeakSet[Any] = weakref.WeakSet()
+_REBUILD = UserAgentString.__dict__["rebuild_and_replace_user_agent_handler"]
 
 
-def memoize_user_agent() -> None:
-    """Make ``UserAgentString.to_string`` build each distinct string once per client."""
+def memoize_user_agents_of(responses: Iterable[tuple[Any, Any]]) -> None:
+    """``request-created`` of a request the fake answers (``responses``: the event's
+    (handler, response) pairs): the client's UserAgentString, whose handler botocore registers
+    there, builds each distinct string once from now on. Other services' clients, and the class,
+    are untouched."""
+    # Touches BaseClient's request-created handler, UserAgentString's
+    # rebuild_and_replace_user_agent_handler, bound to the client's own UserAgentString: the one
+    # public way from a request of the service to the object that builds its User-Agent.
+    for handler, _ in responses:
+        if getattr(handler, "__func__", None) is _REBUILD:
+            agent = handler.__self__
+            if "to_string" not in agent.__dict__:
+                memoize_user_agent(agent)
+
+
+def memoize_user_agent(agent: Any) -> None:
+    """Make one client's ``UserAgentString`` build each distinct string once: an instance
+    attribute ``to_string``, removed by ``unmemoize_user_agents``."""
     # Touches botocore.useragent.UserAgentString (undocumented) and its private _client_config
-    # and _client_features: to_string() reads them, with the call's features, and nothing else
-    # that can change once a client exists (the session's and platform's parts are copied in
-    # when the client is made).
-    original = UserAgentString.__dict__["to_string"]
-    _originals.setdefault((UserAgentString, "to_string"), original)
+    # and _client_features, and Config._supplied_user_agent: to_string() reads them, with the
+    # call's features (botocore.context's ClientContext.features), and nothing else that can
+    # change once a client exists (the session's and platform's parts are copied in when the
+    # client is made).
+    original = type(agent).to_string
+    memo: dict[Any, Any] = {}
 
-    def to_string(self: Any) -> Any:
-        config = self._client_config
+    def to_string() -> Any:
+        config = agent._client_config
         context = get_context()
         key = (
             None if context is None else frozenset(context.features),
-            None if not self._client_features else frozenset(self._client_features),
+            None if not agent._client_features else frozenset(agent._client_features),
             None
             if config is None
             else (
                 config,
+                # Config._supplied_user_agent: set on a client's config by botocore (args.py)
+                # where the release has it; botocore reads it with hasattr(), so does this.
                 getattr(config, "_supplied_user_agent", None),
                 config.user_agent,
                 config.user_agent_extra,
@@ -308,22 +422,39 @@ def memoize_user_agent() -> None:
                 None if not config.retries else config.retries.get("mode"),
             ),
         )
-        memo = self.__dict__.get(_USER_AGENT_MEMO)
-        if memo is None:
-            memo = self.__dict__[_USER_AGENT_MEMO] = {}
         try:
             return memo[key]
         except KeyError:
-            built = memo[key] = original(self)
+            built = memo[key] = original(agent)
             return built
 
     to_string.__wrapped__ = original  # type: ignore[attr-defined]
-    UserAgentString.to_string = to_string
+    agent.to_string = to_string
+    _memoized.add(agent)
 
 
-def unmemoize_user_agent() -> None:
-    """Put ``UserAgentString.to_string`` back (a client's memo is no longer read)."""
-    _unwrap(UserAgentString, "to_string")
+def unmemoize_user_agents() -> None:
+    """Every memoized ``UserAgentString`` builds its string as botocore does again."""
+    for agent in list(_memoized):
+        agent.__dict__.pop("to_string", None)
+    _memoized.clear()
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+
+def explain_profile_not_found(fmt: str) -> None:
+    """Make ``ProfileNotFound``'s message ``fmt`` (with its ``{profile}`` field)."""
+    # Touches botocore.exceptions.ProfileNotFound.fmt: a BotoCoreError's message is its class's
+    # fmt formatted with the raise's keyword arguments (ProfileNotFound(profile=...)). The
+    # exception is raised deep inside botocore's session, where no handler can add to it.
+    _originals.setdefault((ProfileNotFound, "fmt"), ProfileNotFound.__dict__["fmt"])
+    ProfileNotFound.fmt = fmt
+
+
+def unexplain_profile_not_found() -> None:
+    """Put ``ProfileNotFound.fmt`` back as it was before ``explain_profile_not_found``."""
+    _unwrap(ProfileNotFound, "fmt")
 
 
 # -- signing -------------------------------------------------------------------------------------
@@ -335,6 +466,14 @@ def signer_credentials(signer: Any) -> Any:
     # which credentials a client will sign with, short of resolving them (a network call for
     # refreshable ones).
     return getattr(signer, "_credentials", None)
+
+
+def signing_scope(request: Any) -> tuple[str | None, str | None]:
+    """The region and signing name botocore chose for ``request`` (None where it has none)."""
+    # Touches the request context's "signing" dict, which botocore's endpoint resolution fills
+    # (region, signing_name) for its signers: no public accessor gives a request's scope.
+    signing = request.context.get("signing") or {}
+    return signing.get("region"), signing.get("signing_name")
 
 
 def shape_model_identity(shape: Any) -> int:
@@ -437,6 +576,47 @@ def unwrap_aio_emitter() -> None:
     emitter = aio_emitter()
     if emitter is not None and "_emit" in vars(emitter):
         _unwrap(emitter, "_emit")
+
+
+def aio_token_bucket() -> type | None:
+    """aiobotocore's token bucket class (adaptive retry mode), or None without aiobotocore."""
+    try:
+        from aiobotocore.retries.bucket import AsyncTokenBucket
+    except ImportError:
+        return None
+    bucket: type = AsyncTokenBucket
+    return bucket
+
+
+def wrap_aio_token_bucket_acquire(wrapper: Wrapper) -> bool:
+    """Route every ``AsyncTokenBucket.acquire(amount=1, block=True)`` (a coroutine) through
+    ``wrapper``; False without aiobotocore."""
+    # aiobotocore's adaptive mode awaits AsyncTokenBucket.acquire (anyio's subclass inherits
+    # it) in before-send, waiting on a condition for as long as the bucket needs to refill.
+    bucket = aio_token_bucket()
+    if bucket is None:
+        return False
+    _wrap(bucket, "acquire", wrapper)
+    return True
+
+
+def unwrap_aio_token_bucket_acquire() -> None:
+    bucket = aio_token_bucket()
+    if bucket is not None and "acquire" in vars(bucket):
+        _unwrap(bucket, "acquire")
+
+
+async def aio_token_bucket_take(bucket: Any, amount: Any) -> float | None:
+    """``token_bucket_take`` for aiobotocore's ``AsyncTokenBucket``: its condition is awaited."""
+    # Touches AsyncTokenBucket._new_fill_rate_condition (an asyncio or anyio Condition),
+    # _refill(), _current_capacity and _sleep_amount(), as token_bucket_take does botocore's.
+    delay = None
+    async with bucket._new_fill_rate_condition:
+        bucket._refill()
+        if amount > bucket._current_capacity:
+            delay = float(bucket._sleep_amount(amount))
+        bucket._current_capacity = max(0.0, bucket._current_capacity - amount)
+    return delay
 
 
 class _AsyncBody:

@@ -38,7 +38,11 @@ class Clock:
         """Move the service's time forward (negative values move it back)."""
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float, timedelta)):
             raise TypeError(f"advance() takes seconds or a timedelta, not {seconds!r}")
-        delta = seconds.total_seconds() if isinstance(seconds, timedelta) else float(seconds)
+        delta = (
+            seconds.total_seconds()
+            if isinstance(seconds, timedelta)
+            else _seconds(seconds, f"advance({seconds!r})")
+        )
         with self._lock:
             # Checked before it is kept: a clock moved out of datetime's range would break
             # every later request, and the test could not even move it back.
@@ -51,17 +55,19 @@ class Clock:
 
     def freeze(self, at: datetime | float | None = None) -> datetime:
         """Stop the service's clock, at ``at`` or at the current time."""
+        # Checked before the clock changes: an instant it cannot hold leaves it as it was.
+        if at is None:
+            instant = None
+        elif isinstance(at, datetime):
+            if at.tzinfo is None:
+                raise ValueError("freeze(at=...) needs a timezone-aware datetime")
+            instant = _check_instant(at.timestamp(), f"freeze(at={at!r})")
+        else:
+            if isinstance(at, bool) or not isinstance(at, (int, float)):
+                raise TypeError(f"freeze(at=...) takes a datetime or epoch seconds, not {at!r}")
+            instant = _check_instant(_seconds(at, f"freeze(at={at!r})"), f"freeze(at={at!r})")
         with self._lock:
-            if at is None:
-                self._frozen = self.time()
-            elif isinstance(at, datetime):
-                if at.tzinfo is None:
-                    raise ValueError("freeze(at=...) needs a timezone-aware datetime")
-                self._frozen = at.timestamp()
-            else:
-                if isinstance(at, bool) or not isinstance(at, (int, float)):
-                    raise TypeError(f"freeze(at=...) takes a datetime or epoch seconds, not {at!r}")
-                self._frozen = _check_instant(float(at), f"freeze(at={at!r})")
+            self._frozen = self.time() if instant is None else instant
         return self.now()
 
     def unfreeze(self) -> datetime:
@@ -76,6 +82,15 @@ class Clock:
     def frozen(self) -> bool:
         """Whether the clock stands still (``freeze``) rather than running."""
         return self._frozen is not None
+
+    def _waited(self, seconds: float) -> None:
+        """A wait a client was spared (retry backoff, adaptive mode's rate limiting, recorded
+        and not slept): a running clock moves on by it, as the service's time would have while
+        the client slept, so rate limits refill for the retry as they would at AWS. A frozen
+        clock stands still: the test holds the time."""
+        with self._lock:
+            if self._frozen is None and 0 < seconds < _LATEST - self.time():
+                self._offset += seconds
 
     # -- for the durable state file: what the clock is, and a request's instant replayed ----
 
@@ -102,17 +117,33 @@ class Clock:
                 self._frozen = saved
 
 
-_EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc).timestamp()
+# The instants the clock holds. The epoch first: before it, botocore writes a request's
+# timestamps in a form nothing parses back (years below 1000 without their leading zeros) and
+# some platforms cannot convert the seconds to a datetime at all. A day short of datetime's
+# last: the service adds up to 900 s to "now" (a dial request's latest expiration).
+_EARLIEST = 0.0
 _LATEST = datetime(9999, 12, 30, tzinfo=timezone.utc).timestamp()
 
 
 def _check_instant(when: float, call: str) -> float:
     if not (math.isfinite(when) and _EARLIEST <= when <= _LATEST):
         raise ValueError(
-            f"{call} would move the fake's clock outside the years 1 to 9999, which a datetime "
-            "cannot hold; the clock is unchanged"
+            f"{call} would move the fake's clock outside 1970-01-01 to 9999-12-30 (UTC), the "
+            "instants it holds (see docs/time.md); the clock is unchanged"
         )
     return when
+
+
+def _seconds(value: float, call: str) -> float:
+    """``value`` as float seconds; an int too large for a float is the same ValueError as any
+    instant the clock cannot hold (not float()'s OverflowError)."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(
+            f"{call[:60]}...) is beyond any instant the fake's clock can hold; the clock is "
+            "unchanged"
+        ) from None
 
 
 class Ids:

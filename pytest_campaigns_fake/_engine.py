@@ -12,7 +12,9 @@ an injected error reports come from the description. Interception (and a server)
 
 from __future__ import annotations
 
+import sys
 import threading
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional
@@ -26,6 +28,8 @@ from ._records import Bucket, Store
 from ._validation import accept_us_gov_arns, admitter
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from botocore.awsrequest import AWSPreparedRequest, AWSResponse
     from botocore.model import OperationModel, Shape
 
@@ -39,12 +43,30 @@ Operation = Callable[[Any, Bucket, dict[str, Any]], Result]
 ErrorMember = Callable[[Any, Bucket, str, dict[str, Any]], Any]
 Hint = Callable[[Any, str, dict[str, Any], str, str], Optional[str]]
 
+#: The status and code of an operation of the installed model the description has no rule for
+#: (a newer botocore than the fake): 501 is HTTP's "the server does not support the
+#: functionality required", and no retry mode of botocore retries it (500, 502, 503 and 504
+#: are), so the client fails at once, with one journaled attempt.
+NOT_IMPLEMENTED_STATUS = 501
+NOT_IMPLEMENTED_CODE = "NotImplemented"
+
+
+class UnimplementedOperationWarning(UserWarning):
+    """The installed botocore model has an operation the fake does not implement yet.
+
+    Raised once per fake and operation, at the first request to it; the request itself is
+    answered HTTP 501 ``NotImplemented`` (a ``ClientError``). Every other operation is
+    answered as usual, so a botocore upgrade that adds an operation breaks only the tests that
+    call it.
+    """
+
 
 @dataclass(frozen=True)
 class Description:
     """One service model the engine serves, and the rules that implement it.
 
-    ``operations`` must hold every operation of the model (the conformance tests check it);
+    ``operations`` should hold every operation of the model (the conformance tests check it);
+    one it lacks (a botocore newer than the fake) is answered 501 ``NotImplemented``;
     ``checks`` are the operation's checks on the request alone (ValidationException), made
     before faults; ``error_member`` supplies an injected error's required member from the
     state (InvalidCampaignStateException's ``state``); ``hint`` explains a
@@ -129,12 +151,8 @@ class Engine:
         """Serve ``description``'s model, its rules acting on ``state``, the faults of
         ``faults`` (the engine's own by default) firing on its requests; returns what its rules
         call for per-item failures."""
-        missing = sorted(set(description.model.operations) - set(description.operations))
-        if missing:
-            raise ValueError(
-                f"the description of {description.model.service.service_name} has no rule "
-                f"for {', '.join(missing)}"
-            )
+        # An operation without a rule (the installed botocore is newer than the fake) does not
+        # stop the fake: its requests are answered 501 NotImplemented (see _plan).
         if faults is None or faults is self.faults:
             faults, item_faults = self.faults, self.item_faults
         else:
@@ -149,11 +167,16 @@ class Engine:
         plan = self._plans.get(op_model)
         if plan is None:
             shape = op_model.input_shape
+            rule = description.operations.get(op_model.name)
+            if rule is None:
+                # Made once per operation and engine: the warning is given once per fake, and
+                # the requests that follow cost what any other operation's do.
+                rule = _not_implemented(description.model, op_model.name)
             plan = self._plans[op_model] = _Plan(
                 shape,
                 admitter(shape),
                 description.checks.get(op_model.name),
-                description.operations[op_model.name],
+                rule,
             )
         return plan
 
@@ -247,7 +270,7 @@ class Engine:
             body = _wire.encode(plan.operation(state, bucket, params))
         except ServiceError as raised:
             error = raised
-        status = 200 if error is None else model.status_of(error.code)
+        status = 200 if error is None else _status(model, error)
         hint = None
         if (
             error is not None
@@ -280,6 +303,55 @@ class Engine:
         if error is not None:
             return _wire.failure(envelope.url, request_id, status, error)
         return _wire.success(envelope.url, request_id, body)
+
+
+def _status(model: Model, error: ServiceError) -> int:
+    if type(error) is _NotImplemented:
+        return NOT_IMPLEMENTED_STATUS
+    return model.status_of(error.code)
+
+
+class _NotImplemented(ServiceError):
+    """The answer to an operation of the model the description has no rule for."""
+
+
+def _not_implemented(model: Model, operation: str) -> Operation:
+    """The rule of an operation the fake does not implement: warns now (the first request to
+    it), and answers each request 501 ``NotImplemented``, naming the operation."""
+    import botocore
+
+    service = model.service.service_name
+    message = (
+        f"pytest-campaigns-fake does not implement {service} {operation} yet (it is in the "
+        f"model of the installed botocore {botocore.__version__}); every other operation is "
+        "answered as usual. Upgrade pytest-campaigns-fake, or pin botocore to a release "
+        "without it"
+    )
+    warnings.warn(message, UnimplementedOperationWarning, stacklevel=user_stacklevel())
+
+    def answer(state: Any, bucket: Bucket, params: dict[str, Any]) -> Result:
+        raise _NotImplemented(NOT_IMPLEMENTED_CODE, message)
+
+    return answer
+
+
+# Where a warning about a request points: the first frame outside the request's way through
+# botocore, boto3, aiobotocore and this package (the user's call), as a warning should.
+_MACHINERY = ("botocore", "boto3", "aiobotocore", "aioboto3", "wrapt", __package__ or "")
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that points a ``warnings.warn`` made by the caller at the user's
+    line: the first frame outside botocore, boto3, aiobotocore and this package."""
+    frame: FrameType | None = sys._getframe(1)  # the frame that calls warnings.warn
+    level = 1
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.partition(".")[0] not in _MACHINERY:
+            return level
+        frame = frame.f_back
+        level += 1
+    return 1
 
 
 def _state_of(

@@ -9,7 +9,7 @@ event passes through untouched. When the last fake deactivates, the class is res
 aiobotocore's emitter overrides ``_emit`` with a coroutine; it is wrapped the same way, so
 async clients are answered as sync ones are.
 
-Four events are handled, all for ``connectcampaigns`` only:
+Five events are handled, all for ``connectcampaigns`` and ``connectcampaignsv2`` only:
 
 * ``choose-signer``: a request the fake answers needs no SigV4 signature (its HMACs are a
   quarter of botocore's work per call): the fake chooses UNSIGNED, unless the client or the
@@ -22,7 +22,11 @@ Four events are handled, all for ``connectcampaigns`` only:
 * ``before-send``: the fake answers with an HTTP response, so nothing reaches the network; a
   request to AWS's own host in a region where AWS does not offer the service fails as it would
   there, with ``EndpointConnectionError`` (unless the fake has ``any_region``);
-* ``needs-retry``: the backoff botocore asks for is recorded, and not slept.
+* ``needs-retry``: the backoff botocore asks for is recorded, and not slept; the fake's running
+  clock moves on by it, as the service's would while the client slept;
+* ``request-created``: the client's own User-Agent builder is memoized (once per client): the
+  header costs a fraction of botocore's work per call. Clients of other services, and botocore's
+  classes, keep botocore's own code.
 
 While the outermost fake is active, the environment also points botocore at dummy credentials and
 the fake's region, so that no credential helper runs (``isolate_environment``).
@@ -33,11 +37,14 @@ bucket's internals, a signer's credentials, ...) it reaches through ``_botocore`
 
 from __future__ import annotations
 
+import functools
 import os
+import sys
 import threading
 import time
 import warnings
 import weakref
+from contextvars import ContextVar
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
@@ -47,6 +54,7 @@ from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import EndpointConnectionError
 
 from . import _botocore, _wire
+from ._engine import user_stacklevel
 from ._options import offered_regions
 
 if TYPE_CHECKING:
@@ -60,7 +68,8 @@ _CHOOSE = tuple(f"choose-signer.{service}." for service in _SERVICES)
 _SIGN = tuple(f"before-sign.{service}." for service in _SERVICES)
 _SEND = tuple(f"before-send.{service}." for service in _SERVICES)
 _RETRY = tuple(f"needs-retry.{service}." for service in _SERVICES)
-_ALL = (*_CHOOSE, *_SIGN, *_SEND, *_RETRY)
+_CREATED = tuple(f"request-created.{service}." for service in _SERVICES)
+_ALL = (*_CHOOSE, *_SIGN, *_SEND, *_RETRY, *_CREATED)
 # Marks a request whose SigV4 signature the fake skipped (in the request's context).
 _SKIPPED = "pytest-campaigns-fake:unsigned"
 
@@ -118,7 +127,7 @@ def _emit(
     event_kwargs: dict[str, Any],
     stop_on_response: bool,
 ) -> Any:
-    # Only the fake's four events reach here (wrap_emitter tests the name): every other event
+    # Only the fake's five events reach here (wrap_emitter tests the name): every other event
     # of every client costs one string test.
     kind = _kind(event_name)
     fake = current()
@@ -139,7 +148,23 @@ def _emit(
     responses = emit(emitter, event_name, event_kwargs, stop_on_response)
     if kind == _CHOOSE_EVENT:
         return _skip_signing(event_kwargs, responses)
+    if kind == _CREATED_EVENT:
+        _created(emitter, responses)
+        return responses
     return _retry(fake, responses)
+
+
+# The emitters (one per client) whose request-created handlers were looked at: a client's
+# handlers are those it was made with, so each is looked at once while a fake is active.
+_seen_emitters: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _created(emitter: Any, responses: list[tuple[Any, Any]]) -> None:
+    """request-created of a request the fake answers: the client's User-Agent is memoized (its
+    own object; other services' clients keep botocore's code)."""
+    if emitter not in _seen_emitters:
+        _seen_emitters.add(emitter)
+        _botocore.memoize_user_agents_of(responses)
 
 
 async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
@@ -155,14 +180,23 @@ async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: 
     if kind == _SIGN_EVENT:
         _stamp(event_kwargs)
         return await wrapped(*args, **kwargs)
-    if kind == _SEND_EVENT:
+    if kind == _CREATED_EVENT:
         responses = await wrapped(*args, **kwargs)
+        _created(instance, responses)
+        return responses
+    if kind == _SEND_EVENT:
+        sending = _async_sending.set(True)
+        try:
+            responses = await wrapped(*args, **kwargs)
+        finally:
+            _async_sending.reset(sending)
         return _answer(fake, event_name, event_kwargs, responses, aio=True)
     return _retry(fake, await wrapped(*args, **kwargs))
 
 
 # The fake's events, by the first word of botocore's event names.
 _CHOOSE_EVENT, _SIGN_EVENT, _SEND_EVENT = "choose-signer", "before-sign", "before-send"
+_CREATED_EVENT = "request-created"
 # event name -> its first word if it is one of the fake's events (of either API), else None: a
 # client sends the same few names again and again, so each is tested against the prefixes once.
 _kinds: dict[str, str | None] = {}
@@ -266,22 +300,46 @@ def _warn_bypassed(fake: CampaignsFake, event_name: str, handler: Any) -> None:
     if fake in _warned:
         return
     _warned.add(fake)
-    name = getattr(handler, "__qualname__", None) or repr(handler)
-    module = getattr(handler, "__module__", "") or ""
     warnings.warn(
-        f"{module + '.' if module else ''}{name} answered {event_name.split('.', 1)[1]} before "
+        f"{handler_name(handler)} answered {event_name.split('.', 1)[1]} before "
         "pytest-campaigns-fake: the fake did not see this request and its journal does not "
         "record it (is moto's mock_aws active too?)",
         FakeBypassedWarning,
-        stacklevel=2,
+        stacklevel=user_stacklevel(),
     )
+
+
+def handler_name(handler: Any) -> str:
+    """An event handler as a reader finds it: ``module.Class.method``, ``module.function``
+    (a partial's function, a callable object's class), and where it is defined when known."""
+    target = handler
+    while isinstance(target, functools.partial):
+        target = target.func
+    function = getattr(target, "__func__", target)  # a bound method's function
+    qualname = getattr(function, "__qualname__", None)
+    module = getattr(function, "__module__", None)
+    if not isinstance(qualname, str):  # a callable object: its class names it
+        qualname, module = type(target).__qualname__, type(target).__module__
+    name = ".".join(p for p in (module, qualname.replace("<locals>.", "")) if p)
+    code = getattr(function, "__code__", None)
+    if code is not None:
+        name += f" ({code.co_filename}:{code.co_firstlineno})"
+    return name
 
 
 def _recorded_delay(fake: CampaignsFake, response: Any) -> Any:
     if isinstance(response, (int, float)) and not isinstance(response, bool):
-        fake.engine.record_delay(float(response))
+        _spare(fake, float(response))
         return 0
     return response
+
+
+def _spare(fake: CampaignsFake, seconds: float) -> None:
+    """A wait botocore asked for, recorded instead of slept; the fake's clock (running) moves
+    on by it, so the retry meets the service as it would after the wait (a rate limit has
+    refilled)."""
+    fake.engine.record_delay(seconds)
+    fake.clock._waited(seconds)
 
 
 def _skip_signing(
@@ -322,9 +380,9 @@ def _stamp(event_kwargs: dict[str, Any]) -> None:
     key = DUMMY_ACCESS_KEY
     if credentials is not None and not isinstance(credentials, RefreshableCredentials):
         key = credentials.access_key
-    signing = request.context.get("signing") or {}
-    region = signing.get("region") or event_kwargs.get("region_name") or "us-east-1"
-    name = signing.get("signing_name") or "connect-campaigns"
+    scoped_region, scoped_name = _botocore.signing_scope(request)
+    region = scoped_region or event_kwargs.get("region_name") or "us-east-1"
+    name = scoped_name or "connect-campaigns"
     day = _scope_date(int(time.time() // _DAY))
     request.headers["Authorization"] = (
         f"AWS4-HMAC-SHA256 Credential={key}/{day}/{region}/{name}/aws4_request, "
@@ -349,7 +407,26 @@ def _acquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any)
         return wrapped(*args, **kwargs)
     delay = _botocore.token_bucket_take(instance, _botocore.token_bucket_amount(args, kwargs))
     if delay is not None:
-        fake.engine.record_delay(delay)
+        _spare(fake, delay)
+    return True
+
+
+# Set while an async client's before-send handlers run for a request the fake answers: the
+# task's own (a context variable), so a coroutine of another service interleaved on the same
+# event loop keeps aiobotocore's own token bucket.
+_async_sending: ContextVar[bool] = ContextVar("pytest_campaigns_fake_async_sending", default=False)
+
+
+async def _aacquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
+    # aiobotocore's adaptive mode awaits its token bucket in before-send: a faked request takes
+    # its tokens at once, and the wait is recorded, not slept, as for botocore's bucket.
+    fake = current()
+    if fake is None or not _async_sending.get():
+        return await wrapped(*args, **kwargs)
+    amount = _botocore.token_bucket_amount(args, kwargs)
+    delay = await _botocore.aio_token_bucket_take(instance, amount)
+    if delay is not None:
+        _spare(fake, delay)
     return True
 
 
@@ -357,22 +434,52 @@ def _install(fake: CampaignsFake) -> None:
     _botocore.wrap_emitter(_emit, _ALL)
     _botocore.wrap_aio_emitter(_aemit)
     _botocore.wrap_token_bucket_acquire(_acquire)
-    _botocore.memoize_user_agent()
+    _botocore.wrap_aio_token_bucket_acquire(_aacquire)
+    # boto3's default session (boto3.client() makes it once and keeps it) is the user's:
+    # put back when the last fake stops, so that a client made afterwards reads the user's
+    # environment again, not the fake's dummies (nor a config file it could not read).
+    boto3: Any = sys.modules.get("boto3")
+    _saved_default_session[:] = [getattr(boto3, "DEFAULT_SESSION", None)]
     if fake.options.isolate_environment:
         _isolate_environment(fake.options.region)
+        if boto3 is not None:
+            # One made before the fake read the user's configuration: not used inside it.
+            boto3.DEFAULT_SESSION = None
+        _botocore.explain_profile_not_found(_PROFILE_NOT_FOUND)
 
 
 def _uninstall() -> None:
     _botocore.unwrap_emitter()
     _botocore.unwrap_aio_emitter()
     _botocore.unwrap_token_bucket_acquire()
-    _botocore.unmemoize_user_agent()
+    _botocore.unwrap_aio_token_bucket_acquire()
+    _botocore.unmemoize_user_agents()
+    _seen_emitters.clear()
+    _botocore.unexplain_profile_not_found()
     for name, value in _saved_env.items():
         if value is None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
     _saved_env.clear()
+    boto3: Any = sys.modules.get("boto3")
+    if boto3 is not None and _saved_default_session:
+        boto3.DEFAULT_SESSION = _saved_default_session[0]
+    _saved_default_session.clear()
+
+
+# What boto3.DEFAULT_SESSION was when the outermost fake started (None: none yet).
+_saved_default_session: list[Any] = []
+
+# A ProfileNotFound raised while the environment is isolated: the profile may well exist, in
+# files the fake hid.
+_PROFILE_NOT_FOUND = (
+    "The config profile ({profile}) could not be found: while a pytest-campaigns-fake fake is "
+    "active, the environment is isolated (AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point "
+    "at an empty file, AWS_PROFILE is unset), so no profile exists. To use your profiles inside "
+    "the fake, turn the isolation off: isolate_environment=False (CampaignsFake, "
+    "mock_campaigns, or @pytest.mark.campaigns_fake(isolate_environment=False))"
+)
 
 
 def _isolate_environment(region: str) -> None:

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import botocore
 import botocore.config
+import botocore.context
 import botocore.session
 import botocore.useragent
 import pytest
@@ -143,6 +144,20 @@ INSTANCES: dict[str, Callable[[], Any]] = {
         ._user_agent_creator
     ),
     "botocore.retries.bucket.TokenBucket": lambda: TokenBucket(max_rate=2, clock=FrozenClock()),
+    "aiobotocore.retries.bucket.AsyncTokenBucket": lambda: resolve(
+        "aiobotocore.retries.bucket.AsyncTokenBucket"
+    )(max_rate=2, clock=FrozenClock()),
+    "botocore.config.Config": lambda: (
+        botocore.session.Session()
+        .create_client(
+            "connectcampaigns",
+            region_name="us-east-1",
+            aws_access_key_id=CLIENT_KEY,
+            aws_secret_access_key=SECRET,
+        )
+        .meta.config
+    ),
+    "botocore.context.ClientContext": lambda: botocore.context.ClientContext(),
     "botocore.awsrequest.HeadersDict": lambda: AWSResponse("https://x", 200, {}, None).headers,
     "botocore.signers.RequestSigner": lambda: list_campaigns(Credentials(CLIENT_KEY, SECRET))[
         "signer"
@@ -215,6 +230,15 @@ BEHAVIOUR_TESTS = {
     "botocore.useragent.UserAgentString.to_string.inputs": (
         "test_the_memoized_user_agent_is_the_one_botocore_builds"
     ),
+    "botocore.client.BaseClient.request-created handlers": (
+        "test_request_created_names_the_clients_own_user_agent_builder"
+    ),
+    "botocore.awsrequest.AWSRequest.context['signing']['region'|'signing_name']": (
+        "test_the_signing_context_names_the_region_and_the_signing_name"
+    ),
+    "botocore.exceptions.ProfileNotFound.fmt": "test_profile_not_found_is_formatted_from_fmt",
+    "aiobotocore.awsrequest.AioAWSResponse.(url, status_code, headers, raw) with raw.read() "
+    "awaited": "test_an_async_answer_is_read_by_awaiting_raw",
 }
 
 
@@ -332,9 +356,10 @@ def test_shapes_of_one_model_share_an_identity_and_another_model_has_its_own() -
     )
 
 
-def user_agents(config: botocore.config.Config) -> list[str]:
+def user_agents(config: botocore.config.Config, memoize: list[Any] | None = None) -> list[str]:
     """The User-Agent headers of three calls of one client: plain, paginated (a feature of
-    the call), plain again; each with its feature ids sorted (a set's order is arbitrary)."""
+    the call), plain again; each with its feature ids sorted (a set's order is arbitrary).
+    With ``memoize``, the client's UserAgentString is memoized first, and added to it."""
     client = botocore.session.Session().create_client(
         "connectcampaigns",
         region_name="us-east-1",
@@ -342,6 +367,9 @@ def user_agents(config: botocore.config.Config) -> list[str]:
         aws_secret_access_key=SECRET,
         config=config,
     )
+    if memoize is not None:
+        _botocore.memoize_user_agent(client._user_agent_creator)
+        memoize.append(client._user_agent_creator)
     seen: list[str] = []
 
     def send(request: Any, **_: Any) -> AWSResponse:
@@ -377,21 +405,143 @@ def test_the_memoized_user_agent_is_the_one_botocore_builds(
 ) -> None:
     original = vars(botocore.useragent.UserAgentString)["to_string"]
     built = user_agents(config)
-    _botocore.memoize_user_agent()
+    memoized: list[Any] = []
     try:
-        assert vars(botocore.useragent.UserAgentString)["to_string"] is not original
-        memoized = user_agents(config)
-        again = user_agents(config)
+        first = user_agents(config, memoize=memoized)
+        again = user_agents(config, memoize=memoized)
+        assert first == again
+        # The clients' own objects, not the class.
+        assert vars(botocore.useragent.UserAgentString)["to_string"] is original
+        assert all("to_string" in vars(agent) for agent in memoized)
     finally:
-        _botocore.unmemoize_user_agent()
-    assert vars(botocore.useragent.UserAgentString)["to_string"] is original
-    assert memoized == again == built, (
+        _botocore.unmemoize_user_agents()
+    assert all("to_string" not in vars(agent) for agent in memoized)
+    assert memoized and built
+    strings = user_agents(config)
+    assert strings == built
+    assert user_agents(config, memoize=[]) == again == built, (
         f"botocore {VERSION}'s User-Agent depends on more than the client's config and "
         "features and the call's features: the memo (memoize_user_agent) gave another string"
     )
+    _botocore.unmemoize_user_agents()
     if "mine/2.0" not in built[0]:
         # A paginated call lists a feature the plain ones do not: the memo told them apart.
         assert built[1] != built[0] == built[2]
+
+
+def test_request_created_names_the_clients_own_user_agent_builder() -> None:
+    client = botocore.session.Session().create_client(
+        "connectcampaigns",
+        region_name="us-east-1",
+        aws_access_key_id=CLIENT_KEY,
+        aws_secret_access_key=SECRET,
+    )
+    seen: list[Any] = []
+
+    def stop(request: Any, **_: Any) -> None:
+        raise Stop
+
+    def record(**kwargs: Any) -> None:
+        seen.append(kwargs)
+
+    original = vars(HierarchicalEmitter)["_emit"]
+
+    def wrapper(emit: Any, emitter: Any, name: str, kwargs: Any, stop_on: bool) -> Any:
+        responses = emit(emitter, name, kwargs, stop_on)
+        seen.append((name, responses))
+        return responses
+
+    client.meta.events.register("before-send.connectcampaigns", stop)
+    _botocore.wrap_emitter(wrapper, ("request-created.connectcampaigns.",))
+    try:
+        with pytest.raises(Stop):
+            client.list_campaigns()
+    finally:
+        _botocore.unwrap_emitter()
+    assert vars(HierarchicalEmitter)["_emit"] is original
+    handlers = [handler for _, responses in seen for handler, _ in responses]
+    agent = client._user_agent_creator
+    assert any(
+        getattr(h, "__self__", None) is agent
+        and getattr(h, "__func__", None)
+        is vars(botocore.useragent.UserAgentString)["rebuild_and_replace_user_agent_handler"]
+        for h in handlers
+    ), (
+        f"botocore {VERSION}: request-created no longer runs the client's own "
+        f"UserAgentString.rebuild_and_replace_user_agent_handler: {handlers!r}"
+    )
+    try:
+        _botocore.memoize_user_agents_of([(h, None) for h in handlers])
+        assert "to_string" in vars(agent)
+    finally:
+        _botocore.unmemoize_user_agents()
+    assert "to_string" not in vars(agent)
+
+
+def test_the_signing_context_names_the_region_and_the_signing_name() -> None:
+    # Where a service's endpoint rules name a signing scope (S3's do; connectcampaigns' name
+    # none today, and the before-sign event's region_name and signing_name stand in), botocore
+    # puts it in the request's context under "signing", and signs with it.
+    found: list[Any] = []
+
+    def read_and_stop(request: Any, **_: Any) -> None:
+        found.append(_botocore.signing_scope(request))
+        raise Stop
+
+    for service, region in (("s3", "eu-west-2"), ("connectcampaigns", "eu-west-2")):
+        client = botocore.session.Session().create_client(
+            service,
+            region_name=region,
+            aws_access_key_id=CLIENT_KEY,
+            aws_secret_access_key=SECRET,
+        )
+        client.meta.events.register(f"before-sign.{service}", read_and_stop)
+        with pytest.raises(Stop):
+            if service == "s3":
+                client.list_objects_v2(Bucket="corners")
+            else:
+                client.list_campaigns()
+    assert found[0] == ("eu-west-2", "s3"), (
+        f"botocore {VERSION}: a request's context no longer holds signing.region and "
+        f"signing.signing_name at before-sign: {found!r}"
+    )
+    assert found[1] in {(None, None), ("eu-west-2", "connect-campaigns")}
+
+
+def test_profile_not_found_is_formatted_from_fmt(monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ProfileNotFound
+
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    original = vars(ProfileNotFound)["fmt"]
+    _botocore.explain_profile_not_found("hidden: {profile}")
+    try:
+        with pytest.raises(ProfileNotFound) as caught:
+            botocore.session.Session(profile="nowhere").get_scoped_config()
+    finally:
+        _botocore.unexplain_profile_not_found()
+    assert str(caught.value) == "hidden: nowhere", (
+        f"botocore {VERSION}: ProfileNotFound's message no longer comes from its fmt with "
+        f"profile=...: {caught.value}"
+    )
+    assert vars(ProfileNotFound)["fmt"] is original
+
+
+def test_an_async_answer_is_read_by_awaiting_raw() -> None:
+    pytest.importorskip("aiobotocore")
+    import asyncio
+
+    from pytest_campaigns_fake._botocore import aio_http_response, http_response
+
+    answer = aio_http_response(http_response("https://x", 200, {"A": "b"}, b'{"a":1}'))
+
+    async def read() -> Any:
+        return await answer.content
+
+    assert asyncio.run(read()) == b'{"a":1}', (
+        f"aiobotocore: AioAWSResponse.content no longer awaits raw.read(): {answer!r}"
+    )
+    assert (answer.status_code, answer.headers["a"]) == (200, "b")
 
 
 def test_partitions_data_gives_the_aws_dns_suffixes() -> None:

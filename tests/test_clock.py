@@ -197,3 +197,64 @@ def test_client_token_validity_follows_the_fake_clock(
     assert fresh["successfulRequests"][0]["id"] != first_id
     accepted = campaigns_fake.dial_requests(running)
     assert [d.accepted_at for d in accepted] == [INSTANT, INSTANT + timedelta(days=7)]
+
+
+# -- instants the clock cannot hold are refused at once ------------------------------------
+
+EDGE = datetime(9999, 12, 30, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "move",
+    [
+        pytest.param(lambda clock: clock.advance(10**400), id="advance-int-beyond-float"),
+        pytest.param(lambda clock: clock.advance(-(10**400)), id="advance-negative-int"),
+        pytest.param(lambda clock: clock.advance(10**20), id="advance-huge-int"),
+        pytest.param(lambda clock: clock.advance(timedelta.max), id="advance-timedelta-max"),
+        pytest.param(lambda clock: clock.freeze(at=10**400), id="freeze-int-beyond-float"),
+        pytest.param(lambda clock: clock.freeze(at=1e300), id="freeze-huge-float"),
+        pytest.param(
+            lambda clock: clock.freeze(at=datetime.max.replace(tzinfo=timezone.utc)),
+            id="freeze-datetime-max",
+        ),
+        pytest.param(
+            lambda clock: clock.freeze(at=datetime.min.replace(tzinfo=timezone.utc)),
+            id="freeze-datetime-min",
+        ),
+        pytest.param(
+            lambda clock: clock.freeze(at=EDGE + timedelta(seconds=1)), id="freeze-past-the-edge"
+        ),
+        pytest.param(lambda clock: clock.freeze(at=-1), id="freeze-before-the-epoch"),
+        pytest.param(
+            lambda clock: clock.advance(-INSTANT.timestamp() - 1), id="advance-before-the-epoch"
+        ),
+    ],
+)
+def test_an_instant_out_of_range_is_a_value_error_at_once(
+    campaigns_fake: CampaignsFake, campaigns_client: Any, running: str, move: Any
+) -> None:
+    clock = campaigns_fake.clock
+    clock.freeze(at=INSTANT)
+    with pytest.raises(ValueError, match="the clock is unchanged"):
+        move(clock)
+    assert clock.now() == INSTANT
+    answer = _put(campaigns_client, running, _dial("a", INSTANT + timedelta(seconds=60)))
+    assert _outcome(answer) == {"a": "ok"}
+
+
+def test_the_last_instant_the_clock_holds_serves_every_request(
+    campaigns_fake: CampaignsFake, campaigns_client: Any, running: str
+) -> None:
+    # The edges leave room for the service's arithmetic (a dial request up to 900 s ahead) and
+    # for timestamps written and parsed by botocore both ways.
+    clock = campaigns_fake.clock
+    assert clock.freeze(at=EDGE) == EDGE
+    answer = _put(campaigns_client, running, _dial("a", EDGE + timedelta(seconds=900)))
+    assert _outcome(answer) == {"a": "ok"}
+    assert _outcome(_put(campaigns_client, running, _dial("b", EDGE))) == {"b": "InvalidInput"}
+    described = campaigns_client.describe_campaign(id=running)["campaign"]
+    assert described["id"] == running
+    first = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    assert clock.freeze(at=0) == first
+    answer = _put(campaigns_client, running, _dial("c", first + timedelta(seconds=60)))
+    assert _outcome(answer) == {"c": "ok"}

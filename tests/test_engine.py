@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import pytest
 from botocore.awsrequest import AWSRequest
 from botocore.model import ServiceModel
 
-from pytest_campaigns_fake import CampaignsFake
+from pytest_campaigns_fake import CampaignsFake, UnimplementedOperationWarning
 from pytest_campaigns_fake._engine import Description
 from pytest_campaigns_fake._errors import not_found
 from pytest_campaigns_fake._model import build
@@ -175,10 +176,27 @@ def test_errors_of_the_second_model_come_from_its_model(fake: CampaignsFake) -> 
     assert fake.calls.last.error_code == "ResourceNotFoundException"
 
 
-def test_a_description_must_cover_every_operation_of_its_model(fake: CampaignsFake) -> None:
+def test_an_operation_without_a_rule_is_answered_501_and_warned_once(fake: CampaignsFake) -> None:
+    # The model of a newer botocore than the fake: serving it never fails, and only the
+    # operation without a rule is refused, per request.
     partial = Description(model=TINY_MODEL, operations={"PutThing": put_thing})
-    with pytest.raises(ValueError, match="no rule for GetThing"):
-        fake.engine.serve(partial, {})
+    other = CampaignsFake(require_onboarding=False, strict=False)
+    other.engine.serve(partial, {})
+    assert send(other, "PUT", "/tiny/things/t1", {"campaign": {"color": "red"}})[0] == 200
+    with pytest.warns(UnimplementedOperationWarning) as caught:
+        status, answer = send(other, "GET", "/tiny/things/t1")
+    assert [str(w.message) for w in caught] == [answer["message"]]
+    assert caught[0].filename == __file__  # the caller's line: send(), here
+    assert status == 501
+    assert answer["message"].startswith("pytest-campaigns-fake does not implement tiny GetThing")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once per fake and operation
+        assert send(other, "GET", "/tiny/things/t2")[0] == 501
+    assert [(c.operation, c.status_code, c.error_code) for c in other.calls] == [
+        ("PutThing", 200, None),
+        ("GetThing", 501, "NotImplemented"),
+        ("GetThing", 501, "NotImplemented"),
+    ]
 
 
 # -- a member the model adds needs no code --------------------------------------------------

@@ -198,3 +198,70 @@ def test_the_marker_reaches_isolate_environment(
 ) -> None:
     assert not campaigns_fake.options.isolate_environment
     assert aws_environment() == environment_before
+
+
+# -- boto3's default session, and profiles hidden by the isolation ---------------------------
+
+
+@pytest.fixture
+def dev_profile(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second profile, with static keys and its own region, chosen by AWS_PROFILE."""
+    for name in REMOVED:
+        monkeypatch.delenv(name)
+    home.config.write_text(
+        home.config.read_text() + "[profile dev]\n"
+        "aws_access_key_id = AKIADEVPROFILE000001\n"
+        "aws_secret_access_key = dev-secret\n"
+        "region = us-west-2\n"
+    )
+    monkeypatch.setenv("AWS_PROFILE", "dev")
+
+
+def test_leaving_a_fake_gives_boto3_its_own_default_session_back(dev_profile: None) -> None:
+    mine = boto3.client("connectcampaigns")  # the user's default session, before any fake
+    assert mine.meta.region_name == "us-west-2"
+    users_session = boto3.DEFAULT_SESSION
+    with mock_campaigns():
+        inside = boto3.client("connectcampaigns")  # a default session in the fake's world
+        assert inside.meta.region_name == "us-east-1"
+        assert boto3.DEFAULT_SESSION is not users_session
+    assert boto3.DEFAULT_SESSION is users_session
+    after = boto3.client("connectcampaigns")
+    assert after.meta.region_name == "us-west-2"
+    assert after._request_signer._credentials.access_key == "AKIADEVPROFILE000001"
+
+
+def test_a_default_session_first_made_inside_a_fake_does_not_outlive_it(
+    dev_profile: None,
+) -> None:
+    assert boto3.DEFAULT_SESSION is None
+    with mock_campaigns():
+        boto3.client("connectcampaigns").list_campaigns()
+    # Made after the fake: the user's profile, its region and keys; no ProfileNotFound.
+    after = boto3.client("connectcampaigns")
+    assert after.meta.region_name == "us-west-2"
+    assert after._request_signer._credentials.access_key == "AKIADEVPROFILE000001"
+
+
+def test_a_profile_hidden_by_the_isolation_says_so_and_how_to_turn_it_off(
+    dev_profile: None,
+) -> None:
+    from botocore.exceptions import ProfileNotFound
+
+    with mock_campaigns(), pytest.raises(ProfileNotFound) as caught:
+        boto3.session.Session(profile_name="dev").client("connectcampaigns")
+    message = str(caught.value)
+    assert message.startswith("The config profile (dev) could not be found: ")
+    assert "the environment is isolated" in message
+    assert "isolate_environment=False" in message
+    # Outside a fake, botocore's own message, and the profile is found again.
+    with pytest.raises(ProfileNotFound, match=r"^The config profile \(nope\) could not be found$"):
+        boto3.session.Session(profile_name="nope")
+    assert boto3.session.Session(profile_name="dev").region_name == "us-west-2"
+
+
+def test_without_isolation_profiles_are_found_inside_the_fake(dev_profile: None) -> None:
+    with mock_campaigns(isolate_environment=False) as fake:
+        client = boto3.session.Session(profile_name="dev").client("connectcampaigns")
+        client.list_campaigns()
+        assert fake.calls.last.region == "us-west-2"

@@ -8,9 +8,11 @@ TEST-NET-1 address) and records it: a request that would leave the process gets 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import random
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -28,6 +30,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
+from botocore.useragent import UserAgentString
 from support import ACCESS_KEY, ACCOUNT, SECRET_KEY, Client, create, error_code, new_client
 
 from pytest_campaigns_fake import (
@@ -37,6 +40,7 @@ from pytest_campaigns_fake import (
     current,
     mock_campaigns,
 )
+from pytest_campaigns_fake._intercept import handler_name
 
 KEYS: dict[str, str] = {"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
 ONE_ATTEMPT = Config(retries={"total_max_attempts": 1})
@@ -250,15 +254,44 @@ def test_a_before_send_handler_of_the_test_keeps_precedence(fake: CampaignsFake)
 
     c.meta.events.register("before-send.connectcampaigns.ListCampaigns", answer)
     with pytest.warns(
-        FakeBypassedWarning, match=r"answer answered connectcampaigns\.ListCampaigns"
-    ):
+        FakeBypassedWarning, match=r"answer .* answered connectcampaigns\.ListCampaigns"
+    ) as caught:
+        line = sys._getframe().f_lineno + 1
         assert c.list_campaigns()["campaignSummaryList"] == [canned]
+    # Named as a reader finds it, and pointing at the test's own call.
+    (warning,) = caught
+    defined = answer.__code__.co_firstlineno
+    assert str(warning.message).startswith(
+        "test_intercept.test_a_before_send_handler_of_the_test_keeps_precedence.answer "
+        f"({__file__}:{defined}) answered"
+    )
+    assert (warning.filename, warning.lineno) == (__file__, line)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # once per fake, not once per call
         assert c.list_campaigns()["campaignSummaryList"] == [canned]
     assert len(fake.calls) == 0
     assert new_client().list_campaigns()["campaignSummaryList"] == []
     assert len(fake.calls) == 1
+
+
+class _Stubber:
+    """A before-send handler that is an object, as moto's BotocoreStubber is."""
+
+    def __call__(self, request: Any, **_: Any) -> None:
+        return None
+
+
+def _canned(body: bytes, request: Any, **_: Any) -> None:
+    return None
+
+
+def test_a_handler_is_named_as_a_reader_finds_it() -> None:
+    where = f"({__file__}:"
+    assert handler_name(_Stubber()) == "test_intercept._Stubber"
+    assert handler_name(_Stubber().__call__).startswith(f"test_intercept._Stubber.__call__ {where}")
+    partial = functools.partial(functools.partial(_canned, b"{}"))
+    assert handler_name(partial).startswith(f"test_intercept._canned {where}")
+    assert handler_name(print) == "builtins.print"
 
 
 # -- deactivation restores botocore --------------------------------------------------------
@@ -322,6 +355,33 @@ def test_other_services_are_not_answered(
     assert service in lookups[0]
     assert len(fake.calls) == 0
     assert fake.retry_delays == []
+
+
+def test_other_services_clients_run_botocores_own_user_agent_code() -> None:
+    # The User-Agent memo is given to the fake's services' clients alone, object by object;
+    # botocore's class, and an S3 client, keep botocore's own function while a fake is active.
+    original = vars(UserAgentString)["to_string"]
+    campaigns = new_client()  # made before the fake: memoized all the same
+    s3 = boto3.session.Session().client("s3", region_name="us-east-1", **KEYS)
+    agents: list[list[str]] = []
+
+    def canned(request: Any, **_: Any) -> AWSResponse:
+        agents.append(request.headers["User-Agent"].decode())
+        body = b"<ListAllMyBucketsResult><Buckets></Buckets></ListAllMyBucketsResult>"
+        return AWSResponse(request.url, 200, {"Content-Type": "application/xml"}, _Raw(body))
+
+    s3.meta.events.register("before-send.s3", canned)
+    with CampaignsFake(require_onboarding=False):
+        for _ in range(3):
+            campaigns.list_campaigns()
+            s3.list_buckets()
+        assert vars(UserAgentString)["to_string"] is original
+        assert "to_string" not in vars(s3._user_agent_creator)
+        assert s3._user_agent_creator.to_string.__func__ is original
+        memo = vars(campaigns._user_agent_creator)["to_string"]
+        assert memo.__wrapped__ is original
+    assert "to_string" not in vars(campaigns._user_agent_creator)
+    assert len(agents) == 3 and len(set(agents)) == 1
 
 
 # -- credentials and region ----------------------------------------------------------------

@@ -33,6 +33,7 @@ from botocore.exceptions import ClientError
 from botocore.model import OperationModel, Shape
 from botocore.validate import ParamValidator
 from support import new_client
+from support_v2 import new_v2_client
 
 from pytest_campaigns_fake import CampaignsFake
 from pytest_campaigns_fake._errors import ServiceError
@@ -862,6 +863,21 @@ GOLDEN: list[tuple[str, str, dict[str, Any], str]] = [
         "constraint: Member must be of type integer",
     ),
     (
+        # JSON true is no integer, although Python's bool is an int.
+        "type-integer-true",
+        "ListCampaigns",
+        {"maxResults": True},
+        "1 validation error detected: Value 'true' at 'maxResults' failed to satisfy "
+        "constraint: Member must be of type integer",
+    ),
+    (
+        "type-integer-false",
+        "ListCampaigns",
+        {"maxResults": False},
+        "1 validation error detected: Value 'false' at 'maxResults' failed to satisfy "
+        "constraint: Member must be of type integer",
+    ),
+    (
         "union-none",
         "UpdateCampaignDialerConfig",
         {"id": "c", "dialerConfig": {}},
@@ -979,3 +995,16 @@ def test_one_walk_admits_what_the_validator_and_the_projector_would(
         )
     else:
         assert admitter(shape)(params) == shaped(shape, params)
+
+
+def test_a_boolean_for_a_v2_integer_member_is_refused(campaigns_fake: CampaignsFake) -> None:
+    # botocore with parameter_validation=False sends a JSON true; the service wants an integer.
+    client = new_v2_client(validate=False)
+    with pytest.raises(ClientError) as info:
+        client.list_campaigns(maxResults=True)
+    assert info.value.response["Error"] == {
+        "Code": "ValidationException",
+        "Message": "1 validation error detected: Value 'true' at 'maxResults' failed to "
+        "satisfy constraint: Member must be of type integer",
+    }
+    assert campaigns_fake.v2.calls.last.status_code == 400
