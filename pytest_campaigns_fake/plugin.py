@@ -84,8 +84,13 @@ def campaigns_server(request: pytest.FixtureRequest) -> Iterator[CampaignsServer
     ``.fake`` (seed, inject faults and read the journal as in process). Options as for
     ``campaigns_fake`` (marker, ini); nothing is intercepted in this process."""
     __tracebackhide__ = True
+    from ._http import MissingExtra, require
     from ._server import CampaignsServer
 
+    try:
+        require()
+    except MissingExtra as error:
+        pytest.fail(f"campaigns_server: {error}", pytrace=False)
     options = {"any_region": True, **_options(request)}
     fake = CampaignsFake(**options)
     fake._owner = "the campaigns_server fixture"
