@@ -261,9 +261,10 @@ class _Connection:
             close = stopping or self.server._stopping or conn.their_state is not h11.DONE
             if close and not any(name.lower() == "connection" for name, _ in headers):
                 headers.append(("Connection", "close"))
-            self._send(method, status, headers, body)
             if self.server._observe is not None:
+                # Before the answer leaves: a client's next request is logged after this one.
                 self.server._observe(method, what, status, time.perf_counter() - started)
+            self._send(method, status, headers, body)
             self.server._busy(self.sock, False)
             if close or conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
                 return
@@ -321,6 +322,9 @@ class _Connection:
         raw = event.headers.raw_items()
         if len(raw) > limits.header_count:
             raise _Refused(431, f"more than {limits.header_count} header fields")
+        if len(event.target) + sum(len(n) + len(v) + 4 for n, v in raw) > limits.head:
+            # h11's own cap counts only what arrived before the head was complete.
+            raise _Refused(431, f"the request line and headers are longer than {limits.head} bytes")
         names = [name.lower() for name, _ in raw]
         if b"transfer-encoding" in names and b"content-length" in names:
             # RFC 9112 6.3: a request smuggling attempt, or a broken client.

@@ -192,7 +192,8 @@ class CampaignsServer:
         try:
             refused = self._refused(method, headers)
             if refused is not None:
-                return (*_json(*refused), path)
+                status, answer_headers, payload = _json(*refused)
+                return status, [*answer_headers, ("Connection", "close")], payload, path
             if path.startswith(_control.PREFIX):
                 status, result = self._answer_control(
                     method, path[len(_control.PREFIX) :], body, headers
@@ -372,12 +373,16 @@ class _AllowedHosts:
 
     def __init__(self, bound: str, extra: Sequence[str]) -> None:
         self.wildcard = bound in ("0.0.0.0", "::", "")
-        names = {bound.lower().strip("[]"), *(name.lower() for name in extra)}
+        names = {bound.lower().strip("[]")}
         if _is_loopback(bound) or self.wildcard:
             names |= {"localhost", "127.0.0.1", "::1"}
         self.names = names
+        #: Names given (--allow-host): on any port, as a proxy or a published port may change it.
+        self.given = {name.lower().strip("[]") for name in extra}
 
     def allows(self, host: str, port: int | None, bound_port: int) -> bool:
+        if host in self.given:
+            return True
         if host not in self.names:
             if not self.wildcard:
                 return False
@@ -388,10 +393,11 @@ class _AllowedHosts:
         return self.wildcard or (port or 80) == bound_port
 
     def __str__(self) -> str:
-        shown = sorted(f"[{n}]" if ":" in n else n for n in self.names)
+        shown = ", ".join(sorted(f"[{n}]" if ":" in n else n for n in self.names))
+        given = "".join(f", {name} on any port" for name in sorted(self.given))
         if self.wildcard:
-            return "any IP address, " + ", ".join(shown)
-        return ", ".join(shown) + ", with the server's port"
+            return f"any IP address, {shown} on any port{given}"
+        return f"{shown} with the server's port{given}"
 
 
 def _is_loopback(host: str) -> bool:
