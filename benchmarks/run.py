@@ -678,6 +678,7 @@ def bench_server_throughput() -> dict[str, dict[str, float]]:
             f"{url}/_fake/instances",
             data=json.dumps({"connectInstanceId": "instance-1"}).encode(),
             method="POST",
+            headers={"Content-Type": "application/json"},  # what the control plane asks
         )
         urllib.request.urlopen(onboard).close()
         _measure(rows, SERVER, url, process.pid)
@@ -722,6 +723,7 @@ def bench_restart(count: int = 10_000) -> dict[str, float]:
                 f"{server.url}/_fake/instances",
                 data=json.dumps({"connectInstanceId": "instance-1"}).encode(),
                 method="POST",
+                headers={"Content-Type": "application/json"},
             )
             urllib.request.urlopen(onboard).close()
             clients = [_http_client(server.url) for _ in range(THREADS)]
