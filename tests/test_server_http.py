@@ -521,3 +521,43 @@ def test_one_access_log_line_per_request() -> None:
         ],
     ):
         assert re.fullmatch(pattern.format(method, re.escape(what), status), line), line
+
+
+# -- without the server extra --------------------------------------------------------------------
+
+
+def without_h11(directory: Path) -> dict[str, str]:
+    """An environment where ``import h11`` fails, as where the extra is not installed."""
+    (directory / "h11.py").write_text("raise ImportError('No module named h11')\n")
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(directory), os.environ.get("PYTHONPATH", "")]),
+    }
+
+
+def test_serve_names_the_extra_when_h11_is_missing(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest_campaigns_fake", "serve", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=without_h11(tmp_path),
+    )
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'pytest-campaigns-fake[server]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_fixture_names_the_extra_when_h11_is_missing(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    monkeypatch.setenv("PYTHONPATH", without_h11(blocker)["PYTHONPATH"])
+    pytester.makepyfile("def test_served(campaigns_server):\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(errors=1)
+    output = result.stdout.str()
+    assert "campaigns_server: server mode needs the h11 package" in output
+    assert "pip install 'pytest-campaigns-fake[server]'" in output
+    assert "During handling" not in output
