@@ -3,8 +3,10 @@
 Every request under ``/`` is an API request of a served model, answered by ``Engine.answer``
 exactly as in process (region from the SigV4 credential scope, account from the access key,
 unsigned requests refused with AWS's 403); requests under ``/_fake/`` are the control plane
-(``_control``). HTTP/1.1 with keep-alive, a thread per connection, the engine's lock around
-each answer, and, with a state file, the answer's log entry committed before it is sent.
+(``_control``). HTTP/1.1 comes from ``_http`` (h11, a thread per connection); here are the
+engine's lock around each answer and, with a state file, the answer's log entry committed
+before it is sent; and what keeps web pages out: the Host and Origin checks, the control
+plane's media type, no signature by query parameters (docs/server.md, "Closed to web pages").
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class CampaignsServer:
     """A fake served over HTTP: ``url``, ``fake`` (seed, inject, read the journal as in
     process), ``env`` (what a subprocess needs to call it), ``control_token``.
 
-    ``start()`` serves on a thread of its own; ``serve_forever()`` blocks (the command line).
+    ``start()`` serves on a thread of its own; ``serve_forever()`` blocks until ``stop()``.
     """
 
     def __init__(
