@@ -678,6 +678,7 @@ def bench_server_throughput() -> dict[str, dict[str, float]]:
             f"{url}/_fake/instances",
             data=json.dumps({"connectInstanceId": "instance-1"}).encode(),
             method="POST",
+            headers={"Content-Type": "application/json"},  # what the control plane asks
         )
         urllib.request.urlopen(onboard).close()
         _measure(rows, SERVER, url, process.pid)
@@ -722,6 +723,7 @@ def bench_restart(count: int = 10_000) -> dict[str, float]:
                 f"{server.url}/_fake/instances",
                 data=json.dumps({"connectInstanceId": "instance-1"}).encode(),
                 method="POST",
+                headers={"Content-Type": "application/json"},
             )
             urllib.request.urlopen(onboard).close()
             clients = [_http_client(server.url) for _ in range(THREADS)]
@@ -895,7 +897,9 @@ def server_section(throughput: dict[str, dict[str, float]], restart: dict[str, f
         "and `python -m moto.server`. On a 2-core machine the clients' own botocore work",
         "competes with the server for the cores, so the ratio of requests per second understates",
         "the servers' difference; the CPU each server spends per request (measured from its",
-        "process's CPU time over 300 sequential calls) is the server's cost alone.",
+        "process's CPU time over 300 sequential calls) is the server's cost alone. Both servers",
+        "are measured in the same run, one after the other: on a shared machine the absolute",
+        "numbers move with the other jobs, and the ratios to moto's server are the ones to read.",
         "",
         "| | " + " | ".join(OPERATIONS) + " | × moto's server |",
         "|---|" + "---|" * (len(OPERATIONS) + 1),
@@ -925,7 +929,8 @@ def server_section(throughput: dict[str, dict[str, float]], restart: dict[str, f
         cheaper = min(moto_cpu[op] / cpu[op] for op in OPERATIONS)
         lines += [
             f"Target: at least 3× moto's server's requests/s. Least: {least:.2f}× "
-            f"({verdict(least >= 3)}); server CPU per request: {cheaper:.1f}× less than moto's.",
+            f"({verdict(least >= 3)}); server CPU per request at least 5× less than moto's: "
+            f"{cheaper:.1f}× ({verdict(cheaper >= 5)}).",
             "",
         ]
     else:

@@ -23,6 +23,10 @@ PREFIX = "/_fake/"
 #: The one operation that moves the clock itself: never answered at a pinned instant.
 CLOCK_ADVANCE = "clock/advance"
 Handler = Callable[["CampaignsFake", dict[str, Any], dict[str, str]], Any]
+#: How deep a control body may nest: a snapshot nests about ten levels; the fake's own walks
+#: over a body (validation, copies) recurse, and a body nested thousands deep would exhaust
+#: Python's stack in them.
+MAX_DEPTH = 64
 
 
 class ControlError(Exception):
@@ -88,6 +92,26 @@ def apply(fake: CampaignsFake, method: str, path: str, body: dict[str, Any]) -> 
         raise
     except (ValueError, TypeError, KeyError, AssertionError) as error:
         raise ControlError(400, f"{type(error).__name__}: {error}") from None
+
+
+def depth(document: Any) -> int:
+    """How deep ``document`` (parsed JSON) nests: 0 for a scalar. Iterative: the document is
+    untrusted, and recursion is what the limit protects."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        elif not isinstance(value, list):
+            continue
+        level += 1
+        if level > deepest:
+            deepest = level
+            if deepest > MAX_DEPTH:
+                return deepest
+        stack.extend((item, level) for item in value)
+    return deepest
 
 
 def changes(method: str, path: str) -> bool:

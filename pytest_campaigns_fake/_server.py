@@ -3,8 +3,10 @@
 Every request under ``/`` is an API request of a served model, answered by ``Engine.answer``
 exactly as in process (region from the SigV4 credential scope, account from the access key,
 unsigned requests refused with AWS's 403); requests under ``/_fake/`` are the control plane
-(``_control``). HTTP/1.1 with keep-alive, a thread per connection, the engine's lock around
-each answer, and, with a state file, the answer's log entry committed before it is sent.
+(``_control``). HTTP/1.1 comes from ``_http`` (h11, a thread per connection); here are the
+engine's lock around each answer and, with a state file, the answer's log entry committed
+before it is sent; and what keeps web pages out: the Host and Origin checks, the control
+plane's media type, no signature by query parameters (docs/server.md, "Closed to web pages").
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ import contextlib
 import ipaddress
 import json
 import os
+import re
 import secrets
-import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, TextIO
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from botocore.awsrequest import AWSPreparedRequest, HeadersDict
 
-from . import _control
+from . import _control, _http, _wire
 from ._durable import SETTINGS, StateFile, apply_settings
 from ._fake import CampaignsFake
 from ._intercept import _REMOVED_VARIABLES, DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
@@ -38,7 +42,7 @@ class CampaignsServer:
     """A fake served over HTTP: ``url``, ``fake`` (seed, inject, read the journal as in
     process), ``env`` (what a subprocess needs to call it), ``control_token``.
 
-    ``start()`` serves on a thread of its own; ``serve_forever()`` blocks (the command line).
+    ``start()`` serves on a thread of its own; ``serve_forever()`` blocks until ``stop()``.
     """
 
     def __init__(
@@ -49,6 +53,10 @@ class CampaignsServer:
         port: int = 0,
         state: str | os.PathLike[str] | None = None,
         control_token: str | None = None,
+        allow_hosts: Sequence[str] = (),
+        access_log: TextIO | None = None,
+        limits: _http.Limits | None = None,
+        drain_timeout: float = 10.0,
         **options: Any,
     ) -> None:
         self._state: StateFile | None = None
@@ -83,18 +91,28 @@ class CampaignsServer:
         #: What the control plane asks for (header X-Fake-Control-Token, or Authorization:
         #: Bearer): always on a non-loopback address, where one is made up if none is given.
         self.control_token = control_token or (None if loopback else secrets.token_urlsafe(24))
-        self._httpd = _HTTPServer((host, port), _Handler, self)
+        self._allowed_hosts = _AllowedHosts(host, allow_hosts)
+        self._access_log = access_log
+        #: Seconds ``stop()`` lets the requests in flight finish.
+        self.drain_timeout = drain_timeout
+        self._httpd = _http.HTTPServer(
+            (host, port),
+            self._respond,
+            limits or _http.Limits(),
+            self._log if access_log is not None else None,
+        )
         self._thread: threading.Thread | None = None
+        self._closed = False
 
     @property
     def host(self) -> str:
         """The address the server is bound to."""
-        return str(self._httpd.server_address[0])
+        return str(self._httpd.address[0])
 
     @property
     def port(self) -> int:
         """The port the server listens on (the one picked, for ``port=0``)."""
-        return int(self._httpd.server_address[1])
+        return int(self._httpd.address[1])
 
     @property
     def url(self) -> str:
@@ -127,33 +145,32 @@ class CampaignsServer:
     def start(self) -> CampaignsServer:
         """Serve on a daemon thread; returns at once."""
         if self._thread is None:
-            # A short poll: stop() waits for the serving loop to notice (0.5 s by default).
             self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="campaigns-server",
-                daemon=True,
+                target=self._httpd.serve_forever, name="campaigns-server", daemon=True
             )
             self._thread.start()
         return self
 
     def serve_forever(self) -> None:
-        """Serve until an interrupt (the command line; ``start()`` serves on a thread)."""
-        try:
-            self._httpd.serve_forever()
-        finally:
-            self._httpd.server_close()
+        """Serve until ``stop()`` is called from another thread."""
+        self._httpd.serve_forever()
 
-    def stop(self) -> None:
-        """Stop serving, close the socket and the state file."""
+    def stop(self) -> bool:
+        """Stop accepting, let the requests in flight finish (at most ``drain_timeout``
+        seconds), then close the state file; whether every request in flight finished.
+
+        The file is closed under the engine's lock: no request is writing to it then, and a
+        request still running past the drain timeout finds the server closed and answers 503."""
+        finished = self._httpd.stop(self.drain_timeout)
         if self._thread is not None:
-            # shutdown() waits for a serving loop: only one that was started.
-            self._httpd.shutdown()
             self._thread.join(timeout=5)
             self._thread = None
-        self._httpd.server_close()
-        if self._state is not None:
-            self._state.close()
+        with self.fake.engine.lock:
+            if not self._closed:
+                self._closed = True
+                if self._state is not None:
+                    self._state.close()
+        return finished
 
     def __enter__(self) -> CampaignsServer:
         return self.start()
@@ -166,12 +183,72 @@ class CampaignsServer:
 
     # -- answering -----------------------------------------------------------------------------
 
+    def _respond(
+        self, method: str, target: str, pairs: _http.Headers, body: bytes
+    ) -> tuple[int, _http.Headers, bytes, str]:
+        """One request's answer, and what it was (an operation or a route) for the access log."""
+        headers = HeadersDict()
+        for name, value in pairs:
+            headers[name] = value
+        path = urlsplit(target).path
+        try:
+            refused = self._refused(method, headers)
+            if refused is not None:
+                status, answer_headers, payload = _json(*refused)
+                return status, [*answer_headers, ("Connection", "close")], payload, path
+            if path.startswith(_control.PREFIX):
+                status, result = self._answer_control(
+                    method, path[len(_control.PREFIX) :], body, headers
+                )
+                return (*_json(status, result), path)
+            return self._answer_api(method, target, headers, body)
+        except Exception:
+            # The fake's bug, not the client's: a complete 500, and the traceback for its report.
+            traceback.print_exc()
+            return (
+                *_json(500, {"error": "the fake failed to answer: see the server's stderr"}),
+                path,
+            )
+
+    def _refused(self, method: str, headers: HeadersDict) -> tuple[int, Any] | None:
+        """Why a request is refused before anything reads it, or None: closed to web pages."""
+        if headers.get("Origin") is not None:
+            # Browsers send Origin on cross-origin requests (and preflights); no other client
+            # of the fake does, and the server grants no cross-origin access.
+            return 403, {
+                "error": "a request from a web page (it has an Origin header) is refused: "
+                "this server grants no cross-origin access"
+            }
+        host = headers.get("Host")
+        if host is None:
+            return None  # HTTP/1.0 (h11 requires Host of HTTP/1.1): no browser sends it
+        parsed = _host_and_port(host)
+        if parsed is None:
+            return 400, {"error": f"the Host header {host!r} is not host[:port]"}
+        if not self._allowed_hosts.allows(*parsed, self.port):
+            return 421, {
+                "error": f"Host {host!r} is not this server's address ({self._allowed_hosts}): "
+                "requests for other names are refused, as a web page's DNS rebinding would "
+                "send them; serve with --allow-host NAME to answer another name"
+            }
+        return None
+
     def _answer_api(
-        self, method: str, url: str, headers: HeadersDict, body: bytes
-    ) -> tuple[int, list[tuple[str, str]], bytes]:
-        request = AWSPreparedRequest(method, url, headers, body, stream_output=False)
+        self, method: str, target: str, headers: HeadersDict, body: bytes
+    ) -> tuple[int, _http.Headers, bytes, str]:
+        if target.startswith("/"):
+            target = f"http://{headers.get('Host') or f'{self.host}:{self.port}'}{target}"
+        if _wire._header_scope(headers.get("Authorization")) is None:
+            # Server mode takes a SigV4 Authorization header only: a web page can put
+            # X-Amz-Credential in a URL without a CORS preflight, but not that header.
+            target = _without_query_credentials(target)
+        request = AWSPreparedRequest(method, target, headers, body, stream_output=False)
         fake = self.fake
+        calls = fake.engine.journal.view()
         with fake.engine.lock:
+            if self._closed:
+                return (*_json(503, {"error": "the server is stopping"}), "-")
+            before = len(calls)
             if self._state is None:
                 response = fake.engine.answer(request)
             else:
@@ -180,18 +257,19 @@ class CampaignsServer:
                 at = fake.clock.time()
                 with fake.clock._pinned(at):
                     response = fake.engine.answer(request)
-                self._state.record_api(at, method, url, headers, body)
+                self._state.record_api(at, method, target, headers, body)
+            operation = calls[-1].operation if len(calls) > before else "-"
         answer_headers = [
             (name, str(response.headers[name]))
             for name in _ANSWER_HEADERS
             if name in response.headers
         ]
-        return response.status_code, answer_headers, response.content
+        return response.status_code, answer_headers, response.content, operation
 
     def _answer_control(
         self, method: str, path: str, body: bytes, headers: HeadersDict
     ) -> tuple[int, Any]:
-        if self.control_token is not None:
+        if self.control_token is not None and (method, path) != ("GET", "health"):
             given = headers.get(TOKEN_HEADER) or (headers.get("Authorization") or "").removeprefix(
                 "Bearer "
             )
@@ -200,15 +278,31 @@ class CampaignsServer:
                     "error": f"the control plane needs its token: send it in {TOKEN_HEADER} "
                     "(or Authorization: Bearer <token>); it was printed when the server started"
                 }
+        if method not in ("GET", "HEAD"):
+            media_type = (headers.get("Content-Type") or "").partition(";")[0].strip().lower()
+            if media_type != "application/json":
+                # A web page can POST text/plain anywhere without asking; application/json
+                # needs a CORS preflight, which this server never grants.
+                return 415, {
+                    "error": f"a control request that changes the fake needs Content-Type: "
+                    f"application/json, not {headers.get('Content-Type')!r} (curl: -H "
+                    "'Content-Type: application/json', or --json)"
+                }
         try:
             arguments = json.loads(body) if body.strip() else {}
+        except RecursionError:
+            return 400, {"error": f"the body is nested deeper than {_control.MAX_DEPTH} levels"}
         except ValueError as error:
             return 400, {"error": f"the body is not JSON: {error}"}
         fake = self.fake
         if not isinstance(arguments, dict):
             return 400, {"error": "the request body must be a JSON object"}
+        if _control.depth(arguments) > _control.MAX_DEPTH:
+            return 400, {"error": f"the body is nested deeper than {_control.MAX_DEPTH} levels"}
         try:
             with fake.engine.lock:
+                if self._closed:
+                    return 503, {"error": "the server is stopping"}
                 at = fake.clock.time()
                 if self._state is None or not _control.changes(method, path):
                     result = _control.apply(fake, method, path, dict(arguments))
@@ -221,127 +315,91 @@ class CampaignsServer:
             return error.status, {"error": error.message}
         return 200, result
 
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(
-        self, address: tuple[str, int], handler: type[_Handler], owner: CampaignsServer
-    ) -> None:
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, handler)
-        self.owner = owner
+    def _log(self, method: str, what: str, status: int, seconds: float) -> None:
+        stream = self._access_log
+        if stream is not None:
+            now = time.time()
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
+            millis = int(now % 1 * 1000)
+            line = f"{stamp}.{millis:03d}Z {method} {what} {status} {seconds * 1000:.1f} ms\n"
+            with contextlib.suppress(OSError, ValueError):
+                stream.write(line)
+                stream.flush()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Buffered: the status line, headers and body leave in one write, flushed per answer
-    # (by BaseHTTPRequestHandler); written piecemeal, Nagle and delayed ACKs cost 40 ms a call.
-    wbufsize = -1
-    server: _HTTPServer
+def _json(status: int, document: Any) -> tuple[int, _http.Headers, bytes]:
+    return (
+        status,
+        [("Content-Type", "application/json")],
+        json.dumps(document, default=json_default).encode(),
+    )
 
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+def _without_query_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    if "x-amz-credential" not in parts.query.lower():
+        return url
+    kept = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() != "x-amz-credential"
+    ]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
-    def parse_request(self) -> bool:
-        # BaseHTTPRequestHandler's parses the headers with the email package: most of what a
-        # request cost the server. HTTP/1.1 request line and headers need no more than this.
-        # raw_requestline: set by handle_one_request() before it calls this (not typeshed's).
-        raw_line: bytes = getattr(self, "raw_requestline", b"")
-        line = str(raw_line, "iso-8859-1").rstrip("\r\n")
-        self.requestline = line
-        parts = line.split()
-        if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
-            self.request_version = "HTTP/1.1"
-            self.close_connection = True
-            self.send_error(400, f"Bad request line {line!r}")
-            return False
-        self.command, self.path, self.request_version = parts
-        self.close_connection = self.request_version == "HTTP/1.0"
-        headers = HeadersDict()
-        for _ in range(200):
-            raw = self.rfile.readline(65537)
-            if raw in (b"\r\n", b"\n", b""):
-                break
-            name, _, value = raw.decode("iso-8859-1").partition(":")
-            headers[name.strip()] = value.strip()
-        else:
-            self.close_connection = True
-            self.send_error(431, "Too many headers")
-            return False
-        self.headers = headers
-        connection = (headers.get("Connection") or "").lower()
-        if connection == "close":
-            self.close_connection = True
-        elif connection == "keep-alive":
-            self.close_connection = False
-        if (headers.get("Expect") or "").lower() == "100-continue":
-            self.send_response_only(100)
-            self.end_headers()
-        return True
 
-    def _handle(self) -> None:
+# host[:port]: a name or IPv4 address, or an IPv6 address in brackets.
+_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%!$&'()*+,;=-]+)(?::([0-9]{1,5}))?")
+
+
+def _host_and_port(value: str) -> tuple[str, int | None] | None:
+    """(host, port or None) of a Host header, the host lower case without brackets; None when
+    it is not host[:port]."""
+    found = _HOST.fullmatch(value.strip())
+    if found is None:
+        return None
+    host = found.group(1).lower()
+    if host.startswith("["):
+        host = host[1:-1]
         try:
-            body = self._body()
-        except (_BadRequest, ValueError) as error:
-            # What the body is cannot be known: the connection cannot be reused.
-            self.close_connection = True
-            self._send(400, [("Content-Type", "text/plain")], str(error).encode())
-            return
-        headers: Any = self.headers
-        path = urlsplit(self.path).path
-        owner = self.server.owner
-        if path.startswith(_control.PREFIX):
-            status, result = owner._answer_control(
-                self.command, path[len(_control.PREFIX) :], body, headers
-            )
-            payload = json.dumps(result, default=json_default).encode()
-            self._send(status, [("Content-Type", "application/json")], payload)
-            return
-        host = self.headers.get("Host") or f"{owner.host}:{owner.port}"
-        status, answer_headers, payload = owner._answer_api(
-            self.command, f"http://{host}{self.path}", headers, body
-        )
-        self._send(status, answer_headers, payload)
-
-    def _body(self) -> bytes:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            # Some SDKs stream request bodies: chunk sizes in hex, a zero-size chunk last.
-            chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline().strip():  # trailers, up to the blank line
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        text = self.headers.get("Content-Length") or "0"
-        if not text.isdigit():
-            raise _BadRequest(f"Content-Length {text!r} is not a length")
-        length = int(text)
-        return self.rfile.read(length) if length else b""
-
-    def _send(self, status: int, headers: list[tuple[str, str]], payload: bytes) -> None:
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return None
+    return host, int(found.group(2)) if found.group(2) else None
 
 
-class _BadRequest(Exception):
-    """A request whose framing is broken (its body cannot be read)."""
+class _AllowedHosts:
+    """The names a Host header may give: the bound address and, for a loopback bind, every
+    loopback spelling; with the port. A wildcard bind (0.0.0.0, ::) answers every IP address
+    (DNS rebinding needs a name), localhost, and the names given, on any port (a container's
+    port is often published as another)."""
+
+    def __init__(self, bound: str, extra: Sequence[str]) -> None:
+        self.wildcard = bound in ("0.0.0.0", "::", "")
+        names = {bound.lower().strip("[]")}
+        if _is_loopback(bound) or self.wildcard:
+            names |= {"localhost", "127.0.0.1", "::1"}
+        self.names = names
+        #: Names given (--allow-host): on any port, as a proxy or a published port may change it.
+        self.given = {name.lower().strip("[]") for name in extra}
+
+    def allows(self, host: str, port: int | None, bound_port: int) -> bool:
+        if host in self.given:
+            return True
+        if host not in self.names:
+            if not self.wildcard:
+                return False
+            try:
+                ipaddress.ip_address(host)
+            except ValueError:
+                return False
+        return self.wildcard or (port or 80) == bound_port
+
+    def __str__(self) -> str:
+        shown = ", ".join(sorted(f"[{n}]" if ":" in n else n for n in self.names))
+        given = "".join(f", {name} on any port" for name in sorted(self.given))
+        if self.wildcard:
+            return f"any IP address, {shown} on any port{given}"
+        return f"{shown} with the server's port{given}"
 
 
 def _is_loopback(host: str) -> bool:

@@ -148,8 +148,16 @@ def campaigns_server(request: pytest.FixtureRequest) -> Iterator[CampaignsServer
     ``.fake`` (seed, inject faults and read the journal as in process). Options as for
     ``campaigns_fake`` (marker, ini); nothing is intercepted in this process."""
     __tracebackhide__ = True
+    from ._http import MissingExtra, require
     from ._server import CampaignsServer
 
+    missing = None
+    try:
+        require()
+    except MissingExtra as error:
+        missing = str(error)
+    if missing is not None:  # outside the except: the report shows this message alone
+        pytest.fail(f"campaigns_server: {missing}", pytrace=False)
     options = {"any_region": True, **_options(request)}
     fake = CampaignsFake(**options)
     fake._owner = "the campaigns_server fixture"

@@ -854,7 +854,7 @@ def guarded() -> Iterator[CampaignsServer]:
     ids=["none", "wrong-header", "wrong-bearer", "empty"],
 )
 def test_control_token_is_required(guarded: CampaignsServer, headers: dict[str, str]) -> None:
-    status, answer = control(guarded, "GET", "health", headers=headers)
+    status, answer = control(guarded, "GET", "clock", headers=headers)
     assert status == 401
     assert TOKEN_HEADER in answer["error"]
     status, _ = control(guarded, "POST", "reset", {}, headers=headers)
@@ -866,7 +866,7 @@ def test_control_token_is_required(guarded: CampaignsServer, headers: dict[str, 
     "headers", [{TOKEN_HEADER: "t"}, {"Authorization": "Bearer t"}], ids=["header", "bearer"]
 )
 def test_control_token_is_accepted(guarded: CampaignsServer, headers: dict[str, str]) -> None:
-    assert control(guarded, "GET", "health", headers=headers) == (200, {"ok": True})
+    assert control(guarded, "GET", "clock", headers=headers)[0] == 200
     assert control(guarded, "POST", "reset", {}, headers=headers) == (200, {})
     assert guarded.fake.campaigns == []
 
@@ -885,11 +885,11 @@ def test_control_token_header_name_is_case_insensitive(
 ) -> None:
     connection = http.client.HTTPConnection(guarded.host, guarded.port, timeout=30)
     try:
-        connection.putrequest("GET", "/_fake/health")
+        connection.putrequest("GET", "/_fake/clock")
         connection.putheader(name, value)
         connection.endheaders()
         response = connection.getresponse()
-        assert (response.status, json.loads(response.read())) == (200, {"ok": True})
+        assert response.status == 200, response.read()
     finally:
         connection.close()
 

@@ -166,7 +166,7 @@ def control(
         f"{url}/_fake/{path}",
         data=None if body is None else json.dumps(body).encode(),
         method=method,
-        headers=headers or {},
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
     try:
         with _OPENER.open(request, timeout=30) as response:
@@ -214,8 +214,9 @@ def test_a_signal_stops_it_with_status_0(launch: Launch, signum: int) -> None:
 def test_control_token_option(launch: Launch) -> None:
     served = launch("--control-token", "secret")
     assert served.next_line(time.monotonic() + STARTUP_SECONDS) == "control plane token: secret"
-    assert control(served.endpoint, "GET", "health")[0] == 401
-    assert served.control("GET", "health", **{"X-Fake-Control-Token": "secret"}) == {"ok": True}
+    assert control(served.endpoint, "GET", "clock")[0] == 401
+    assert "now" in served.control("GET", "clock", **{"X-Fake-Control-Token": "secret"})
+    assert served.control("GET", "health") == {"ok": True}  # liveness needs no token
 
 
 # -- options -------------------------------------------------------------------------------------
@@ -490,7 +491,9 @@ def test_a_thousand_campaigns_restart(launch: Launch, tmp_path: Path) -> None:
     try:  # one keep-alive connection: a thousand seeds in well under a second
         for n in range(1000):
             body = json.dumps({"connectInstanceId": INSTANCE, "name": f"campaign-{n}"})
-            connection.request("POST", "/_fake/campaigns", body=body)
+            connection.request(
+                "POST", "/_fake/campaigns", body=body, headers={"Content-Type": "application/json"}
+            )
             response = connection.getresponse()
             answer = json.loads(response.read())
             assert response.status == 200, answer
