@@ -203,7 +203,7 @@ class StateFile:
         try:
             with fake.engine.lock:
                 replay(db, fake)
-        except (ValueError, KeyError, TypeError, IndexError, _control.ControlError) as error:
+        except Exception as error:  # whatever a damaged file makes replay raise
             raise StateFileError(self._corrupt(error)) from None
 
     def compact(self, fake: CampaignsFake) -> None:
@@ -347,7 +347,7 @@ class StateFile:
                 db = self._connection()
                 fake.reset()
                 replay(db, fake)
-        except (sqlite3.Error, _Closed, ValueError, KeyError, TypeError) as error:
+        except Exception as error:  # the file could not be read back: say why
             self.broken = (
                 f"the fake's state could not be read back from {self.path} "
                 f"({type(error).__name__}: {error}); requests are refused until it can"
