@@ -159,7 +159,7 @@ class CampaignsServer:
             self._thread = None
         self._httpd.server_close()
         if self._state is not None:
-            self._state.close()
+            self._state.close(self.fake)  # compacted first (see _durable)
 
     def __enter__(self) -> CampaignsServer:
         return self.start()
