@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import gc
 import json
 import os
 import sqlite3
@@ -34,11 +33,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from . import _control, _snapshot, _wire
+from . import _control, _wire
 from ._errors import ServiceError
 from ._model import load as load_model
+from ._replay import SETTINGS, apply_settings, current_settings, replay
 from ._state_guard import Lock, StateFileError, check_header, check_usable, read_only
 
 if TYPE_CHECKING:
@@ -150,7 +150,12 @@ class StateFile:
             self.compact(fake)
         with fake.engine.lock:
             apply_settings(fake, run)
-            self._append("settings", fake.clock.time(), current_settings(fake))
+            try:
+                self._append("settings", fake.clock.time(), current_settings(fake))
+            except sqlite3.Error as error:
+                raise StateFileError(
+                    f"cannot write {self.path} ({error}); it holds what it held before"
+                ) from None
         return fake
 
     def _connect(self) -> sqlite3.Connection:
@@ -417,67 +422,6 @@ class _Closed(Exception):
     """The state file is closed (the server is stopping)."""
 
 
-def replay(db: sqlite3.Connection, fake: CampaignsFake) -> int:
-    """Load the snapshot ``db`` holds into ``fake``, then answer its logged entries in order,
-    each at its instant (the caller holds the engine's lock); how many were requests.
-
-    The cyclic garbage collector is off meanwhile: the records made are all kept, and each
-    collection would walk every one made so far (a third of a 50,000-campaign replay)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _replay(db, fake)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _replay(db: sqlite3.Connection, fake: CampaignsFake) -> int:
-    requests = 0
-    row = db.execute("SELECT snapshot, ids, clock FROM snapshot").fetchone()
-    if row is not None:
-        snapshot, ids, clock = row
-        # The fake's own dump, parsed here and held by nothing else: loaded as it is.
-        accounts = _snapshot.restore(
-            json.loads(snapshot),
-            fake._store,
-            fake.quotas,
-            fake.settings,
-            fake.v2._service,
-            own=True,
-        )
-        fake._accounts.clear()
-        fake._accounts.update(accounts)
-        fake._ids._restore(json.loads(ids))
-        fake.clock._restore(json.loads(clock))
-    for kind, at, payload in db.execute("SELECT kind, at, payload FROM log ORDER BY seq"):
-        entry = json.loads(payload)
-        if kind == "api":
-            request = AWSPreparedRequest(
-                entry["method"],
-                entry["url"],
-                HeadersDict(entry["headers"]),
-                base64.b64decode(entry["body"]),
-                stream_output=False,
-            )
-            with fake.clock._pinned(at):
-                fake.engine.answer(request)
-            requests += 1
-        elif kind == "settings":
-            apply_settings(fake, entry)
-        elif kind == "control":
-            if entry["path"] == _control.CLOCK_ADVANCE:
-                # Moves the clock itself: applied as it was, not at a pinned instant.
-                _control.apply(fake, entry["method"], entry["path"], entry["body"])
-            else:
-                with fake.clock._pinned(at):
-                    _control.apply(fake, entry["method"], entry["path"], entry["body"])
-            requests += 1
-        else:
-            raise ValueError(f"unknown log entry kind {kind!r}")
-    return requests
-
-
 def _error(
     url: str, fake: CampaignsFake, code: str, message: str, *, request_id: str | None = None
 ) -> AWSResponse:
@@ -485,55 +429,6 @@ def _error(
     return _wire.failure(
         url, request_id or fake._ids.request_id(), status, ServiceError(code, message)
     )
-
-
-# The options of a run that shape the state it makes (account and region: where unsigned-for
-# buckets are; settings and quotas: what requests are allowed): given anew at every start,
-# logged so that a replay answers each request under the options of its run, whether or not
-# a compaction ran in between.
-SETTINGS = (
-    "require_onboarding",
-    "onboarding_polls",
-    "share_campaigns",
-    "campaigns_per_instance",
-    "v2_campaigns_per_instance",
-    "v2_active_campaigns_per_instance",
-    "account_id",
-    "region",
-)
-
-
-def current_settings(fake: CampaignsFake) -> dict[str, Any]:
-    """The fake's values of every SETTINGS name."""
-    return {
-        "require_onboarding": fake.settings.require_onboarding,
-        "onboarding_polls": fake.settings.onboarding_polls,
-        "share_campaigns": fake.settings.share_campaigns,
-        "campaigns_per_instance": fake.quotas.campaigns_per_instance,
-        "v2_campaigns_per_instance": fake.v2.quotas.campaigns_per_instance,
-        "v2_active_campaigns_per_instance": fake.v2.quotas.active_campaigns_per_instance,
-        "account_id": fake.account_id,
-        "region": fake.region,
-    }
-
-
-def apply_settings(fake: CampaignsFake, values: Mapping[str, Any]) -> None:
-    unknown = set(values) - set(SETTINGS)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}")
-    where = {name: values[name] for name in ("account_id", "region") if name in values}
-    if where:
-        # Checked as a new fake's options are.
-        fake.options = fake.options.replace(**where)
-    for name, value in values.items():
-        if name in where:
-            continue
-        if name.startswith("v2_"):
-            setattr(fake.v2.quotas, name[3:], value)
-        elif name == "campaigns_per_instance":
-            fake.quotas.campaigns_per_instance = value
-        else:
-            setattr(fake.settings, name, value)
 
 
 _SCHEMA = """
