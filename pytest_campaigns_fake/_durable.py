@@ -258,6 +258,8 @@ class StateFile:
         logged, and commit it if it changed anything; a 5xx and the state as it was when the
         commit fails."""
         url = request.url or ""
+        if self._db is None:  # closed: nothing is answered that could not be kept
+            return _error(url, fake, UNAVAILABLE, self._closed_message())
         if self.broken is not None and not self._rebuild(fake):
             return _error(url, fake, UNAVAILABLE, self.broken)
         at = fake.clock.time()
@@ -293,6 +295,8 @@ class StateFile:
     ) -> Any:
         """Run a control operation (the caller holds the engine's lock), committing it when it
         changes the state; ControlError 500 or 503 when the commit fails, the state as it was."""
+        if self._db is None:
+            raise _control.ControlError(503, self._closed_message())
         if self.broken is not None and not self._rebuild(fake):
             raise _control.ControlError(503, self.broken)
         if not _control.changes(method, path):
@@ -399,8 +403,11 @@ class StateFile:
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
-            raise _Closed(f"the state file {self.path} is closed: the server is stopping")
+            raise _Closed(self._closed_message())
         return self._db
+
+    def _closed_message(self) -> str:
+        return f"the state file {self.path} is closed: the server is stopping"
 
     def close(self, fake: CampaignsFake | None = None) -> None:
         """Close the file and release its lock; a request still answering after this gets a
@@ -411,7 +418,9 @@ class StateFile:
             # Nothing is lost if it fails: the log stays, and the next start replays it.
             with contextlib.suppress(StateFileError):
                 self.compact(fake, forget=False)
-        with self._guard:
+        # Under the engine's lock when the fake is given: no request is between its answer
+        # and its commit.
+        with fake.engine.lock if fake is not None else contextlib.nullcontext(), self._guard:
             if self._db is not None:
                 self._db.close()
                 self._db = None

@@ -27,8 +27,10 @@ from typing import Any
 import pytest
 import test_server_process
 from botocore.exceptions import ClientError
-from support import INSTANCE, OTHER_ACCOUNT, create
+from support import INSTANCE, OTHER_ACCOUNT, create, new_client
 from test_server_process import Launch, Served, control, ids_of
+
+from pytest_campaigns_fake import CampaignsServer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and flock")
 # The server processes of test_server_process (started with --port 0, killed at the end).
@@ -375,3 +377,58 @@ def test_the_lock_file_is_removed_at_a_clean_stop(launch: Launch, tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("state.db")) == [
         "state.db"
     ]
+
+
+# -- in process: a file closed under a request, a file that cannot be read back ------------------
+
+
+def test_a_request_after_the_file_closed_answers_503(tmp_path: Path) -> None:
+    """A handler still answering while the server stops (the file closed under it) gets AWS's
+    503, and the fake keeps what the file holds."""
+    server = CampaignsServer(state=tmp_path / "state.db", require_onboarding=False).start()
+    try:
+        client = new_client(endpoint_url=server.url, max_attempts=1)
+        made = create(client)["id"]
+        assert server._state is not None
+        server._state.close()
+        error = _error_of(lambda: create(client, name="late"))
+        assert error.response["Error"]["Code"] == "ServiceUnavailable"
+        assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+        assert "stopping" in error.response["Error"]["Message"]
+        assert [c.id for c in server.fake.campaigns] == [made]
+    finally:
+        server.stop()
+
+
+def test_a_fake_that_cannot_be_read_back_refuses_requests_until_it_can(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    server = CampaignsServer(state=state, require_onboarding=False, seed="durable").start()
+    try:
+        client = new_client(endpoint_url=server.url, max_attempts=1)
+        made = create(client)["id"]
+        durable = server._state
+        assert durable is not None
+        working = durable._db
+        # A connection that can neither commit nor read: the rebuild fails too.
+        durable._db = sqlite3.connect(":memory:", check_same_thread=False)
+        error = _error_of(lambda: create(client, name="lost"))
+        assert error.response["Error"]["Code"] == "ServiceUnavailable"
+        assert "could not be read back" in error.response["Error"]["Message"]
+        assert durable.broken is not None
+        # Reads too: the fake in memory may not be what the file holds.
+        assert _error_of(client.list_campaigns).response["Error"]["Code"] == "ServiceUnavailable"
+        status, answer = control(server.url, "GET", "snapshot")
+        assert status == 503 and "could not be read back" in answer["error"]
+        durable._db.close()
+        durable._db = working
+        assert ids_of(client) == [made]  # rebuilt from the file at the next request
+        assert durable.broken is None
+        assert create(client, name="again")["id"] == seeded_ids_in_process(2)[1]
+    finally:
+        server.stop()
+
+
+def seeded_ids_in_process(count: int) -> list[str]:
+    with CampaignsServer(require_onboarding=False, seed="durable") as reference:
+        client = new_client(endpoint_url=reference.url, max_attempts=1)
+        return [create(client, name=f"c{n}")["id"] for n in range(count)]
