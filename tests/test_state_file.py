@@ -25,16 +25,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import support_v2
 import test_server_process
 from botocore.exceptions import ClientError
 from support import INSTANCE, OTHER_ACCOUNT, create, new_client
+from support_v2 import create_v2, new_v2_client
 from test_server_process import Launch, Served, control, ids_of
 
-from pytest_campaigns_fake import CampaignsServer
+from pytest_campaigns_fake import CampaignsFake, CampaignsServer
+from pytest_campaigns_fake._durable import READS
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and flock")
 # The server processes of test_server_process (started with --port 0, killed at the end).
 launch = test_server_process.launch
+# An active fake with INSTANCE onboarded.
+v2_fake = support_v2.v2_fake
 
 
 def fingerprint(state: Path) -> dict[str, str | None]:
@@ -432,3 +437,58 @@ def seeded_ids_in_process(count: int) -> list[str]:
     with CampaignsServer(require_onboarding=False, seed="durable") as reference:
         client = new_client(endpoint_url=reference.url, max_attempts=1)
         return [create(client, name=f"c{n}")["id"] for n in range(count)]
+
+
+def test_the_operations_not_logged_change_nothing(v2_fake: CampaignsFake) -> None:
+    """Every operation READS names, answered on a fake with campaigns of both APIs running,
+    leaves the snapshot and both id streams as they were: what is not logged changes nothing."""
+    fake = v2_fake
+    v1, v2 = new_client(), new_v2_client()
+    campaign = create(v1, tags={"team": "a"})
+    v1.start_campaign(id=campaign["id"])
+    campaign_v2 = create_v2(v2, tags={"team": "b"})
+    v2.start_campaign(id=campaign_v2["id"])
+    fake.clock.advance(3600)
+    calls = {
+        ("connectcampaigns", "DescribeCampaign"): lambda: v1.describe_campaign(id=campaign["id"]),
+        ("connectcampaigns", "GetCampaignState"): lambda: v1.get_campaign_state(id=campaign["id"]),
+        ("connectcampaigns", "GetCampaignStateBatch"): lambda: v1.get_campaign_state_batch(
+            campaignIds=[campaign["id"], "missing"]
+        ),
+        ("connectcampaigns", "ListCampaigns"): v1.list_campaigns,
+        ("connectcampaigns", "GetConnectInstanceConfig"): lambda: v1.get_connect_instance_config(
+            connectInstanceId=INSTANCE
+        ),
+        ("connectcampaigns", "ListTagsForResource"): lambda: v1.list_tags_for_resource(
+            arn=campaign["arn"]
+        ),
+        ("connectcampaignsv2", "DescribeCampaign"): lambda: v2.describe_campaign(
+            id=campaign_v2["id"]
+        ),
+        ("connectcampaignsv2", "GetCampaignState"): lambda: v2.get_campaign_state(
+            id=campaign_v2["id"]
+        ),
+        ("connectcampaignsv2", "GetCampaignStateBatch"): lambda: v2.get_campaign_state_batch(
+            campaignIds=[campaign_v2["id"]]
+        ),
+        ("connectcampaignsv2", "ListCampaigns"): v2.list_campaigns,
+        ("connectcampaignsv2", "GetConnectInstanceConfig"): lambda: v2.get_connect_instance_config(
+            connectInstanceId=INSTANCE
+        ),
+        ("connectcampaignsv2", "ListConnectInstanceIntegrations"): lambda: (
+            v2.list_connect_instance_integrations(connectInstanceId=INSTANCE)
+        ),
+        ("connectcampaignsv2", "GetInstanceCommunicationLimits"): lambda: (
+            v2.get_instance_communication_limits(connectInstanceId=INSTANCE)
+        ),
+        ("connectcampaignsv2", "ListTagsForResource"): lambda: v2.list_tags_for_resource(
+            arn=campaign_v2["arn"]
+        ),
+    }
+    assert set(calls) == set(READS), "a read operation this test does not call"
+    before = fake.snapshot(), fake._ids._state()
+    for call in calls.values():
+        with contextlib.suppress(ClientError):
+            call()
+    assert (fake.snapshot(), fake._ids._state()[0]) == (before[0], before[1][0])
+    assert all(c.status_code == 200 for c in fake.calls), [c.summary() for c in fake.calls]
