@@ -53,8 +53,8 @@ class Lock:
         while True:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError as error:
-                raise StateFileError(unwritable(state, error)) from None
+            except OSError:
+                raise StateFileError(unwritable(state, state.parent)) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as error:
@@ -94,19 +94,20 @@ class Lock:
             self._fd = None
 
 
-def unwritable(state: Path, error: OSError | None = None) -> str:
-    """Why the server cannot write ``state`` (and its -wal, -shm and lock beside it)."""
+def unwritable(state: Path, target: Path | None = None) -> str:
+    """Why the server cannot write ``state`` (``target``: the file or directory that is not
+    writable; the server writes ``state`` and its -wal, -shm and lock beside it)."""
     directory = state.parent
     try:
         read_only = bool(os.statvfs(directory).f_flag & os.ST_RDONLY)
     except (OSError, AttributeError):
-        read_only = error is not None and error.errno == errno.EROFS
+        read_only = False
     if read_only:
         why = f"{state} is on a read-only file system"
-    elif error is not None and error.errno == errno.EPERM:
-        why = f"{state} is immutable (chattr +i) or the system forbids writing it"
+    elif target is not None and target != state:
+        why = f"the directory of {state} ({target}) is not writable by this process"
     else:
-        why = f"{state} is not writable by this user (permission denied)"
+        why = f"{state} is not writable by this process (its permissions, or an immutable flag)"
     return (
         f"{why}: a server writes every change to it, and {state.name}-wal, {state.name}-shm and "
         f"{state.name}.lock beside it; make it writable, or give another --state path. The "
@@ -129,8 +130,7 @@ def check_usable(state: Path) -> bool:
     targets = [directory] + ([] if new else [state])
     for target in targets:
         if not os.access(target, os.W_OK):
-            code = errno.EPERM if target == state else errno.EACCES
-            raise StateFileError(unwritable(state, OSError(code, "")))
+            raise StateFileError(unwritable(state, target))
     return new
 
 

@@ -307,6 +307,25 @@ def test_a_valid_file_on_a_read_only_file_system(launch: Launch, tmpfs: Path) ->
     assert fingerprint(state) == before
 
 
+def test_a_file_the_server_may_not_write(launch: Launch, tmp_path: Path) -> None:
+    """``chattr +i``: even root may not write it (chmod would not stop root)."""
+    state = tmp_path / "state.db"
+    served = launch("--state", state, "--no-require-onboarding")
+    create(served.v1())
+    assert served.stop() == 0
+    before = fingerprint(state)
+    if subprocess.run(["chattr", "+i", str(state)], check=False).returncode != 0:
+        pytest.skip("chattr +i is not supported here")
+    try:
+        stderr = refused(launch("--state", state), state)
+    finally:
+        subprocess.run(["chattr", "-i", str(state)], check=True)
+    assert "is not writable by this process" in stderr
+    assert "remove" not in stderr and "not a pytest-campaigns-fake state file" not in stderr
+    assert fingerprint(state) == before
+    assert not Path(f"{state}.lock").exists()
+
+
 def test_a_missing_directory(launch: Launch, tmp_path: Path) -> None:
     state = tmp_path / "missing" / "state.db"
     stderr = refused(launch("--state", state), state)
