@@ -32,7 +32,7 @@ from support import INSTANCE, OTHER_ACCOUNT, create, new_client
 from support_v2 import create_v2, new_v2_client
 from test_server_process import Launch, Served, control, ids_of
 
-from pytest_campaigns_fake import CampaignsFake, CampaignsServer
+from pytest_campaigns_fake import CampaignsFake, CampaignsServer, _durable
 from pytest_campaigns_fake._durable import READS
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and flock")
@@ -511,3 +511,33 @@ def test_the_operations_not_logged_change_nothing(v2_fake: CampaignsFake) -> Non
             call()
     assert (fake.snapshot(), fake._ids._state()[0]) == (before[0], before[1][0])
     assert all(c.status_code == 200 for c in fake.calls), [c.summary() for c in fake.calls]
+
+
+def test_a_long_log_is_compacted_while_serving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After COMPACT_AFTER logged requests the log is compacted (a start after a crash replays
+    no more than that); the journal stays, and nothing is lost."""
+    monkeypatch.setattr(_durable, "COMPACT_AFTER", 3)
+    state = tmp_path / "state.db"
+    server = CampaignsServer(state=state, require_onboarding=False).start()
+    try:
+        client = new_client(endpoint_url=server.url, max_attempts=1)
+        made = [create(client, name=f"c{n}")["id"] for n in range(4)]
+        assert [kind for kind, _ in log_rows(state)] == ["api"]  # the fourth, after the third
+        assert len(server.fake.calls) == 4
+        server.fake.inject_error("ListCampaigns", "AccessDeniedException")
+        for n in range(4, 8):  # a fault set up: no compaction (the snapshot holds no faults)
+            made.append(create(client, name=f"c{n}")["id"])
+        assert len(log_rows(state)) == 5  # the fourth and these four
+        with pytest.raises(ClientError):
+            client.list_campaigns()
+    finally:
+        assert server._state is not None
+        server._state.close()  # as a crash: no compaction at the stop
+        server.stop()
+    reopened = CampaignsServer(state=state, require_onboarding=False)
+    try:
+        assert [c.id for c in reopened.fake.campaigns] == made
+    finally:
+        reopened.stop()
