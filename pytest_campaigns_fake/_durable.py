@@ -38,7 +38,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from . import _control, _wire
 from ._errors import ServiceError
 from ._model import load as load_model
-from ._replay import SETTINGS, apply_settings, current_settings, replay
+from ._replay import SETTINGS, apply_settings, current_settings, forget_run, replay
 from ._state_guard import Lock, StateFileError, check_header, check_usable, read_only
 
 if TYPE_CHECKING:
@@ -146,15 +146,22 @@ class StateFile:
             except sqlite3.DatabaseError as error:
                 raise StateFileError(self._corrupt(error)) from None
             self._db = self._connect()
-            if replayed:
-                # A log of settings alone (clean restarts) is kept: dumping 50,000 campaigns
-                # again would be most of the start.
+            if replayed >= COMPACT_AFTER:
                 self.compact(fake)
+            else:
+                # A short log is kept, not compacted: dumping 50,000 campaigns again would be
+                # most of the start. It grows on until a running server compacts it.
+                self._requests = replayed
         if new:
             self.compact(fake)
         with fake.engine.lock:
             apply_settings(fake, run)
             try:
+                if self._requests:
+                    # Faults and the journal belong to a run: forgotten here, and at this
+                    # point of every later replay.
+                    forget_run(fake)
+                    self._append("restart", fake.clock.time(), {})
                 self._append("settings", fake.clock.time(), current_settings(fake))
             except sqlite3.Error as error:
                 raise StateFileError(
@@ -231,9 +238,7 @@ class StateFile:
         db = self._connection()
         with fake.engine.lock:
             if forget:
-                fake._faults.clear()
-                fake._faults_v2.clear()
-                fake._journal.clear()
+                forget_run(fake)
             snapshot = json.dumps(fake.snapshot(), separators=(",", ":"))
             ids = json.dumps(fake._ids._state())
             clock = json.dumps(fake.clock._state())
@@ -414,7 +419,7 @@ class StateFile:
             self._connection().execute(
                 "INSERT INTO log (kind, at, payload) VALUES (?, ?, ?)", (kind, at, payload)
             )
-            if kind != "settings":
+            if kind in ("api", "control"):
                 self._requests += 1
 
     def _connection(self) -> sqlite3.Connection:

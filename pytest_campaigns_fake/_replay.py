@@ -36,6 +36,13 @@ def replay(db: sqlite3.Connection, fake: CampaignsFake) -> int:
             gc.enable()
 
 
+def forget_run(fake: CampaignsFake) -> None:
+    """What a restart forgets: the faults and the journal (a test run's, not the service's)."""
+    fake._faults.clear()
+    fake._faults_v2.clear()
+    fake._journal.clear()
+
+
 def _replay(db: sqlite3.Connection, fake: CampaignsFake) -> int:
     requests = 0
     row = db.execute("SELECT snapshot, ids, clock FROM snapshot").fetchone()
@@ -69,6 +76,8 @@ def _replay(db: sqlite3.Connection, fake: CampaignsFake) -> int:
             requests += 1
         elif kind == "settings":
             apply_settings(fake, entry)
+        elif kind == "restart":
+            forget_run(fake)
         elif kind == "control":
             if entry["path"] == _control.CLOCK_ADVANCE:
                 # Moves the clock itself: applied as it was, not at a pinned instant.

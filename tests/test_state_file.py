@@ -541,3 +541,30 @@ def test_a_long_log_is_compacted_while_serving(
         assert [c.id for c in reopened.fake.campaigns] == made
     finally:
         reopened.stop()
+
+
+def test_faults_are_forgotten_at_a_restart_and_in_later_replays(
+    launch: Launch, tmp_path: Path
+) -> None:
+    """A fault set up in one run (through the control plane: logged, as the requests it
+    fails) does not outlive the run, neither live nor when a later start replays the log."""
+    state = tmp_path / "state.db"
+    options = ("--state", state, "--no-require-onboarding")
+    first = launch(*options)
+    first.control(
+        "POST",
+        "faults/errors",
+        {"operation": "CreateCampaign", "code": "ServiceQuotaExceededException", "times": 3},
+    )
+    with pytest.raises(ClientError):
+        create(first.v1(), name="refused")
+    assert first.stop(signal.SIGKILL) == -signal.SIGKILL
+
+    second = launch(*options)
+    assert second.control("GET", "faults/unused") == {"unused": []}
+    made = create(second.v1(), name="after")["id"]  # the fault's two other times are gone
+    assert second.stop(signal.SIGKILL) == -signal.SIGKILL
+
+    third = launch(*options)
+    assert ids_of(third.v1()) == [made]
+    assert third.control("GET", "faults/unused") == {"unused": []}
