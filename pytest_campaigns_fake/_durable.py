@@ -6,9 +6,10 @@ its seed, its clock, its settings and the order of requests. So the file keeps w
 and certain, the requests that changed something, in the order they were answered, each with
 the instant the clock read, instead of diffing records after every request. A row is committed
 (SQLite, WAL journal, ``synchronous=FULL``: fsynced) before the answer is sent: an acknowledged
-request survives SIGKILL. At start the log is replayed onto the last snapshot, then compacted:
-a new snapshot (the fake's own format, with the id streams' positions and the clock) replaces
-it in one transaction.
+request survives SIGKILL. At start the log is replayed onto the last snapshot. Compaction, a
+new snapshot (the fake's own format, with the id streams' positions and the clock) in place of
+the old one and the log in one transaction, runs at a clean stop and once the log holds
+COMPACT_AFTER requests: a start after a crash replays no more than that.
 
 Acknowledged means committed, and nothing else changes: a request is answered in memory first
 (whether it changed anything is known only then), then committed; when the commit fails (disk
@@ -55,7 +56,7 @@ BUSY_TIMEOUT_SECONDS = 0.1
 # A running server compacts its log after this many requests: a start after a crash replays
 # at most this many (about 0.1 ms each), after loading the snapshot. The request that triggers
 # it waits for the snapshot to be written (about 1.5 s of CPU for 50,000 campaigns).
-COMPACT_AFTER = 10_000
+COMPACT_AFTER = 5_000
 # What a commit failure answers: the model's own 500 (botocore retries it), and 503 while the
 # fake cannot be rebuilt from the file (or the file is closed: the server is stopping).
 COMMIT_FAILED = "InternalServerException"
@@ -106,8 +107,8 @@ class StateFile:
         settings: Mapping[str, Any] | None = None,
         holder: str | None = None,
     ) -> CampaignsFake:
-        """The fake the file holds (a new one, seeded, for a new file), its log replayed and
-        compacted, the run's ``settings`` applied and logged. The file is locked first
+        """The fake the file holds (a new one, seeded, for a new file), its log replayed (and
+        compacted if long), the run's ``settings`` applied and logged. The file is locked first
         (``holder`` says who holds it: pid, URL), then checked read-only; a file the server
         cannot use raises StateFileError and is left byte-identical."""
         check_usable(self.path)  # the directory exists and is writable: the lock needs it
