@@ -131,6 +131,7 @@ class StateFile:
             self._create(stored_seed)
         else:
             check_header(self.path)
+            meta: dict[str, str] = {}
             try:
                 with read_only(self.path) as source:
                     meta = self._meta(source)
@@ -145,7 +146,12 @@ class StateFile:
                     run = {**current_settings(fake), **settings}
                     replayed = self._replay_from(source, fake)
             except sqlite3.DatabaseError as error:
-                raise StateFileError(self._corrupt(error)) from None
+                if meta:
+                    raise StateFileError(self._corrupt(error)) from None
+                raise StateFileError(
+                    f"{self.path} cannot be read as an SQLite database ({error}): corrupt, or "
+                    "not a pytest-campaigns-fake state file; it was left as it was"
+                ) from None
             self._db = self._connect()
             if replayed >= COMPACT_AFTER:
                 self.compact(fake)
