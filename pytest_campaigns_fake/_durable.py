@@ -407,18 +407,6 @@ class StateFile:
 
     # -- the log -------------------------------------------------------------------------------
 
-    def record_api(
-        self, at: float, method: str, url: str, headers: Mapping[str, str], body: bytes
-    ) -> None:
-        self._append(*self._api_entry(at, method, url, headers, body))
-
-    def record_settings(self, at: float, values: dict[str, Any]) -> None:
-        """The options a run started with: what its logged requests were answered under."""
-        self._append("settings", at, values)
-
-    def record_control(self, at: float, method: str, path: str, body: dict[str, Any]) -> None:
-        self._append("control", at, {"method": method, "path": path, "body": body})
-
     def _append(self, kind: str, at: float, entry: dict[str, Any]) -> None:
         # Autocommit: the INSERT is its own transaction, fsynced before this returns.
         payload = json.dumps(entry)
