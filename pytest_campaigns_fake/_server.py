@@ -62,31 +62,14 @@ class CampaignsServer:
         self._state: StateFile | None = None
         if fake is not None and options:
             raise TypeError("options apply to a fake the server makes, not to one given")
+        if state is not None and fake is not None:
+            raise TypeError("give a fake or a state file, not both")
         # The options that are settings and quotas apply to each run; v2's are not options of
         # CampaignsFake.
         settings = {name: options[name] for name in SETTINGS if name in options}
         for name in SETTINGS:
             if name.startswith("v2_"):
                 options.pop(name, None)
-        if state is not None:
-            if fake is not None:
-                raise TypeError("give a fake or a state file, not both")
-            self._state = StateFile(Path(state))
-            seed = options.pop("seed", None)
-            fake = self._state.open(
-                lambda stored: CampaignsFake(seed=stored, **options),
-                None if seed is None else str(seed),
-            )
-        elif fake is None:
-            fake = CampaignsFake(**options)
-        if settings:
-            # Checked by the fake's own setters; logged so a replay runs under them.
-            with fake.engine.lock:
-                apply_settings(fake, settings)
-                if self._state is not None:
-                    self._state.record_settings(fake.clock.time(), settings)
-        #: The fake behind the server: seed it, inject faults, read its journal.
-        self.fake = fake
         loopback = _is_loopback(host)
         #: What the control plane asks for (header X-Fake-Control-Token, or Authorization:
         #: Bearer): always on a non-loopback address, where one is made up if none is given.
@@ -101,6 +84,30 @@ class CampaignsServer:
             limits or _http.Limits(),
             self._log if access_log is not None else None,
         )
+        # --- durable state (see _durable): the port is bound before the file is opened, so a
+        # port clash fails before the file is touched; the file's lock names this server.
+        if state is not None:
+            self._state = StateFile(Path(state))
+            seed = options.pop("seed", None)
+            try:
+                fake = self._state.open(
+                    lambda stored: CampaignsFake(seed=stored, **options),
+                    None if seed is None else str(seed),
+                    settings,
+                    holder=f"pid {os.getpid()}, {self.url}",
+                )
+            except BaseException:
+                self._httpd.stop(0)
+                raise
+        # --- end durable state
+        elif fake is None:
+            fake = CampaignsFake(**options)
+        if settings and self._state is None:
+            # Checked by the fake's own setters.
+            with fake.engine.lock:
+                apply_settings(fake, settings)
+        #: The fake behind the server: seed it, inject faults, read its journal.
+        self.fake = fake
         self._thread: threading.Thread | None = None
         self._closed = False
 
@@ -166,10 +173,14 @@ class CampaignsServer:
             self._thread.join(timeout=5)
             self._thread = None
         with self.fake.engine.lock:
-            if not self._closed:
-                self._closed = True
-                if self._state is not None:
-                    self._state.close()
+            if self._closed:
+                return finished
+            # From here a request still running finds the server closed (503).
+            self._closed = True
+        if self._state is not None:
+            # Compacted first, then closed under the engine's lock: no request is between its
+            # answer and its commit then.
+            self._state.close(self.fake)
         return finished
 
     def __enter__(self) -> CampaignsServer:
@@ -252,12 +263,8 @@ class CampaignsServer:
             if self._state is None:
                 response = fake.engine.answer(request)
             else:
-                # The request is answered at one instant, the one logged: its replay reads
-                # the same time everywhere (lastModifiedTime, acceptance, job start).
-                at = fake.clock.time()
-                with fake.clock._pinned(at):
-                    response = fake.engine.answer(request)
-                self._state.record_api(at, method, target, headers, body)
+                # Committed before it is answered, or a 5xx and the state as it was.
+                response = self._state.answer_api(fake, request, headers)
             operation = calls[-1].operation if len(calls) > before else "-"
         answer_headers = [
             (name, str(response.headers[name]))
@@ -303,14 +310,11 @@ class CampaignsServer:
             with fake.engine.lock:
                 if self._closed:
                     return 503, {"error": "the server is stopping"}
-                at = fake.clock.time()
                 if self._state is None or not _control.changes(method, path):
                     result = _control.apply(fake, method, path, dict(arguments))
                 else:
-                    pinned = path != _control.CLOCK_ADVANCE
-                    with fake.clock._pinned(at) if pinned else contextlib.nullcontext():
-                        result = _control.apply(fake, method, path, dict(arguments))
-                    self._state.record_control(at, method, path, arguments)
+                    # Committed when it changes the state, or a 5xx and the state as it was.
+                    result = self._state.apply_control(fake, method, path, arguments)
         except _control.ControlError as error:
             return error.status, {"error": error.message}
         return 200, result
