@@ -310,10 +310,11 @@ class CampaignsServer:
             with fake.engine.lock:
                 if self._closed:
                     return 503, {"error": "the server is stopping"}
-                if self._state is None or not _control.changes(method, path):
+                if self._state is None:
                     result = _control.apply(fake, method, path, dict(arguments))
                 else:
-                    # Committed when it changes the state, or a 5xx and the state as it was.
+                    # Committed when it changes the state, or a 5xx and the state as it was; a
+                    # read answers 503 while the state cannot be read back from the file.
                     result = self._state.apply_control(fake, method, path, arguments)
         except _control.ControlError as error:
             return error.status, {"error": error.message}
