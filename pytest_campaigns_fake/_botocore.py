@@ -544,9 +544,6 @@ def header(headers: Mapping[str, Any], name: str) -> Any:
     return headers.get(name)
 
 
-# -- data files ----------------------------------------------------------------------------------
-
-
 # -- aiobotocore, when it is installed ------------------------------------------------------------
 
 
@@ -637,6 +634,9 @@ def aio_http_response(response: AWSResponse) -> Any:
 
     body: bytes = response.raw.data
     return AioAWSResponse(response.url, response.status_code, response.headers, _AsyncBody(body))
+
+
+# -- data files ----------------------------------------------------------------------------------
 
 
 def aws_dns_suffixes() -> frozenset[str]:

@@ -45,21 +45,6 @@ DEFAULT_PAGE_SIZE = 50
 ACTIVE = ("Running", "Paused")
 # A Running or Paused campaign whose schedule has ended is Completed (evaluated lazily).
 TRANSITIONS = v1.TRANSITIONS
-# Configuration the reference allows only while a campaign is Initialized (ICS elsewhere).
-INITIALIZED_ONLY = frozenset(
-    {
-        "UpdateCampaignSchedule",
-        "UpdateCampaignSource",
-        "UpdateCampaignCommunicationTime",
-        "DeleteCampaignCommunicationTime",
-        "UpdateCampaignCommunicationLimits",
-        "DeleteCampaignCommunicationLimits",
-        "UpdateCampaignEntryLimits",
-        "DeleteCampaignEntryLimits",
-        "UpdateCampaignFlowAssociation",
-    }
-)
-AGENT_MODES = ("progressive", "predictive", "preview")
 # Fault injection answers ThrottlingException only from the operations whose model lists it
 # (the contract's choice); v1 answers it, as a common AWS error, from any operation.
 MODELLED_ONLY_ERRORS = frozenset({"ThrottlingException"})
