@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import math
 import threading
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -63,19 +62,6 @@ class Rule:
 
     def _label(self) -> str:
         return "fault"
-
-    @property
-    def kind(self) -> str:
-        """Deprecated: the rule's class says what it is (``ErrorRule``, ``ThrottleRule``,
-        ``ItemRule``); this was its kind as a string."""
-        warnings.warn(
-            "Rule.kind is deprecated: test isinstance(rule, ErrorRule | ThrottleRule | ItemRule)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        if isinstance(self, ItemRule):
-            return {"PutDialRequestBatch": "dial"}.get(self.operation or "", "state")
-        return self._label()
 
     def _where(self) -> str:
         return self.operation or "any operation"

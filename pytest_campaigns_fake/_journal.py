@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any, Callable, overload
 
@@ -19,10 +18,6 @@ _ABSORBED = (
 )
 
 __all__ = ["Call", "Calls", "Journal", "contains"]
-
-
-# count() with no argument: the deprecated "every call".
-_ALL: Any = object()
 
 
 class Calls(Sequence[Call]):
@@ -132,23 +127,17 @@ class Calls(Sequence[Call]):
         __tracebackhide__ = True
         return len(self.filter(operation, where=where, **params))
 
-    def count(self, value: Any = _ALL, /, **params: Any) -> int:
-        """``Sequence.count``: how many times the ``Call`` ``value`` is in the journal.
-
-        Deprecated: ``count("Operation", **params)`` (and ``count()``) counted matching
-        calls; that is ``count_of`` now, and warns here.
-        """
+    def count(self, value: Any) -> int:
+        """``Sequence.count``: how many times the ``Call`` ``value`` is in the view. To count
+        the calls of an operation, use ``count_of``: an operation name given here is a
+        ``TypeError`` (``Sequence.count`` would answer 0, and ``== 0`` pass by accident)."""
         __tracebackhide__ = True
-        if isinstance(value, Call) and not params:
-            return super().count(value)
-        warnings.warn(
-            "Calls.count(operation, **params) is deprecated: use Calls.count_of(...); "
-            "Calls.count(call) is Sequence.count",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        operation = None if value is _ALL else value
-        return self.count_of(operation, **params)
+        if isinstance(value, str):
+            raise TypeError(
+                f"Calls.count counts one Call; to count the calls of an operation use "
+                f"calls.count_of({value!r}, ...)"
+            )
+        return super().count(value)
 
     def assert_called(self, operation: str, **params: Any) -> Call:
         """The last matching call that succeeded; AssertionError listing the calls made if
