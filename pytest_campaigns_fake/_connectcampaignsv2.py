@@ -65,6 +65,7 @@ class Quotas:
     active_campaigns_per_instance: int = 50
 
     def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
         v1.check_known(self, name)
         check_count(name, value)
         super().__setattr__(name, value)
@@ -109,6 +110,7 @@ class Settings:
         return None if days is None else timedelta(days=days)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
         v1.check_known(self, name)
         if name in (
             "profile_requests_need_event_trigger",

@@ -18,6 +18,7 @@ from ._clock import Clock
 from ._errors import ServiceError
 from ._matches import Match, answering_operations, check_item_match, check_match, may_answer
 from ._model import COMMON_ERRORS, SERVICE_NAME, load
+from ._nearest import did_you_mean
 from ._validation import violations
 
 # Supplies the value of an error member the test did not set (InvalidCampaignStateException's
@@ -161,6 +162,7 @@ class Faults:
         throttle: bool = False,
     ) -> ErrorRule:
         # Every check runs before the rule is registered: a refused call changes nothing.
+        __tracebackhide__ = True
         service = self.service
         name = _operation(operation, service)
         _check_code(code)
@@ -177,13 +179,15 @@ class Faults:
         elif name is not None:
             allowed = model.errors_of(name)
             if code not in allowed and code not in COMMON_ERRORS:
+                near = did_you_mean(code, [*allowed, *sorted(set(COMMON_ERRORS) - modelled_only)])
                 raise ValueError(
-                    f"{code!r} is not an error of {name}: its model lists "
+                    f"{code!r} is not an error of {name}{near}: its model lists "
                     f"{', '.join(allowed)}; common AWS errors: {common}"
                 )
         elif code not in model.error_status and code not in COMMON_ERRORS:
+            near = did_you_mean(code, [*sorted(model.error_status), *sorted(COMMON_ERRORS)])
             raise ValueError(
-                f"{code!r} is neither a {service} error nor a common AWS error; "
+                f"{code!r} is neither a {service} error nor a common AWS error{near}; "
                 f"the model's errors: {', '.join(sorted(model.error_status))}; "
                 f"common AWS errors: {common}"
             )
@@ -200,6 +204,7 @@ class Faults:
         return rule
 
     def add_rate_limit(self, operation: str | None, rate: float, burst: float | None) -> RateLimit:
+        __tracebackhide__ = True
         name = _operation(operation, self.service)
         if name is not None:
             self._check_modelled(name, THROTTLING, f"a rate limit answers {THROTTLING}; ")
@@ -224,10 +229,14 @@ class Faults:
     def add_item_failure(
         self, operation: str, code: str, times: int | None, match: Match
     ) -> ItemRule:
+        __tracebackhide__ = True
         _check_code(code)
         allowed = item_failure_codes(operation, self.service)
         if code not in allowed:
-            raise ValueError(f"{code!r} is not a failure code here; choose from {allowed}")
+            raise ValueError(
+                f"{code!r} is not a failure code of {operation} items"
+                f"{did_you_mean(code, allowed)}; choose from {allowed}"
+            )
         _check_times(times)
         check_item_match(operation, match, self.service)
         rule = ItemRule(operation, code, times, match)
@@ -238,6 +247,7 @@ class Faults:
     def _check_modelled(self, operation: str, code: str, prefix: str = "") -> None:
         """A code this service answers only where the model lists it (``modelled_only``) is
         refused on any other operation, naming those that list it."""
+        __tracebackhide__ = True
         if code not in self.modelled_only:
             return
         answering = answering_operations(code, self.service, self.modelled_only)
@@ -327,6 +337,7 @@ class FaultControls:
         members: Mapping[str, Any] | None = None,
     ) -> Rule:
         """Answer the next ``times`` matching requests of ``operation`` with error ``code``."""
+        __tracebackhide__ = True
         return self._faults.add_error(
             operation, code, times=times, message=message, match=match, members=members
         )
@@ -352,6 +363,7 @@ class FaultControls:
         With ``rate`` (requests per second on the fake's clock, ``burst`` at once), requests
         beyond the limit are throttled for as long as the fake runs; ``times`` does not apply.
         """
+        __tracebackhide__ = True
         if rate is None and burst is not None:
             raise TypeError("burst applies to a rate limit: pass rate= too")
         if rate is not None and (times != 1 or isinstance(times, bool)):
@@ -374,6 +386,7 @@ class FaultControls:
         self, campaign_id: str, code: str = "UnknownError", *, times: int | None = None
     ) -> Rule:
         """Report ``campaign_id`` under failedRequests of GetCampaignStateBatch with ``code``."""
+        __tracebackhide__ = True
         if not isinstance(campaign_id, str):
             raise TypeError(f"campaign_id must be a str, not {campaign_id!r}")
         return self._faults.add_item_failure(
@@ -386,6 +399,7 @@ def describe_rules(rules: list[Rule]) -> str:
 
 
 def _operation(operation: str | None, service: str) -> str | None:
+    __tracebackhide__ = True
     if operation is None:
         return None
     if not isinstance(operation, str):
@@ -394,12 +408,14 @@ def _operation(operation: str | None, service: str) -> str | None:
 
 
 def _check_code(code: str) -> None:
+    __tracebackhide__ = True
     if not isinstance(code, str):
         raise TypeError(f"code must be an error name (a str), not {code!r}")
 
 
 def _check_times(times: int | None) -> None:
     # bool is an int: times=True would silently mean times=1.
+    __tracebackhide__ = True
     if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
         raise ValueError(f"times must be a positive integer or None (always), not {times!r}")
 
@@ -414,6 +430,7 @@ def _finite_number(value: Any) -> bool:
 def item_match(**given: str | None) -> dict[str, str] | None:
     """The match of an item failure from a control's keyword arguments (``client_token=``):
     each given one under its model name (``clientToken``); None when none is given."""
+    __tracebackhide__ = True
     for argument, value in given.items():
         if value is not None and not isinstance(value, str):
             raise TypeError(f"{argument} must be a str or None, not {value!r}")
@@ -435,6 +452,7 @@ def _default_message(code: str, operation: str) -> str:
 def _check_members(code: str, members: dict[str, Any], service: str) -> dict[str, Any]:
     """The members a test gives an injected error must be members of its shape, with values
     the shape allows (InvalidCampaignStateException.state is a CampaignState)."""
+    __tracebackhide__ = True
     shape = load(service).error_shape(code)
     if shape is None:
         if members:
@@ -448,7 +466,11 @@ def _check_members(code: str, members: dict[str, Any], service: str) -> dict[str
     }
     unknown = set(members) - known
     if unknown:
-        raise ValueError(f"{code} has no member(s) {sorted(unknown)}; it has {sorted(known)}")
+        first = sorted(unknown)[0]
+        raise ValueError(
+            f"{code} has no member(s) {sorted(unknown)}{did_you_mean(first, known)}; "
+            f"it has {sorted(known)}"
+        )
     broken = [e for name, v in members.items() for e in violations(shape.members[name], v, name)]
     if broken:
         raise ValueError(f"members of {code} break the model: " + "; ".join(broken))

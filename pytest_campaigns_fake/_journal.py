@@ -9,6 +9,7 @@ from typing import Any, Callable, overload
 from ._call import Call
 from ._journal_values import contains, expect, matches
 from ._model import SERVICE_NAME, load
+from ._nearest import did_you_mean
 
 # Under a calls description in which botocore's retries absorbed an error.
 _ABSORBED = (
@@ -310,10 +311,13 @@ def _check_params(
         members = _input_members(operation, services)
         for key in params:
             if key not in members:
+                # Where the name is a nested member, how to reach it is the hint, not a near name.
+                nested = _nested_hint(key, [operation], services)
                 raise TypeError(
-                    f"{operation} has no input member {key!r}; its members are: "
+                    f"{operation} has no input member {key!r}"
+                    f"{'' if nested else did_you_mean(key, members)}; its members are: "
                     f"{', '.join(sorted(members)) or '(none)'}"
-                    f"{_hint(key, [operation], services)}"
+                    f"{nested or _list_hint(operation, services)}"
                 )
         places = [(operation, m) for m in _inputs(operation, services)]
         return {key: _expect(key, value, places) for key, value in params.items()}
@@ -328,9 +332,11 @@ def _check_params(
         ]
         if not places:
             every = sorted({m for op in operations for m in _input_members(op, services)})
+            nested = _nested_hint(key, operations, services)
             raise TypeError(
-                f"No {' or '.join(services)} operation has an input member {key!r}; the "
-                f"input members are: {', '.join(every)}{_hint(key, operations, services)}"
+                f"No {' or '.join(services)} operation has an input member {key!r}"
+                f"{'' if nested else did_you_mean(key, every)}; the input members are: "
+                f"{', '.join(every)}{nested}"
             )
         expected[key] = _expect(key, value, places)
     return expected
@@ -352,8 +358,9 @@ def _expect(key: str, value: Any, places: list[tuple[str, dict[str, Any]]]) -> A
     raise problem
 
 
-def _hint(key: str, operations: list[str], services: tuple[str, ...]) -> str:
-    """How to reach ``key`` where it is a member nested in these operations' inputs."""
+def _nested_hint(key: str, operations: list[str], services: tuple[str, ...]) -> str:
+    """How to reach ``key`` where it is a member nested in these operations' inputs; ``""``
+    where it is not."""
     for operation in operations:
         for name, shape in sorted(_input_members(operation, services).items()):
             if shape.type_name == "list" and shape.member.type_name == "structure":
@@ -366,15 +373,15 @@ def _hint(key: str, operations: list[str], services: tuple[str, ...]) -> str:
                     f". {key} is a member of {where}: match it with "
                     f"where=lambda call: call.params[{name!r}].get({key!r}) == ..."
                 )
-    if len(operations) == 1:
-        lists = [
-            n
-            for n, s in sorted(_input_members(operations[0], services).items())
-            if s.type_name == "list"
-        ]
-        if lists:
-            return f". To match an item of {lists[0]} use {lists[0]}=contains(...)"
     return ""
+
+
+def _list_hint(operation: str, services: tuple[str, ...]) -> str:
+    """How to match an item of the operation's first list member, if it has one."""
+    lists = [
+        n for n, s in sorted(_input_members(operation, services).items()) if s.type_name == "list"
+    ]
+    return f". To match an item of {lists[0]} use {lists[0]}=contains(...)" if lists else ""
 
 
 class Journal:

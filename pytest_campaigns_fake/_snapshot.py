@@ -153,6 +153,7 @@ def _campaign(record: CampaignRecord) -> dict[str, Any]:
 
 
 def _yaml(path: Path, verb: str) -> Any:
+    __tracebackhide__ = True
     try:
         import yaml
     except ImportError:
@@ -171,6 +172,7 @@ def write(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
 
 def read(source: Source) -> dict[str, Any]:
     """Snapshot data from a dict, or from a JSON (or, with PyYAML, YAML) file."""
+    __tracebackhide__ = True
     if isinstance(source, dict):
         return source
     path = Path(source)
@@ -204,6 +206,7 @@ def restore(
     settings as they were. The store keeps its own copies, so later requests never change
     ``data`` (the same snapshot can be loaded again, or into another fake).
     """
+    __tracebackhide__ = True
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise ValueError(f"Not a pytest-campaigns-fake snapshot (format {found!r})")

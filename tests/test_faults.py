@@ -800,7 +800,8 @@ def test_operationless_match_key_must_be_some_operations_member(
     with pytest.raises(ValueError) as caught:
         campaigns_fake.inject_error(None, "AccessDeniedException", match={"campaignID": "c1"})
     assert str(caught.value) == (
-        "match key 'campaignID' is not an input member of any connectcampaigns operation; "
+        "match key 'campaignID' is not an input member of any connectcampaigns operation "
+        "(did you mean 'campaignIds'?); "
         f"input members are: {', '.join(_EVERY_MEMBER)}"
     )
     # No operation that may answer InvalidCampaignStateException takes an `arn`.
