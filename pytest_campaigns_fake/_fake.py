@@ -18,6 +18,7 @@ from ._errors import ServiceError
 from ._faults import (
     FaultControls,
     Faults,
+    RateLimit,
     Rule,
     describe_rules,
     item_match,
@@ -442,6 +443,12 @@ class CampaignsFake(FaultControls):
     def unused_faults(self) -> list[Rule]:
         """Faults set up and never fired (what a strict fake fails on), v1's and v2's."""
         return self._faults.unused() + self._faults_v2.unused()
+
+    def _rate_limits(self) -> list[RateLimit]:
+        """The rate limits set up (``throttle(rate=...)``), v1's and v2's: listed in a failing
+        test's report, never checked by strictness (a limit that never throttled is the
+        application staying under it)."""
+        return self._faults.rate_limits() + self._faults_v2.rate_limits()
 
     def verify(self) -> None:
         """Raise FakeUsageError naming every fault that was set up and never fired."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Callable, Optional, Protocol, overload
@@ -127,6 +127,14 @@ class RateLimit:
             return True
         self.fired += 1
         return False
+
+    def describe(self) -> str:
+        """One line naming the limit, as the report lists it (``fired``: requests throttled)."""
+        where = self.operation or "any operation"
+        return (
+            f"rate limit {THROTTLING} on {where} (rate={self.rate:g}/s, burst={self.burst:g}, "
+            f"fired {self.fired})"
+        )
 
 
 class Faults:
@@ -310,6 +318,10 @@ class Faults:
 
     # -- strictness --------------------------------------------------------------------------
 
+    def rate_limits(self) -> list[RateLimit]:
+        with self._lock:
+            return list(self.limits)
+
     def unused(self) -> list[Rule]:
         with self._lock:
             return [rule for rule in self.rules if rule.fired == 0]
@@ -394,7 +406,8 @@ class FaultControls:
         )
 
 
-def describe_rules(rules: list[Rule]) -> str:
+def describe_rules(rules: Sequence[Rule | RateLimit]) -> str:
+    """The rules (or rate limits), one ``describe()`` line each, as listed in reports."""
     return "\n".join(f"  - {rule.describe()}" for rule in rules)
 
 

@@ -1144,3 +1144,14 @@ def test_control_values_of_the_wrong_type_are_refused(register: Any, message: st
         register(fake)
     assert str(caught.value) == message
     assert fake.unused_faults == [kept]
+
+
+def test_a_rate_limit_describes_itself_as_every_rule_does(campaigns_fake: CampaignsFake) -> None:
+    limit = campaigns_fake.throttle("list_campaigns", rate=2, burst=3)
+    assert limit.describe() == (
+        "rate limit ThrottlingException on ListCampaigns (rate=2/s, burst=3, fired 0)"
+    )
+    every = campaigns_fake.v2.throttle(rate=0.25)
+    assert every.describe() == (
+        "rate limit ThrottlingException on any operation (rate=0.25/s, burst=1, fired 0)"
+    )
