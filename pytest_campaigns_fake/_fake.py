@@ -24,6 +24,7 @@ from ._faults import (
     item_match,
 )
 from ._journal import Calls, Journal
+from ._nearest import did_you_mean
 from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
 from ._records import (
     V2,
@@ -398,7 +399,10 @@ class CampaignsFake(FaultControls):
         """Move an onboarding job to SUCCEEDED, or FAILED with a failure code, at once."""
         __tracebackhide__ = True
         if status not in ("SUCCEEDED", "FAILED"):
-            raise ValueError(f"status={status!r} is not one of SUCCEEDED, FAILED")
+            raise ValueError(
+                f"status={status!r} is not one of SUCCEEDED, FAILED"
+                f"{did_you_mean(status, ('SUCCEEDED', 'FAILED'))}"
+            )
         if status == "FAILED":
             failure_code = failure_code or DEFAULT_FAILURE_CODE
             check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode")

@@ -27,7 +27,9 @@ def check_choice(name: str, value: Any, shape_name: str, service: str = SERVICE_
     __tracebackhide__ = True
     allowed = enum(shape_name, service)
     if value not in allowed:
-        raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}")
+        raise ValueError(
+            f"{name}={value!r} is not one of {', '.join(allowed)}{did_you_mean(value, allowed)}"
+        )
 
 
 def check_instance(

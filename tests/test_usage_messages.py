@@ -127,6 +127,9 @@ def test_each_misspelt_name_suggests_the_nearest() -> None:
         ),
         # an unknown item failure code
         "'InvalidInput'": lambda: fake.fail_dial_requests("InvalidInputs"),
+        # an unknown enum value of a seed
+        "'SUCCEEDED'": lambda: fake.add_instance("instance-2", status="SUCEEDED"),
+        "'Paused'": lambda: fake.add_campaign(connect_instance_id="instance-1", state="paused"),
         # an unknown setting
         "'onboarding_polls'": lambda: setattr(fake.settings, "onboarding_poll", 1),
     }
