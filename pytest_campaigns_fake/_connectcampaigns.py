@@ -16,7 +16,6 @@ import hmac
 import json
 from dataclasses import dataclass, fields
 from datetime import timedelta
-from difflib import get_close_matches
 from typing import Any, Callable, ClassVar
 
 from ._batches import accept
@@ -26,6 +25,7 @@ from ._errors import ServiceError, not_found, validation
 from ._faults import ItemFaults
 from ._hints import not_found_hint
 from ._model import load
+from ._nearest import did_you_mean
 from ._options import check_bool, check_count
 from ._records import (
     Bucket,
@@ -56,11 +56,13 @@ AGENTLESS = "agentlessDialerConfig"
 def check_known(controls: Any, name: str) -> None:
     """Refuse a name the settings or quotas object does not have: ``quotas.campaign_per_instance
     = 1`` would otherwise make a new attribute and leave the quota as it was."""
+    __tracebackhide__ = True
     known = [field.name for field in fields(controls)]
     if name not in known:
-        close = get_close_matches(name, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise AttributeError(f"{controls.LABEL} has no {name!r}{hint} (it has: {', '.join(known)})")
+        raise AttributeError(
+            f"{controls.LABEL} has no {name!r}{did_you_mean(name, known)}; "
+            f"it has: {', '.join(known)}"
+        )
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Quotas:
     campaigns_per_instance: int = 25
 
     def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
         check_known(self, name)
         check_count(name, value)
         super().__setattr__(name, value)
@@ -88,6 +91,7 @@ class Settings:
     share_campaigns: bool = False
 
     def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
         check_known(self, name)
         if name in ("require_onboarding", "share_campaigns"):
             check_bool(name, value)
