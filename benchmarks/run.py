@@ -380,7 +380,7 @@ def bench_per_call() -> dict[str, dict[str, float]]:
     return rows
 
 
-OWN_WORK = "(of which the fake's own work: CampaignsFake.engine.answer)"
+OWN_WORK = "(of which the fake's own work: CampaignsFake._engine.answer)"
 
 
 def _own_work() -> dict[str, float]:
@@ -390,8 +390,8 @@ def _own_work() -> dict[str, float]:
         campaign = active.add_campaign(connect_instance_id="instance-1", name="renewals")
         describe, create = _prepared(client, active, campaign.id)
         return {
-            "DescribeCampaign": per_call(lambda: active.engine.answer(describe)),
-            "CreateCampaign": per_call(lambda: active.engine.answer(create)),
+            "DescribeCampaign": per_call(lambda: active._engine.answer(describe)),
+            "CreateCampaign": per_call(lambda: active._engine.answer(create)),
         }
 
 
@@ -433,8 +433,8 @@ def _own_work_v2() -> dict[str, float]:
         }
         describe, created = _prepared(client, active, campaign.id, create)
         return {
-            "DescribeCampaign": per_call(lambda: active.engine.answer(describe)),
-            "CreateCampaign": per_call(lambda: active.engine.answer(created)),
+            "DescribeCampaign": per_call(lambda: active._engine.answer(describe)),
+            "CreateCampaign": per_call(lambda: active._engine.answer(created)),
         }
 
 

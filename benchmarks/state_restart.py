@@ -58,7 +58,7 @@ def build_log(path: Path, count: int, first: int = 0) -> None:
     server = CampaignsServer(state=path, campaigns_per_instance=10**9)
     state = server._state
     assert state is not None
-    with server.fake.engine.lock:
+    with server.fake._engine.lock:
         state.apply_control(server.fake, "POST", "instances", {"connectInstanceId": INSTANCE})
     server.stop()
     db = sqlite3.connect(path, isolation_level=None)

@@ -108,7 +108,7 @@ class CampaignsV2(FaultControls):
         request = check_request(
             "CreateCampaign", {k: v for k, v in given.items() if v is not None}, V2
         )
-        with self._fake.engine.lock:
+        with self._fake._engine.lock:
             bucket = self._fake._bucket(account_id, region)
             try:
                 v2.CHECKS["CreateCampaign"](self._service, bucket, request)
@@ -123,7 +123,7 @@ class CampaignsV2(FaultControls):
         """Put a v2 campaign in any state at once (``Completed``, ``Failed`` included)."""
         __tracebackhide__ = True
         check_choice("state", state, "CampaignState", V2)
-        with self._fake.engine.lock:
+        with self._fake._engine.lock:
             record = self._find(campaign_id, deleted=False)
             record.state = state
         return self._view(record)
@@ -137,7 +137,7 @@ class CampaignsV2(FaultControls):
     def campaigns(self) -> list[CampaignV2]:
         """Every stored v2 campaign, in creation order (a property, as ``fake.campaigns``)."""
         __tracebackhide__ = True
-        with self._fake.engine.lock:
+        with self._fake._engine.lock:
             records = [
                 record
                 for bucket in self._fake._store.buckets.values()
@@ -155,20 +155,20 @@ class CampaignsV2(FaultControls):
     def _state(self, record: CampaignV2Record) -> str:
         # Under the engine's lock, as a request would: Completed once the schedule ended.
         __tracebackhide__ = True
-        with self._fake.engine.lock:
+        with self._fake._engine.lock:
             return v2.complete(self._service, record)
 
     def outbound_requests(self, campaign_id: str) -> list[OutboundRequest]:
         """The outbound requests a v2 campaign accepted, in order, even after it was deleted
         (copies: editing one changes nothing in the fake)."""
         __tracebackhide__ = True
-        with self._fake.engine.lock:
+        with self._fake._engine.lock:
             return detached(self._find(campaign_id, deleted=True).outbound_requests)
 
     def profile_outbound_requests(self, campaign_id: str) -> list[ProfileOutboundRequest]:
         """The profile outbound requests a v2 campaign accepted, in order (copies)."""
         __tracebackhide__ = True
-        with self._fake.engine.lock:
+        with self._fake._engine.lock:
             return detached(self._find(campaign_id, deleted=True).profile_requests)
 
     def mark_profile_missing(self, profile_id: str) -> None:
@@ -180,12 +180,12 @@ class CampaignsV2(FaultControls):
             {"id": "x", "profileOutboundRequests": [{"clientToken": "t", "profileId": profile_id}]},
             V2,
         )
-        with self._fake.engine.lock:
+        with self._fake._engine.lock:
             self._service.missing_profiles.add(profile_id)
 
     def _find(self, campaign_id: str, *, deleted: bool) -> CampaignV2Record:
         __tracebackhide__ = True
-        with self._fake.engine.lock:
+        with self._fake._engine.lock:
             for bucket in self._fake._store.buckets.values():
                 found = bucket.v2.campaigns.get(campaign_id) or (
                     bucket.v2.deleted.get(campaign_id) if deleted else None

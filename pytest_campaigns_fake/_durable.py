@@ -161,7 +161,7 @@ class StateFile:
                 self._requests = replayed
         if new:
             self.compact(fake)
-        with fake.engine.lock:
+        with fake._engine.lock:
             apply_settings(fake, run)
             try:
                 if self._requests:
@@ -233,7 +233,7 @@ class StateFile:
 
     def _replay_from(self, db: sqlite3.Connection, fake: CampaignsFake) -> int:
         try:
-            with fake.engine.lock:
+            with fake._engine.lock:
                 return replay(db, fake)
         except Exception as error:  # whatever a damaged file makes replay raise
             raise StateFileError(self._corrupt(error)) from None
@@ -243,7 +243,7 @@ class StateFile:
         transaction); with ``forget``, the fake's faults and journal are forgotten (the file
         never holds them)."""
         db = self._connection()
-        with fake.engine.lock:
+        with fake._engine.lock:
             if forget:
                 forget_run(fake)
             snapshot = json.dumps(fake.snapshot(), separators=(",", ":"))
@@ -285,7 +285,7 @@ class StateFile:
         drawn = seeded.getstate() if seeded is not None else None
         armed = fake._faults.armed or fake._faults_v2.armed
         with fake.clock._pinned(at):
-            response = fake.engine.answer(request)
+            response = fake._engine.answer(request)
         call = journal._calls[-1] if len(journal._calls) > kept else None
         changed = (
             armed
@@ -436,7 +436,7 @@ class StateFile:
                 self.compact(fake, forget=False)
         # Under the engine's lock when the fake is given: no request is between its answer
         # and its commit.
-        with fake.engine.lock if fake is not None else contextlib.nullcontext(), self._guard:
+        with fake._engine.lock if fake is not None else contextlib.nullcontext(), self._guard:
             if self._db is not None:
                 self._db.close()
                 self._db = None

@@ -119,7 +119,7 @@ class CampaignsFake(FaultControls):
         # Who made this fake, for messages: "the campaigns_fake fixture", "mock_campaigns".
         self._owner: str | None = None
         #: The request path: what interception hands every request to.
-        self.engine = Engine(
+        self._engine = Engine(
             store=self._store,
             ids=self._ids,
             faults=self._faults,
@@ -128,10 +128,10 @@ class CampaignsFake(FaultControls):
             home=lambda: (self.options.account_id, self.options.region),
         )
         self._service = v1.Service(
-            self._store, self.clock, self._ids, self.settings, self.quotas, self.engine.item_faults
+            self._store, self.clock, self._ids, self.settings, self.quotas, self._engine.item_faults
         )
-        self.engine.serve(v1.DESCRIPTION, self._service)
-        self._lock = self.engine.lock
+        self._engine.serve(v1.DESCRIPTION, self._service)
+        self._lock = self._engine.lock
         self._faults_v2 = Faults(self.clock, V2, modelled_only=v2.MODELLED_ONLY_ERRORS)
         service_v2 = v2.Service(
             store=self._store,
@@ -140,10 +140,10 @@ class CampaignsFake(FaultControls):
             shared=self.settings,
             settings=v2.Settings(),
             quotas=v2.Quotas(),
-            faults=self.engine.item_faults,  # replaced by serve(): the v2 faults' own
+            faults=self._engine.item_faults,  # replaced by serve(): the v2 faults' own
             v1=self._service,
         )
-        self.engine.serve(v2.DESCRIPTION, service_v2, self._faults_v2)
+        self._engine.serve(v2.DESCRIPTION, service_v2, self._faults_v2)
         # One onboarding job for both APIs, forgotten on both routes by v2's setting.
         self._service.job_retention = service_v2.settings.job_retention
         #: The connectcampaignsv2 API's controls: its campaigns, outbound requests, settings,

@@ -228,7 +228,7 @@ def _answer(
             # No such host at AWS: the request never reaches a service, nor the journal.
             # botocore's endpoint turns this into its connection-error retries, then raises it.
             raise _RegionNotOffered(endpoint_url=request.url, region=region)
-    answer = fake.engine.answer
+    answer = fake._engine.answer
     response = answer(request)
     return [*responses, (answer, _botocore.aio_http_response(response) if aio else response)]
 
@@ -325,7 +325,7 @@ def _spare(fake: CampaignsFake, seconds: float) -> None:
     """A wait botocore asked for, recorded instead of slept; the fake's clock (running) moves
     on by it, so the retry meets the service as it would after the wait (a rate limit has
     refilled)."""
-    fake.engine.record_delay(seconds)
+    fake._engine.record_delay(seconds)
     fake.clock._waited(seconds)
 
 

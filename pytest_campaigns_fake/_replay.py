@@ -72,7 +72,7 @@ def _replay(db: sqlite3.Connection, fake: CampaignsFake) -> int:
                 stream_output=False,
             )
             with fake.clock._pinned(at):
-                fake.engine.answer(request)
+                fake._engine.answer(request)
             requests += 1
         elif kind == "settings":
             apply_settings(fake, entry)

@@ -104,7 +104,7 @@ class CampaignsServer:
             fake = CampaignsFake(**options)
         if settings and self._state is None:
             # Checked by the fake's own setters.
-            with fake.engine.lock:
+            with fake._engine.lock:
                 apply_settings(fake, settings)
         #: The fake behind the server: seed it, inject faults, read its journal.
         self.fake = fake
@@ -172,7 +172,7 @@ class CampaignsServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
-        with self.fake.engine.lock:
+        with self.fake._engine.lock:
             if self._closed:
                 return finished
             # From here a request still running finds the server closed (503).
@@ -255,13 +255,13 @@ class CampaignsServer:
             target = _without_query_credentials(target)
         request = AWSPreparedRequest(method, target, headers, body, stream_output=False)
         fake = self.fake
-        calls = fake.engine.journal.view()
-        with fake.engine.lock:
+        calls = fake._engine.journal.view()
+        with fake._engine.lock:
             if self._closed:
                 return (*_json(503, {"error": "the server is stopping"}), "-")
             before = len(calls)
             if self._state is None:
-                response = fake.engine.answer(request)
+                response = fake._engine.answer(request)
             else:
                 # Committed before it is answered, or a 5xx and the state as it was.
                 response = self._state.answer_api(fake, request, headers)
@@ -307,7 +307,7 @@ class CampaignsServer:
         if _control.depth(arguments) > _control.MAX_DEPTH:
             return 400, {"error": f"the body is nested deeper than {_control.MAX_DEPTH} levels"}
         try:
-            with fake.engine.lock:
+            with fake._engine.lock:
                 if self._closed:
                     return 503, {"error": "the server is stopping"}
                 if self._state is None:

@@ -63,7 +63,7 @@ def served(service_name: str, operation: str) -> bool:
 
 @cache
 def _engine() -> Any:
-    return CampaignsFake().engine
+    return CampaignsFake()._engine
 
 
 def member_list(shape: Shape | None, *, show_location: bool) -> str:

@@ -20,7 +20,7 @@ def test_the_fake_serves_exactly_the_models_operations() -> None:
     # The engine dispatches by the description's explicit table: it is the one to check.
     served = {
         served.description.model.service.service_name: set(served.description.operations)
-        for served in CampaignsFake().engine.served
+        for served in CampaignsFake()._engine.served
     }
     assert set(served) == {"connectcampaigns", "connectcampaignsv2"}
     for service, operations in served.items():

@@ -129,14 +129,14 @@ def send(fake: CampaignsFake, method: str, path: str, body: Any = None) -> tuple
             "us-east-1/connect-campaigns/aws4_request, SignedHeaders=host, Signature=0"
         },
     ).prepare()
-    answer = fake.engine.answer(request)
+    answer = fake._engine.answer(request)
     return answer.status_code, json.loads(answer.content or b"null")
 
 
 @pytest.fixture
 def fake() -> CampaignsFake:
     fake = CampaignsFake(require_onboarding=False, strict=False)
-    fake.engine.serve(TINY_DESCRIPTION, {})
+    fake._engine.serve(TINY_DESCRIPTION, {})
     return fake
 
 
@@ -181,7 +181,7 @@ def test_an_operation_without_a_rule_is_answered_501_and_warned_once(fake: Campa
     # operation without a rule is refused, per request.
     partial = Description(model=TINY_MODEL, operations={"PutThing": put_thing})
     other = CampaignsFake(require_onboarding=False, strict=False)
-    other.engine.serve(partial, {})
+    other._engine.serve(partial, {})
     assert send(other, "PUT", "/tiny/things/t1", {"campaign": {"color": "red"}})[0] == 200
     with pytest.warns(UnimplementedOperationWarning) as caught:
         status, answer = send(other, "GET", "/tiny/things/t1")

@@ -1165,7 +1165,7 @@ def test_every_model_pattern_can_be_bounded() -> None:
 
 
 # -- bugs found by the fuzzers, pinned ----------------------------------------------------------
-# Raw requests handed to CampaignsFake.engine.answer, so that botocore cannot refuse them first.
+# Raw requests handed to CampaignsFake._engine.answer, so that botocore cannot refuse them first.
 
 
 def _bug(name: str, cause: str) -> tuple[pytest.MarkDecorator, ...]:
@@ -1264,7 +1264,7 @@ def test_pinned_validation_bug(method: str, path: str, body: bytes | None) -> No
             f"{REGION}/connect-campaigns/aws4_request, SignedHeaders=host, Signature=0"
         },
     )
-    response = fake.engine.answer(request.prepare())
+    response = fake._engine.answer(request.prepare())
     document = json.loads(response.content)
     if "0001-01-01" in (body or b"").decode():
         # A valid instant, far outside the 30..900 s window: the item fails, the call does not.

@@ -353,7 +353,7 @@ def test_a_number_too_large_for_a_double_gets_a_validation_message(
             "us-east-1/connect-campaigns/aws4_request, SignedHeaders=host, Signature=0"
         },
     ).prepare()
-    answer = campaigns_fake.engine.answer(request)
+    answer = campaigns_fake._engine.answer(request)
     assert answer.status_code == 400
     assert answer.headers["x-amzn-ErrorType"] == "ValidationException"
     assert b"Value 'Infinity' at 'maxResults' failed to satisfy constraint" in answer.content

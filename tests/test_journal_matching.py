@@ -245,7 +245,7 @@ def _send_raw(fake: CampaignsFake, path: str, document: Any) -> None:
             "connect-campaigns/aws4_request, SignedHeaders=host, Signature=" + "0" * 64
         },
     )
-    assert fake.engine.answer(request.prepare()).status_code == 400
+    assert fake._engine.answer(request.prepare()).status_code == 400
 
 
 def test_contains_never_matches_what_is_not_a_list(campaigns_fake: CampaignsFake) -> None:

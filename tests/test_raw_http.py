@@ -70,7 +70,7 @@ def send(
     if signed:
         all_headers.setdefault("Authorization", authorization(host))
     request = AWSRequest(method=method, url=f"https://{host}{path}", data=body, headers=all_headers)
-    response = fake.engine.answer(request.prepare())
+    response = fake._engine.answer(request.prepare())
     content = response.content
     assert isinstance(content, bytes)
     return Answer(response.status_code, dict(response.headers.items()), content)

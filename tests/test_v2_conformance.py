@@ -58,7 +58,7 @@ LATER_SHAPES = frozenset({"EvaluationWindow", "LambdaArn"})
 
 def _served_rules() -> dict[str, set[str]]:
     """Service name -> the operations the engine has a rule for."""
-    served = {s.description.model.service.service_name: s for s in CampaignsFake().engine.served}
+    served = {s.description.model.service.service_name: s for s in CampaignsFake()._engine.served}
     return {name: set(s.description.operations) for name, s in served.items()}
 
 

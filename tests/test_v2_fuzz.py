@@ -1083,7 +1083,7 @@ def test_raw_http_requests_with_random_bodies(seeder: Client) -> None:
                 },
             )
             note(f"{op.http['method']} {url} {body!r}")
-            response = fake.engine.answer(request.prepare())
+            response = fake._engine.answer(request.prepare())
             content = response.content
             assert isinstance(content, bytes)
             headers = response.headers
@@ -1109,7 +1109,7 @@ def test_raw_http_requests_with_random_bodies(seeder: Client) -> None:
 
 
 # -- bugs found by the fuzzers, pinned ---------------------------------------------------------
-# Raw requests handed to CampaignsFake.engine.answer, so that botocore cannot refuse them first.
+# Raw requests handed to CampaignsFake._engine.answer, so that botocore cannot refuse them first.
 
 
 def _bug(name: str, cause: str) -> tuple[pytest.MarkDecorator, ...]:
@@ -1157,7 +1157,7 @@ def test_pinned_bug(method: str, path: str, body: bytes) -> None:
             "connect-campaigns/aws4_request, SignedHeaders=host, Signature=0"
         },
     )
-    response = fake.engine.answer(request.prepare())
+    response = fake._engine.answer(request.prepare())
     assert response.status_code == 400, response.content
     assert response.headers["x-amzn-ErrorType"] == "ValidationException"
     assert isinstance(json.loads(response.content)["message"], str)
