@@ -32,7 +32,10 @@ else:
         h11 = None
 
 #: How to install what server mode needs (the ``server`` extra: h11).
-INSTALL = "pip install 'pytest-campaigns-fake[server]'"
+INSTALL = (
+    "pip install 'pytest-campaigns-fake[server]' (from a clone of the repository: "
+    "pip install './pytest-campaigns-fake[server]'; or h11 alone: pip install h11)"
+)
 
 
 class MissingExtra(ImportError):
