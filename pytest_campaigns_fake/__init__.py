@@ -43,16 +43,17 @@ What a test uses:
 
 from __future__ import annotations
 
-from ._clock import Clock
-from ._controls_v2 import CampaignsV2
-from ._engine import UnimplementedOperationWarning
 from ._fake import CampaignsFake, FakeUsageError
-from ._faults import ErrorRule, ItemRule, RateLimit, Rule, ThrottleRule
-from ._intercept import FakeBypassedWarning, current
-from ._journal import Call, Calls, contains
+from ._fake_v2 import CampaignsV2
 from ._mock import mock_campaigns
 from ._options import Options
-from ._records import (
+from .engine._clock import Clock
+from .engine._engine import UnimplementedOperationWarning
+from .engine._faults import ErrorRule, ItemRule, RateLimit, Rule, ThrottleRule
+from .engine._journal import Call, Calls, contains
+from .interception._intercept import FakeBypassedWarning, current
+from .server._server import CampaignsServer
+from .services.campaigns._records import (
     Campaign,
     CampaignV2,
     DialRequest,
@@ -60,7 +61,6 @@ from ._records import (
     OutboundRequest,
     ProfileOutboundRequest,
 )
-from ._server import CampaignsServer
 
 __all__ = [
     "Call",

@@ -8,23 +8,29 @@ import os
 from collections.abc import Mapping
 from typing import Any, Callable
 
-from . import _connectcampaigns as v1
-from . import _connectcampaignsv2 as v2
-from . import _intercept, _snapshot
-from ._clock import Clock, Ids
-from ._controls_v2 import CampaignsV2
-from ._engine import Engine
-from ._errors import ServiceError
-from ._faults import (
+from ._fake_v2 import CampaignsV2
+from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
+from .engine._clock import Clock, Ids
+from .engine._engine import Engine
+from .engine._errors import ServiceError
+from .engine._faults import (
     FaultControls,
     Faults,
     Rule,
     describe_rules,
     item_match,
 )
-from ._journal import Calls, Journal
-from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
-from ._records import (
+from .engine._journal import Calls, Journal
+from .engine._seeds import (
+    check_access_key,
+    check_account_id,
+    check_campaign,
+    check_choice,
+    check_instance,
+)
+from .interception import _intercept
+from .services.campaigns import _snapshot
+from .services.campaigns._records import (
     V2,
     Bucket,
     Campaign,
@@ -34,13 +40,8 @@ from ._records import (
     Store,
     detached,
 )
-from ._seeds import (
-    check_access_key,
-    check_account_id,
-    check_campaign,
-    check_choice,
-    check_instance,
-)
+from .services.connectcampaigns import _description as v1
+from .services.connectcampaignsv2 import _description as v2
 
 SERVICES = (v1.DESCRIPTION.model.service.service_name, V2)
 # What a FAILED onboarding job reports when the test names no failure code.

@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from . import _fake, _intercept, _mock
+from . import _fake, _mock
 from ._fake import CampaignsFake
-from ._faults import describe_rules
-from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
-from ._journal import Call, Calls
 from ._options import Options
+from .engine._faults import describe_rules
+from .engine._journal import Call, Calls
+from .interception import _intercept
+from .interception._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
 
 if TYPE_CHECKING:
-    from ._server import CampaignsServer
+    from .server._server import CampaignsServer
 
 
 @dataclasses.dataclass
@@ -148,8 +149,8 @@ def campaigns_server(request: pytest.FixtureRequest) -> Iterator[CampaignsServer
     ``.fake`` (seed, inject faults and read the journal as in process). Options as for
     ``campaigns_fake`` (marker, ini); nothing is intercepted in this process."""
     __tracebackhide__ = True
-    from ._http import MissingExtra, require
-    from ._server import CampaignsServer
+    from .server._http import MissingExtra, require
+    from .server._server import CampaignsServer
 
     missing = None
     try:

@@ -10,8 +10,8 @@ import pytest
 from botocore.model import Shape
 
 from pytest_campaigns_fake import CampaignsFake
-from pytest_campaigns_fake._model import load
-from pytest_campaigns_fake._validation import violations
+from pytest_campaigns_fake.engine._model import load
+from pytest_campaigns_fake.engine._validation import violations
 
 MODEL = botocore.session.Session().get_service_model("connectcampaigns")
 

@@ -17,7 +17,7 @@ import botocore.session
 from botocore import xform_name
 from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 
-from ._botocore import shape_model_identity
+from ..botocore_corners._botocore import shape_model_identity
 
 SERVICE_NAME = "connectcampaigns"
 

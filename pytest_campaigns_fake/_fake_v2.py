@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import _connectcampaignsv2 as v2
-from ._errors import ServiceError
-from ._faults import FaultControls, Faults, Rule, item_match
-from ._journal import Calls
-from ._records import (
+from .engine._errors import ServiceError
+from .engine._faults import FaultControls, Faults, Rule, item_match
+from .engine._journal import Calls
+from .engine._seeds import check_choice, check_request
+from .services.campaigns._records import (
     V2,
     CampaignV2,
     CampaignV2Record,
@@ -22,7 +22,7 @@ from ._records import (
     ProfileOutboundRequest,
     detached,
 )
-from ._seeds import check_choice, check_request
+from .services.connectcampaignsv2 import _description as v2
 
 if TYPE_CHECKING:
     from ._fake import CampaignsFake

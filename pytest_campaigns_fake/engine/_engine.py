@@ -19,12 +19,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from ..services.campaigns._records import Bucket, Store
 from . import _wire
 from ._errors import ServiceError
 from ._faults import Faults
 from ._journal import Call, Journal
 from ._model import Model
-from ._records import Bucket, Store
 from ._validation import accept_us_gov_arns, admitter
 
 if TYPE_CHECKING:
@@ -337,7 +337,7 @@ def _not_implemented(model: Model, operation: str) -> Operation:
 
 # Where a warning about a request points: the first frame outside the request's way through
 # botocore, boto3, aiobotocore and this package (the user's call), as a warning should.
-_MACHINERY = ("botocore", "boto3", "aiobotocore", "aioboto3", "wrapt", __package__ or "")
+_MACHINERY = ("botocore", "boto3", "aiobotocore", "aioboto3", "wrapt", __name__.partition(".")[0])
 
 
 def user_stacklevel() -> int:

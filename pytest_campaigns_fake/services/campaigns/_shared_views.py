@@ -19,8 +19,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from ._errors import ServiceError
-from ._model import SERVICE_NAME
+from ...engine._errors import ServiceError
+from ...engine._model import SERVICE_NAME
 from ._records import V2, CampaignRecord, CampaignV2Record, members, shape
 
 # v1 DialerConfig variant -> v2 TelephonyOutboundMode variant

@@ -12,11 +12,23 @@ from typing import Any, Callable
 
 from botocore.model import Shape
 
-from . import _connectcampaignsv2 as v2
+from ...engine._errors import ServiceError
+from ...engine._model import SERVICE_NAME
+from ...engine._seeds import (
+    check_access_key,
+    check_account_id,
+    check_campaign,
+    check_choice,
+    check_instance,
+    check_request,
+    enum,
+    unknown_members,
+)
+from ...engine._validation import violations
+from ...engine._wire import parse_timestamp, shaped
+from ..connectcampaigns._description import check_tag_count
+from ..connectcampaignsv2 import _description as v2
 from ._batches import CLIENT_TOKEN_VALIDITY
-from ._connectcampaigns import check_tag_count
-from ._errors import ServiceError
-from ._model import SERVICE_NAME
 from ._records import (
     V2,
     Bucket,
@@ -30,18 +42,6 @@ from ._records import (
     members,
     shape,
 )
-from ._seeds import (
-    check_access_key,
-    check_account_id,
-    check_campaign,
-    check_choice,
-    check_instance,
-    check_request,
-    enum,
-    unknown_members,
-)
-from ._validation import violations
-from ._wire import parse_timestamp, shaped
 
 # Every v2 setting: its key in a snapshot's "v2.settings" -> its name on v2.Settings.
 V2_SETTINGS = {

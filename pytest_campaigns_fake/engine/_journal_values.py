@@ -29,7 +29,7 @@ _Data = TypeVar("_Data")
 
 def refused(message: str) -> AssertionError:
     """The FakeUsageError for ``message`` (imported here: the fake's module imports this one)."""
-    from ._fake import FakeUsageError
+    from .._fake import FakeUsageError
 
     return FakeUsageError(message)
 

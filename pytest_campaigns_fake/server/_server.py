@@ -27,11 +27,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from botocore.awsrequest import AWSPreparedRequest, HeadersDict
 
-from . import _control, _http, _wire
+from .._fake import CampaignsFake
+from ..engine import _wire
+from ..engine._wire import json_default
+from ..interception._intercept import _REMOVED_VARIABLES, DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
+from . import _control_plane as _control
+from . import _http
 from ._durable import SETTINGS, StateFile, apply_settings
-from ._fake import CampaignsFake
-from ._intercept import _REMOVED_VARIABLES, DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
-from ._wire import json_default
 
 # The headers a server answer carries besides Content-Length (botocore reads these).
 _ANSWER_HEADERS = ("x-amzn-RequestId", "x-amzn-ErrorType", "Content-Type")

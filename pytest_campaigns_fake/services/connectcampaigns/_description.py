@@ -19,15 +19,14 @@ from datetime import timedelta
 from difflib import get_close_matches
 from typing import Any, Callable, ClassVar
 
-from ._batches import accept
-from ._clock import Clock, Ids
-from ._engine import Description, Operation, Result
-from ._errors import ServiceError, not_found, validation
-from ._faults import ItemFaults
-from ._hints import not_found_hint
-from ._model import load
-from ._options import check_bool, check_count
-from ._records import (
+from ..._options import check_bool, check_count
+from ...engine._clock import Clock, Ids
+from ...engine._engine import Description, Operation, Result
+from ...engine._errors import ServiceError, not_found, validation
+from ...engine._faults import ItemFaults
+from ...engine._model import load
+from ..campaigns._batches import accept
+from ..campaigns._records import (
     Bucket,
     CampaignRecord,
     DialRequest,
@@ -35,7 +34,8 @@ from ._records import (
     Store,
     members,
 )
-from ._versions import foreign, is_v2, v1_data, v1_summary
+from ..campaigns._shared_views import foreign, is_v2, v1_data, v1_summary
+from ._hints import not_found_hint
 
 EXPIRATION_MIN = timedelta(seconds=30)
 EXPIRATION_MAX = timedelta(seconds=900)

@@ -53,12 +53,13 @@ from botocore import UNSIGNED
 from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import EndpointConnectionError
 
-from . import _botocore, _wire
-from ._engine import user_stacklevel
-from ._options import offered_regions
+from .._options import offered_regions
+from ..botocore_corners import _botocore
+from ..engine import _wire
+from ..engine._engine import user_stacklevel
 
 if TYPE_CHECKING:
-    from ._fake import CampaignsFake
+    from .._fake import CampaignsFake
 
 DUMMY_ACCESS_KEY = "AKIAFAKECAMPAIGNS000"
 DUMMY_CREDENTIALS = Credentials(DUMMY_ACCESS_KEY, "fake-secret-key-for-tests")

@@ -25,8 +25,8 @@ from typing import Any, Callable, TypeVar
 
 from botocore.model import Shape
 
-from ._model import SERVICE_NAME, load
-from ._wire import shaped
+from ...engine._model import SERVICE_NAME, load
+from ...engine._wire import shaped
 
 
 @cache

@@ -17,15 +17,14 @@ from functools import cache
 from typing import Any, Callable, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import _connectcampaigns as v1
-from ._batches import accept
-from ._clock import Clock, Ids
-from ._engine import Description, Operation, Result
-from ._errors import ServiceError, not_found, validation
-from ._faults import ItemFaults, item_failure_codes
-from ._model import load
-from ._options import check_bool, check_count
-from ._records import (
+from ..._options import check_bool, check_count
+from ...engine._clock import Clock, Ids
+from ...engine._engine import Description, Operation, Result
+from ...engine._errors import ServiceError, not_found, validation
+from ...engine._faults import ItemFaults, item_failure_codes
+from ...engine._model import load
+from ..campaigns._batches import accept
+from ..campaigns._records import (
     V2,
     Bucket,
     CampaignRecord,
@@ -39,7 +38,8 @@ from ._records import (
     shape,
     subtype_members,
 )
-from ._versions import foreign, v2_data, v2_summary
+from ..campaigns._shared_views import foreign, v2_data, v2_summary
+from ..connectcampaigns import _description as v1
 
 DEFAULT_PAGE_SIZE = 50
 ACTIVE = ("Running", "Paused")
