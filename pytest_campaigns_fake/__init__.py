@@ -43,15 +43,16 @@ What a test uses:
 
 from __future__ import annotations
 
-from ._fake import CampaignsFake, FakeUsageError
+from ._fake import CampaignsFake, current
 from ._fake_v2 import CampaignsV2
 from ._mock import mock_campaigns
 from ._options import Options
 from .engine._clock import Clock
 from .engine._engine import UnimplementedOperationWarning
+from .engine._errors import FakeUsageError
 from .engine._faults import ErrorRule, ItemRule, RateLimit, Rule, ThrottleRule
 from .engine._journal import Call, Calls, contains
-from .interception._intercept import FakeBypassedWarning, current
+from .interception._intercept import FakeBypassedWarning
 from .server._server import CampaignsServer
 from .services.campaigns._records import (
     Campaign,

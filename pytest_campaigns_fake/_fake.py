@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from ._fake_v2 import CampaignsV2
 from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
 from .engine._clock import Clock, Ids
 from .engine._engine import Engine
-from .engine._errors import ServiceError
+from .engine._errors import FakeUsageError, ServiceError
 from .engine._faults import (
     FaultControls,
     Faults,
@@ -53,13 +53,11 @@ DEFAULT_OUTBOUND_CALL_CONFIG: dict[str, Any] = {
 }
 
 
-class FakeUsageError(AssertionError):
-    """The fake was used in a way that would let a test pass by accident: a fault that never
-    fired, or two fakes in one test (one would take the calls, the other the seeds)."""
+def current() -> CampaignsFake | None:
+    """The fake that answers requests now: the most recently activated one."""
+    # Only a CampaignsFake is ever activated; interception keeps it as what it reads of one.
+    return cast("CampaignsFake | None", _intercept.current())
 
-
-# Shown in tracebacks as where users import it from, not as a private module's class.
-FakeUsageError.__module__ = "pytest_campaigns_fake"
 
 # Who made a fake: the two that must never split one test between them.
 FIXTURE = "the campaigns_fake fixture"
@@ -178,7 +176,7 @@ class CampaignsFake(FaultControls):
         ``CampaignsFake`` made on purpose nests as documented (the innermost answers).
         """
         __tracebackhide__ = True
-        active = _intercept.current()
+        active = current()
         if active is not None and {self._owner, active._owner} == {FIXTURE, MOCK}:
             raise FakeUsageError(
                 f"{self._label()} started while {active._label()} is active: the test would "

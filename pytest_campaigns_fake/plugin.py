@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -215,7 +215,7 @@ def _new_client(region: str) -> Any:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     # The fakes already active (outermost first) answer this test's calls too.
-    seen = [_Watched.now(fake) for fake in list(_intercept._active)]
+    seen = [_Watched.now(cast(CampaignsFake, fake)) for fake in list(_intercept._active)]
     item.stash[_FAKES_KEY] = seen
 
     def note(fake: CampaignsFake) -> None:

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._errors import FakeUsageError
+
 if TYPE_CHECKING:
     from botocore.model import Shape
 
@@ -28,9 +30,7 @@ _Data = TypeVar("_Data")
 
 
 def refused(message: str) -> AssertionError:
-    """The FakeUsageError for ``message`` (imported here: the fake's module imports this one)."""
-    from .._fake import FakeUsageError
-
+    """The FakeUsageError for ``message``."""
     return FakeUsageError(message)
 
 
