@@ -16,11 +16,13 @@ from .engine._errors import FakeUsageError, ServiceError
 from .engine._faults import (
     FaultControls,
     Faults,
+    RateLimit,
     Rule,
     describe_rules,
     item_match,
 )
 from .engine._journal import Calls, Journal
+from .engine._nearest import did_you_mean
 from .engine._seeds import (
     check_access_key,
     check_account_id,
@@ -90,6 +92,7 @@ class CampaignsFake(FaultControls):
         share_campaigns: bool = False,
     ) -> None:
         # Every option is checked (Options.__post_init__) before anything is built.
+        __tracebackhide__ = True
         self.options = Options(
             require_onboarding=require_onboarding,
             onboarding_polls=onboarding_polls,
@@ -232,6 +235,7 @@ class CampaignsFake(FaultControls):
         ``,``, ``=`` or whitespace) could never match a request, and is refused, as is an
         account that is not twelve ASCII digits.
         """
+        __tracebackhide__ = True
         check_access_key(access_key_id)
         check_account_id(account_id)
         with self._lock:
@@ -239,6 +243,7 @@ class CampaignsFake(FaultControls):
 
     def _bucket(self, account: str | None, region: str | None) -> Bucket:
         """The bucket a seed or lookup names, the fake's own account and region by default."""
+        __tracebackhide__ = True
         if account is not None:
             check_account_id(account)
         if region is not None:
@@ -263,6 +268,7 @@ class CampaignsFake(FaultControls):
         The instance is what a valid StartInstanceOnboardingJob request would create: the
         request is built from the arguments and checked against the model first.
         """
+        __tracebackhide__ = True
         request = check_instance(connect_instance_id, dict(encryption_config or {"enabled": False}))
         check_choice("status", status, "InstanceOnboardingJobStatusCode")
         if failure_code is not None:
@@ -293,6 +299,7 @@ class CampaignsFake(FaultControls):
     ) -> Campaign:
         """Seed a campaign in any state. Quota and onboarding are not checked; the request a
         CreateCampaign would need is built from the arguments and checked against the model."""
+        __tracebackhide__ = True
         request = check_campaign(
             {
                 "name": name,
@@ -316,6 +323,7 @@ class CampaignsFake(FaultControls):
     def _check_rules(self, operation: str, bucket: Bucket, request: dict[str, Any]) -> None:
         """A seed takes the request path's checks on the request alone (the 50-tag cap,
         ``keyArn`` with encryption): the service could never hold what they refuse."""
+        __tracebackhide__ = True
         check = v1.DESCRIPTION.checks.get(operation)
         if check is not None:
             try:
@@ -327,6 +335,7 @@ class CampaignsFake(FaultControls):
 
     def set_campaign_state(self, campaign_id: str, state: str) -> Campaign:
         """Put a campaign in any state at once, whatever the state machine says."""
+        __tracebackhide__ = True
         check_choice("state", state, "CampaignState")
         with self._lock:
             record = self._find(campaign_id, deleted=False)
@@ -335,10 +344,12 @@ class CampaignsFake(FaultControls):
 
     def campaign(self, campaign_id: str) -> Campaign:
         """The stored campaign with this id, in any account or region."""
+        __tracebackhide__ = True
         return Campaign(self._find(campaign_id, deleted=False))
 
     def _find(self, campaign_id: str, *, deleted: bool) -> CampaignRecord:
         # Under the lock, as every read of the state: requests may run on other threads.
+        __tracebackhide__ = True
         with self._lock:
             for bucket in self._store.buckets.values():
                 found = bucket.campaigns.get(campaign_id) or (
@@ -357,6 +368,7 @@ class CampaignsFake(FaultControls):
         self, connect_instance_id: str, *, region: str | None = None, account_id: str | None = None
     ) -> Instance:
         """The Connect instance with this id in the fake's (or the given) account and region."""
+        __tracebackhide__ = True
         with self._lock:
             found = self._bucket(account_id, region).instances.get(connect_instance_id)
         if found is None:
@@ -384,8 +396,12 @@ class CampaignsFake(FaultControls):
         account_id: str | None = None,
     ) -> Instance:
         """Move an onboarding job to SUCCEEDED, or FAILED with a failure code, at once."""
+        __tracebackhide__ = True
         if status not in ("SUCCEEDED", "FAILED"):
-            raise ValueError(f"status={status!r} is not one of SUCCEEDED, FAILED")
+            raise ValueError(
+                f"status={status!r} is not one of SUCCEEDED, FAILED"
+                f"{did_you_mean(status, ('SUCCEEDED', 'FAILED'))}"
+            )
         if status == "FAILED":
             failure_code = failure_code or DEFAULT_FAILURE_CODE
             check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode")
@@ -420,6 +436,7 @@ class CampaignsFake(FaultControls):
         times: int | None = None,
     ) -> Rule:
         """Fail matching PutDialRequestBatch items with ``code`` (per-item failure)."""
+        __tracebackhide__ = True
         match = item_match(
             phone_number=phone_number, client_token=client_token, campaign_id=campaign_id
         )
@@ -429,6 +446,12 @@ class CampaignsFake(FaultControls):
     def unused_faults(self) -> list[Rule]:
         """Faults set up and never fired (what a strict fake fails on), v1's and v2's."""
         return self._faults.unused() + self._faults_v2.unused()
+
+    def _rate_limits(self) -> list[RateLimit]:
+        """The rate limits set up (``throttle(rate=...)``), v1's and v2's: listed in a failing
+        test's report, never checked by strictness (a limit that never throttled is the
+        application staying under it)."""
+        return self._faults.rate_limits() + self._faults_v2.rate_limits()
 
     def verify(self) -> None:
         """Raise FakeUsageError naming every fault that was set up and never fired."""
@@ -451,10 +474,12 @@ class CampaignsFake(FaultControls):
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write ``snapshot()`` to a JSON file (YAML for .yaml/.yml, with PyYAML)."""
+        __tracebackhide__ = True
         _snapshot.write(self.snapshot(), path)
 
     def load(self, source: _snapshot.Source) -> None:
         """Replace the fake's state with a snapshot: its data, or a JSON/YAML file's path."""
+        __tracebackhide__ = True
         data = _snapshot.read(source)
         with self._lock:
             accounts = _snapshot.restore(
@@ -482,5 +507,6 @@ class CampaignsFake(FaultControls):
     def dial_requests(self, campaign_id: str) -> list[DialRequest]:
         """The dial requests a campaign accepted, in order, even after it was deleted (copies:
         editing one's ``attributes`` changes nothing in the fake or its snapshots)."""
+        __tracebackhide__ = True
         with self._lock:
             return detached(self._find(campaign_id, deleted=True).dial_requests)

@@ -53,6 +53,7 @@ class CampaignsV2(FaultControls):
     """The connectcampaignsv2 side of a fake: ``campaigns_fake.v2``."""
 
     def __init__(self, fake: _Fake, service: v2.Service, faults: Faults) -> None:
+        __tracebackhide__ = True
         self._fake = fake
         self._service = service
         self._faults = faults
@@ -66,11 +67,13 @@ class CampaignsV2(FaultControls):
         max_expiration_seconds, profile_requests_need_event_trigger,
         event_trigger_needs_integration, web_notification_needs_object_type, job_expiry_days),
         each checked when set."""
+        __tracebackhide__ = True
         return self._service.settings
 
     @property
     def quotas(self) -> v2.Quotas:
         """campaigns_per_instance (500) and active_campaigns_per_instance (50)."""
+        __tracebackhide__ = True
         return self._service.quotas
 
     # -- seeding ---------------------------------------------------------------------------
@@ -98,6 +101,7 @@ class CampaignsV2(FaultControls):
         The CreateCampaign request the arguments make is checked against the v2 model and
         the request rules first; quota and onboarding are not checked.
         """
+        __tracebackhide__ = True
         given = {
             "name": name,
             "connectInstanceId": connect_instance_id,
@@ -132,6 +136,7 @@ class CampaignsV2(FaultControls):
 
     def set_campaign_state(self, campaign_id: str, state: str) -> CampaignV2:
         """Put a v2 campaign in any state at once (``Completed``, ``Failed`` included)."""
+        __tracebackhide__ = True
         check_choice("state", state, "CampaignState", V2)
         with self._fake.engine.lock:
             record = self._find(campaign_id, deleted=False)
@@ -140,11 +145,13 @@ class CampaignsV2(FaultControls):
 
     def campaign(self, campaign_id: str) -> CampaignV2:
         """The stored v2 campaign with this id, in any account or region."""
+        __tracebackhide__ = True
         return self._view(self._find(campaign_id, deleted=False))
 
     @property
     def campaigns(self) -> list[CampaignV2]:
         """Every stored v2 campaign, in creation order (a property, as ``fake.campaigns``)."""
+        __tracebackhide__ = True
         with self._fake.engine.lock:
             records = [
                 record
@@ -157,27 +164,32 @@ class CampaignsV2(FaultControls):
 
     def _view(self, record: CampaignV2Record) -> CampaignV2:
         """The test's view of a record: its state read as the API reads it."""
+        __tracebackhide__ = True
         return CampaignV2(record, self._state)
 
     def _state(self, record: CampaignV2Record) -> str:
         # Under the engine's lock, as a request would: Completed once the schedule ended.
+        __tracebackhide__ = True
         with self._fake.engine.lock:
             return v2.complete(self._service, record)
 
     def outbound_requests(self, campaign_id: str) -> list[OutboundRequest]:
         """The outbound requests a v2 campaign accepted, in order, even after it was deleted
         (copies: editing one changes nothing in the fake)."""
+        __tracebackhide__ = True
         with self._fake.engine.lock:
             return detached(self._find(campaign_id, deleted=True).outbound_requests)
 
     def profile_outbound_requests(self, campaign_id: str) -> list[ProfileOutboundRequest]:
         """The profile outbound requests a v2 campaign accepted, in order (copies)."""
+        __tracebackhide__ = True
         with self._fake.engine.lock:
             return detached(self._find(campaign_id, deleted=True).profile_requests)
 
     def mark_profile_missing(self, profile_id: str) -> None:
         """PutProfileOutboundRequestBatch items for ``profile_id`` fail ``ResourceNotFound``
         (every well-formed profile id exists otherwise)."""
+        __tracebackhide__ = True
         check_request(
             "PutProfileOutboundRequestBatch",
             {"id": "x", "profileOutboundRequests": [{"clientToken": "t", "profileId": profile_id}]},
@@ -187,6 +199,7 @@ class CampaignsV2(FaultControls):
             self._service.missing_profiles.add(profile_id)
 
     def _find(self, campaign_id: str, *, deleted: bool) -> CampaignV2Record:
+        __tracebackhide__ = True
         with self._fake.engine.lock:
             for bucket in self._fake._store.buckets.values():
                 found = bucket.v2.campaigns.get(campaign_id) or (
@@ -212,6 +225,7 @@ class CampaignsV2(FaultControls):
         times: int | None = None,
     ) -> Rule:
         """Fail matching PutOutboundRequestBatch items with ``code`` (per-item failure)."""
+        __tracebackhide__ = True
         return self._faults.add_item_failure(
             "PutOutboundRequestBatch",
             code,
@@ -229,6 +243,7 @@ class CampaignsV2(FaultControls):
         times: int | None = None,
     ) -> Rule:
         """Fail matching PutProfileOutboundRequestBatch items with ``code``."""
+        __tracebackhide__ = True
         return self._faults.add_item_failure(
             "PutProfileOutboundRequestBatch",
             code,
@@ -241,4 +256,5 @@ class CampaignsV2(FaultControls):
     @property
     def calls(self) -> Calls:
         """The connectcampaignsv2 calls alone, in order (``campaigns_fake.calls`` has all)."""
+        __tracebackhide__ = True
         return self._fake._journal.view((V2,), only=True)

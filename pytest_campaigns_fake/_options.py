@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypedDict
 
+from .engine._nearest import did_you_mean
+
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 
@@ -71,6 +73,7 @@ class Options:
     )
 
     def __post_init__(self) -> None:
+        __tracebackhide__ = True
         for name in (
             "require_onboarding",
             "strict",
@@ -103,10 +106,12 @@ class Options:
     @classmethod
     def build(cls, where: str, options: Mapping[str, Any]) -> Options:
         """``Options(**options)``, or a TypeError that names ``where`` and the valid options."""
+        __tracebackhide__ = True
         unknown = sorted(set(options) - set(cls.names()))
         if unknown:
             raise TypeError(
-                f"{where} got unknown option(s) {', '.join(unknown)}; "
+                f"{where} got unknown option(s) {', '.join(unknown)}"
+                f"{did_you_mean(unknown[0], cls.names())}; "
                 f"valid options: {', '.join(cls.names())}"
             )
         return cls(**options)
@@ -116,6 +121,7 @@ class Options:
         """An option's value from a configuration file: an ini file's text (``none`` for None
         where allowed), or a value of TOML's own type (pytest 9's ``[tool.pytest]`` table:
         ``false``, ``3``, ``"eu-west-1"``). What each option accepts follows its type here."""
+        __tracebackhide__ = True
         kind = next(f.type for f in dataclasses.fields(cls) if f.name == name)
         parts = {part.strip() for part in str(kind).split("|")}
         key = f"campaigns_fake_{name}"
@@ -130,6 +136,7 @@ class Options:
 
     def replace(self, **changes: Any) -> Options:
         """A copy with ``changes``, checked as a new object is."""
+        __tracebackhide__ = True
         return dataclasses.replace(self, **changes)
 
 
@@ -186,18 +193,21 @@ def _parse_text(key: str, parts: set[str], text: str) -> Any:
 
 
 def check_bool(name: str, value: Any) -> None:
+    __tracebackhide__ = True
     if not isinstance(value, bool):
         raise ValueError(f"{name} must be True or False, not {value!r}")
 
 
 def check_count(name: str, value: Any, *, none: str = "") -> None:
     """An int >= 0 (bools and numeric strings refused: a quota of "25" is a typo, not 25)."""
+    __tracebackhide__ = True
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         also = f" or {none}" if none else ""
         raise ValueError(f"{name} must be an int >= 0{also}, not {value!r}")
 
 
 def check_account(account_id: Any) -> None:
+    __tracebackhide__ = True
     if not (
         isinstance(account_id, str)
         and account_id.isascii()
@@ -208,6 +218,7 @@ def check_account(account_id: Any) -> None:
 
 
 def check_region(region: Any) -> None:
+    __tracebackhide__ = True
     if not isinstance(region, str) or not region.strip():
         raise ValueError(f"region must be a non-empty region name, not {region!r}")
 

@@ -259,6 +259,9 @@ def pytest_runtest_makereport(
         unused = [rule for rule in unused if rule.describe() not in error]
         if unused:
             text += "\nfaults set up and not fired:\n" + describe_rules(unused)
+        limits = fake._rate_limits()
+        if limits:
+            text += "\nrate limits set up:\n" + describe_rules(limits)
         title = "connectcampaigns calls"
         if len(fakes) > 1:
             title += f" of {fake._owner or 'a CampaignsFake'}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -108,6 +109,21 @@ def either(request: pytest.FixtureRequest) -> Client:
     """Each v2 client in turn: a check that is the server's job answers both."""
     client: Client = request.getfixturevalue(request.param)
     return client
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every asyncio.sleep of the process, recorded (and awaited for 0 s): an async test sees
+    what its clients would have slept."""
+    slept: list[float] = []
+    real = asyncio.sleep
+
+    async def sleep(delay: float, *args: Any, **kwargs: Any) -> Any:
+        slept.append(delay)
+        return await real(0)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    return slept
 
 
 @pytest.fixture

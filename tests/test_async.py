@@ -56,20 +56,6 @@ def no_dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
     yield looked_up
 
 
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every asyncio.sleep of the process, recorded (and still awaited)."""
-    slept: list[float] = []
-    real = asyncio.sleep
-
-    async def sleep(delay: float, *args: Any, **kwargs: Any) -> Any:
-        slept.append(delay)
-        return await real(0)
-
-    monkeypatch.setattr(asyncio, "sleep", sleep)
-    return slept
-
-
 def test_an_async_client_is_answered_by_the_fake(campaigns_fake: CampaignsFake) -> None:
     campaigns_fake.add_instance("inst-1")
 

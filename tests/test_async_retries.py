@@ -36,20 +36,6 @@ def client(**config: Any) -> Any:
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every asyncio.sleep of the process, recorded (and awaited for 0 s)."""
-    slept: list[float] = []
-    real = asyncio.sleep
-
-    async def sleep(delay: float, *args: Any, **kwargs: Any) -> Any:
-        slept.append(delay)
-        return await real(0)
-
-    monkeypatch.setattr(asyncio, "sleep", sleep)
-    return slept
-
-
-@pytest.fixture
 def never_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     """aiobotocore's token bucket fails the test if it waits for its fill rate."""
 

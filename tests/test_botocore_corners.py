@@ -42,8 +42,8 @@ SECRET = "corners-secret"
 def changed(corner: Corner, what: str) -> str:
     return (
         f"{corner.path} {what} in botocore {VERSION}; pytest-campaigns-fake relies on it: "
-        f"{corner.why}. Adapt pytest_campaigns_fake/_botocore.py (or bound the supported "
-        "botocore range in pyproject.toml)."
+        f"{corner.why}. Adapt pytest_campaigns_fake/botocore_corners/_botocore.py (or bound "
+        "the supported botocore range in pyproject.toml)."
     )
 
 

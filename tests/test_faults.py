@@ -800,7 +800,8 @@ def test_operationless_match_key_must_be_some_operations_member(
     with pytest.raises(ValueError) as caught:
         campaigns_fake.inject_error(None, "AccessDeniedException", match={"campaignID": "c1"})
     assert str(caught.value) == (
-        "match key 'campaignID' is not an input member of any connectcampaigns operation; "
+        "match key 'campaignID' is not an input member of any connectcampaigns operation "
+        "(did you mean 'campaignIds'?); "
         f"input members are: {', '.join(_EVERY_MEMBER)}"
     )
     # No operation that may answer InvalidCampaignStateException takes an `arn`.
@@ -1143,3 +1144,14 @@ def test_control_values_of_the_wrong_type_are_refused(register: Any, message: st
         register(fake)
     assert str(caught.value) == message
     assert fake.unused_faults == [kept]
+
+
+def test_a_rate_limit_describes_itself_as_every_rule_does(campaigns_fake: CampaignsFake) -> None:
+    limit = campaigns_fake.throttle("list_campaigns", rate=2, burst=3)
+    assert limit.describe() == (
+        "rate limit ThrottlingException on ListCampaigns (rate=2/s, burst=3, fired 0)"
+    )
+    every = campaigns_fake.v2.throttle(rate=0.25)
+    assert every.describe() == (
+        "rate limit ThrottlingException on any operation (rate=0.25/s, burst=1, fired 0)"
+    )

@@ -1198,7 +1198,7 @@ def _bug(name: str, cause: str) -> tuple[pytest.MarkDecorator, ...]:
             marks=_bug(
                 "huge-number-crash",
                 "a double member holding an integer beyond float range raises OverflowError "
-                "out of handle() (_validation.py _type_ok: math.isfinite)",
+                "out of handle() (_validation.py _is_number: math.isfinite)",
             ),
             id="double-beyond-float",
         ),

@@ -148,12 +148,13 @@ def test_helpers(campaigns_fake: CampaignsFake, campaigns_client: Any) -> None:
     assert calls.count_of("describe_campaign", id=one.id) == 2
     assert calls.count_of("DescribeCampaign", id="missing") == 0
     assert calls.count_of() == 4
-    # count is Sequence.count; the old count("Operation", ...) still answers, and warns.
+    # count is Sequence.count; an operation name there (which Sequence.count would count 0
+    # times) is refused, pointing at count_of.
     assert calls.count(calls[0]) == 1
-    with pytest.warns(DeprecationWarning, match=r"use Calls.count_of"):
-        assert calls.count("DescribeCampaign", id=one.id) == 2
-    with pytest.warns(DeprecationWarning):
-        assert calls.count() == 4
+    with pytest.raises(TypeError, match=r"calls.count_of\('DescribeCampaign', ...\)"):
+        calls.count("DescribeCampaign")
+    with pytest.raises(TypeError):
+        calls.count("DescribeCampaign", id=one.id)  # type: ignore[call-arg]
     assert "DescribeCampaign" in repr(calls)
 
 

@@ -287,14 +287,16 @@ def test_contains_never_matches_what_is_not_a_list(campaigns_fake: CampaignsFake
             "PutDialRequestBatch",
             "dialRequests",
             contains(phone="+15550100"),
-            "PutDialRequestBatch.dialRequests items (DialRequest) have no member 'phone'; their "
+            "PutDialRequestBatch.dialRequests items (DialRequest) have no member 'phone' (did you "
+            "mean 'phoneNumber'?); their "
             "members are: attributes, clientToken, expirationTime, phoneNumber",
         ),
         (
             None,
             "dialRequests",
             contains(phone="+15550100"),
-            "PutDialRequestBatch.dialRequests items (DialRequest) have no member 'phone'; their "
+            "PutDialRequestBatch.dialRequests items (DialRequest) have no member 'phone' (did you "
+            "mean 'phoneNumber'?); their "
             "members are: attributes, clientToken, expirationTime, phoneNumber",
         ),
         (

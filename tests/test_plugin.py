@@ -126,7 +126,10 @@ def test_unknown_marker_option_is_a_clear_type_error(pytester: pytest.Pytester) 
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
-        ["*TypeError: @pytest.mark.campaigns_fake got unknown option(s) onboarding_pols;*"]
+        [
+            "*TypeError: @pytest.mark.campaigns_fake got unknown option(s) onboarding_pols "
+            "(did you mean 'onboarding_polls'?);*"
+        ]
     )
 
 
@@ -311,7 +314,12 @@ def test_marker_region_is_the_only_region_option(pytester: pytest.Pytester) -> N
     )
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*unknown option(s) default_region; valid options:*region*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*unknown option(s) default_region (did you mean 'any_region' or 'region'?); "
+            "valid options:*region*"
+        ]
+    )
 
 
 # -- configuration files: pytest 9's native TOML types and the classic ini forms ------------------

@@ -93,7 +93,7 @@ def test_a_type_checker_sees_the_fake_in_with_mock_campaigns(tmp_path: Path) -> 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_rules_are_typed_and_the_old_kind_string_still_answers_with_a_warning() -> None:
+def test_rules_are_typed() -> None:
     from pytest_campaigns_fake import CampaignsFake, ErrorRule, ItemRule, ThrottleRule
 
     fake = CampaignsFake(strict=False)
@@ -104,6 +104,4 @@ def test_rules_are_typed_and_the_old_kind_string_still_answers_with_a_warning() 
         fake.fail_campaign_state("c1"),
     ]
     assert [type(rule) for rule in rules] == [ErrorRule, ThrottleRule, ItemRule, ItemRule]
-    with pytest.warns(DeprecationWarning, match="Rule.kind is deprecated"):
-        kinds = [rule.kind for rule in rules]
-    assert kinds == ["error", "throttle", "dial", "state"]
+    assert not hasattr(rules[0], "kind")

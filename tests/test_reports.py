@@ -1014,3 +1014,37 @@ def test_a_decorated_async_yield_fixture_answers_the_test(pytester: pytest.Pytes
         """,
     )
     run(pytester).assert_outcomes(passed=1)
+
+
+def test_rate_limits_of_a_failing_test_are_listed_with_what_they_throttled(
+    pytester: pytest.Pytester,
+) -> None:
+    make_tests(
+        pytester,
+        """
+        def test_fails(campaigns_fake, campaigns_client):
+            campaigns_fake.throttle("ListCampaigns", rate=1)
+            campaigns_fake.v2.throttle(rate=0.5, burst=2)
+            for _ in range(2):
+                try:
+                    campaigns_client.list_campaigns()
+                except campaigns_client.exceptions.ThrottlingException:
+                    pass
+            assert False, "the test's own failure"
+
+        def test_passes_with_a_rate_limit_that_never_throttled(campaigns_fake):
+            campaigns_fake.throttle(rate=10)
+        """,
+    )
+    result = run(pytester)
+    # Strictness does not check rate limits: a limit never reached passes.
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*- connectcampaigns calls -*",
+            "rate limits set up:",
+            "  - rate limit ThrottlingException on ListCampaigns (rate=1/s, burst=1, fired *)",
+            "  - rate limit ThrottlingException on any operation (rate=0.5/s, burst=2, fired 0)",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*faults set up and not fired*")

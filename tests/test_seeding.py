@@ -248,7 +248,8 @@ def test_add_campaign_rejects_unknown_state_and_too_many_tags(
     with pytest.raises(ValueError) as caught:
         campaigns_fake.add_campaign(connect_instance_id="inst-1", state="Running2")
     assert str(caught.value) == (
-        "state='Running2' is not one of Initialized, Running, Paused, Stopped, Failed"
+        "state='Running2' is not one of Initialized, Running, Paused, Stopped, Failed "
+        "(did you mean 'Running'?)"
     )
     with pytest.raises(ValueError, match="at most 50 tags"):
         campaigns_fake.add_campaign(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Callable, cast
 
 import botocore.awsrequest
@@ -508,13 +509,13 @@ class _Body:
 # public path (and tests/test_botocore_corners.py fails, naming it), rather than every import
 # of the package failing.
 _HEADER_KEY: Any = getattr(botocore.awsrequest, "_HeaderKey", None)
-# The key of each header name the fake answers with or reads (its few, fixed names), made once.
-_header_keys: dict[str, Any] = {}
 
 
-def _new_header_key(name: str) -> Any:
-    key = _header_keys[name] = _HEADER_KEY(name)
-    return key
+@cache
+def _header_key(name: str) -> Any:
+    """The HeadersDict key of a header name the fake answers with or reads (its few, fixed
+    names), made once."""
+    return _HEADER_KEY(name)
 
 
 def http_response(url: str, status: int, headers: dict[str, str], body: bytes) -> AWSResponse:
@@ -528,9 +529,9 @@ def http_response(url: str, status: int, headers: dict[str, str], body: bytes) -
     # are made once and the dict filled directly: the same HeadersDict, read, iterated and
     # changed as one built header by header.
     stored = response.headers._dict
-    keys = _header_keys
+    key = _header_key
     for name, value in headers.items():
-        stored[keys.get(name) or _new_header_key(name)] = value
+        stored[key(name)] = value
     return response
 
 
@@ -540,11 +541,8 @@ def header(headers: Mapping[str, Any], name: str) -> Any:
     # Touches HeadersDict._dict and _HeaderKey, as http_response does.
     if _HEADER_KEY is not None and type(headers) is HeadersDict:
         stored: dict[Any, Any] = cast(Any, headers)._dict
-        return stored.get(_header_keys.get(name) or _new_header_key(name))
+        return stored.get(_header_key(name))
     return headers.get(name)
-
-
-# -- data files ----------------------------------------------------------------------------------
 
 
 # -- aiobotocore, when it is installed ------------------------------------------------------------
@@ -637,6 +635,9 @@ def aio_http_response(response: AWSResponse) -> Any:
 
     body: bytes = response.raw.data
     return AioAWSResponse(response.url, response.status_code, response.headers, _AsyncBody(body))
+
+
+# -- data files ----------------------------------------------------------------------------------
 
 
 def aws_dns_suffixes() -> frozenset[str]:

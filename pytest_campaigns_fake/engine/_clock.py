@@ -36,6 +36,7 @@ class Clock:
 
     def advance(self, seconds: float | timedelta) -> datetime:
         """Move the service's time forward (negative values move it back)."""
+        __tracebackhide__ = True
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float, timedelta)):
             raise TypeError(f"advance() takes seconds or a timedelta, not {seconds!r}")
         delta = (
@@ -56,6 +57,7 @@ class Clock:
     def freeze(self, at: datetime | float | None = None) -> datetime:
         """Stop the service's clock, at ``at`` or at the current time."""
         # Checked before the clock changes: an instant it cannot hold leaves it as it was.
+        __tracebackhide__ = True
         if at is None:
             instant = None
         elif isinstance(at, datetime):
@@ -72,6 +74,7 @@ class Clock:
 
     def unfreeze(self) -> datetime:
         """Let the clock run again from where it stands."""
+        __tracebackhide__ = True
         with self._lock:
             if self._frozen is not None:
                 self._offset = self._frozen - time.time()
@@ -126,6 +129,7 @@ _LATEST = datetime(9999, 12, 30, tzinfo=timezone.utc).timestamp()
 
 
 def _check_instant(when: float, call: str) -> float:
+    __tracebackhide__ = True
     if not (math.isfinite(when) and _EARLIEST <= when <= _LATEST):
         raise ValueError(
             f"{call} would move the fake's clock outside 1970-01-01 to 9999-12-30 (UTC), the "
@@ -137,6 +141,7 @@ def _check_instant(when: float, call: str) -> float:
 def _seconds(value: float, call: str) -> float:
     """``value`` as float seconds; an int too large for a float is the same ValueError as any
     instant the clock cannot hold (not float()'s OverflowError)."""
+    __tracebackhide__ = True
     try:
         return float(value)
     except OverflowError:

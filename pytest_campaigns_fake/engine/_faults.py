@@ -9,8 +9,7 @@ from __future__ import annotations
 import copy
 import math
 import threading
-import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Callable, Optional, Protocol, overload
@@ -19,6 +18,7 @@ from ._clock import Clock
 from ._errors import ServiceError
 from ._matches import Match, answering_operations, check_item_match, check_match, may_answer
 from ._model import COMMON_ERRORS, SERVICE_NAME, load
+from ._nearest import did_you_mean
 from ._validation import violations
 
 # Supplies the value of an error member the test did not set (InvalidCampaignStateException's
@@ -63,19 +63,6 @@ class Rule:
 
     def _label(self) -> str:
         return "fault"
-
-    @property
-    def kind(self) -> str:
-        """Deprecated: the rule's class says what it is (``ErrorRule``, ``ThrottleRule``,
-        ``ItemRule``); this was its kind as a string."""
-        warnings.warn(
-            "Rule.kind is deprecated: test isinstance(rule, ErrorRule | ThrottleRule | ItemRule)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        if isinstance(self, ItemRule):
-            return {"PutDialRequestBatch": "dial"}.get(self.operation or "", "state")
-        return self._label()
 
     def _where(self) -> str:
         return self.operation or "any operation"
@@ -141,6 +128,14 @@ class RateLimit:
         self.fired += 1
         return False
 
+    def describe(self) -> str:
+        """One line naming the limit, as the report lists it (``fired``: requests throttled)."""
+        where = self.operation or "any operation"
+        return (
+            f"rate limit {THROTTLING} on {where} (rate={self.rate:g}/s, burst={self.burst:g}, "
+            f"fired {self.fired})"
+        )
+
 
 class Faults:
     """The faults a test registered, consumed in registration order under one lock."""
@@ -175,6 +170,7 @@ class Faults:
         throttle: bool = False,
     ) -> ErrorRule:
         # Every check runs before the rule is registered: a refused call changes nothing.
+        __tracebackhide__ = True
         service = self.service
         name = _operation(operation, service)
         _check_code(code)
@@ -191,13 +187,15 @@ class Faults:
         elif name is not None:
             allowed = model.errors_of(name)
             if code not in allowed and code not in COMMON_ERRORS:
+                near = did_you_mean(code, [*allowed, *sorted(set(COMMON_ERRORS) - modelled_only)])
                 raise ValueError(
-                    f"{code!r} is not an error of {name}: its model lists "
+                    f"{code!r} is not an error of {name}{near}: its model lists "
                     f"{', '.join(allowed)}; common AWS errors: {common}"
                 )
         elif code not in model.error_status and code not in COMMON_ERRORS:
+            near = did_you_mean(code, [*sorted(model.error_status), *sorted(COMMON_ERRORS)])
             raise ValueError(
-                f"{code!r} is neither a {service} error nor a common AWS error; "
+                f"{code!r} is neither a {service} error nor a common AWS error{near}; "
                 f"the model's errors: {', '.join(sorted(model.error_status))}; "
                 f"common AWS errors: {common}"
             )
@@ -214,6 +212,7 @@ class Faults:
         return rule
 
     def add_rate_limit(self, operation: str | None, rate: float, burst: float | None) -> RateLimit:
+        __tracebackhide__ = True
         name = _operation(operation, self.service)
         if name is not None:
             self._check_modelled(name, THROTTLING, f"a rate limit answers {THROTTLING}; ")
@@ -238,10 +237,14 @@ class Faults:
     def add_item_failure(
         self, operation: str, code: str, times: int | None, match: Match
     ) -> ItemRule:
+        __tracebackhide__ = True
         _check_code(code)
         allowed = item_failure_codes(operation, self.service)
         if code not in allowed:
-            raise ValueError(f"{code!r} is not a failure code here; choose from {allowed}")
+            raise ValueError(
+                f"{code!r} is not a failure code of {operation} items"
+                f"{did_you_mean(code, allowed)}; choose from {allowed}"
+            )
         _check_times(times)
         check_item_match(operation, match, self.service)
         rule = ItemRule(operation, code, times, match)
@@ -252,6 +255,7 @@ class Faults:
     def _check_modelled(self, operation: str, code: str, prefix: str = "") -> None:
         """A code this service answers only where the model lists it (``modelled_only``) is
         refused on any other operation, naming those that list it."""
+        __tracebackhide__ = True
         if code not in self.modelled_only:
             return
         answering = answering_operations(code, self.service, self.modelled_only)
@@ -314,6 +318,10 @@ class Faults:
 
     # -- strictness --------------------------------------------------------------------------
 
+    def rate_limits(self) -> list[RateLimit]:
+        with self._lock:
+            return list(self.limits)
+
     def unused(self) -> list[Rule]:
         with self._lock:
             return [rule for rule in self.rules if rule.fired == 0]
@@ -341,6 +349,7 @@ class FaultControls:
         members: Mapping[str, Any] | None = None,
     ) -> Rule:
         """Answer the next ``times`` matching requests of ``operation`` with error ``code``."""
+        __tracebackhide__ = True
         return self._faults.add_error(
             operation, code, times=times, message=message, match=match, members=members
         )
@@ -366,6 +375,7 @@ class FaultControls:
         With ``rate`` (requests per second on the fake's clock, ``burst`` at once), requests
         beyond the limit are throttled for as long as the fake runs; ``times`` does not apply.
         """
+        __tracebackhide__ = True
         if rate is None and burst is not None:
             raise TypeError("burst applies to a rate limit: pass rate= too")
         if rate is not None and (times != 1 or isinstance(times, bool)):
@@ -388,6 +398,7 @@ class FaultControls:
         self, campaign_id: str, code: str = "UnknownError", *, times: int | None = None
     ) -> Rule:
         """Report ``campaign_id`` under failedRequests of GetCampaignStateBatch with ``code``."""
+        __tracebackhide__ = True
         if not isinstance(campaign_id, str):
             raise TypeError(f"campaign_id must be a str, not {campaign_id!r}")
         return self._faults.add_item_failure(
@@ -395,11 +406,13 @@ class FaultControls:
         )
 
 
-def describe_rules(rules: list[Rule]) -> str:
+def describe_rules(rules: Sequence[Rule | RateLimit]) -> str:
+    """The rules (or rate limits), one ``describe()`` line each, as listed in reports."""
     return "\n".join(f"  - {rule.describe()}" for rule in rules)
 
 
 def _operation(operation: str | None, service: str) -> str | None:
+    __tracebackhide__ = True
     if operation is None:
         return None
     if not isinstance(operation, str):
@@ -408,12 +421,14 @@ def _operation(operation: str | None, service: str) -> str | None:
 
 
 def _check_code(code: str) -> None:
+    __tracebackhide__ = True
     if not isinstance(code, str):
         raise TypeError(f"code must be an error name (a str), not {code!r}")
 
 
 def _check_times(times: int | None) -> None:
     # bool is an int: times=True would silently mean times=1.
+    __tracebackhide__ = True
     if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
         raise ValueError(f"times must be a positive integer or None (always), not {times!r}")
 
@@ -428,6 +443,7 @@ def _finite_number(value: Any) -> bool:
 def item_match(**given: str | None) -> dict[str, str] | None:
     """The match of an item failure from a control's keyword arguments (``client_token=``):
     each given one under its model name (``clientToken``); None when none is given."""
+    __tracebackhide__ = True
     for argument, value in given.items():
         if value is not None and not isinstance(value, str):
             raise TypeError(f"{argument} must be a str or None, not {value!r}")
@@ -449,6 +465,7 @@ def _default_message(code: str, operation: str) -> str:
 def _check_members(code: str, members: dict[str, Any], service: str) -> dict[str, Any]:
     """The members a test gives an injected error must be members of its shape, with values
     the shape allows (InvalidCampaignStateException.state is a CampaignState)."""
+    __tracebackhide__ = True
     shape = load(service).error_shape(code)
     if shape is None:
         if members:
@@ -462,7 +479,11 @@ def _check_members(code: str, members: dict[str, Any], service: str) -> dict[str
     }
     unknown = set(members) - known
     if unknown:
-        raise ValueError(f"{code} has no member(s) {sorted(unknown)}; it has {sorted(known)}")
+        first = sorted(unknown)[0]
+        raise ValueError(
+            f"{code} has no member(s) {sorted(unknown)}{did_you_mean(first, known)}; "
+            f"it has {sorted(known)}"
+        )
     broken = [e for name, v in members.items() for e in violations(shape.members[name], v, name)]
     if broken:
         raise ValueError(f"members of {code} break the model: " + "; ".join(broken))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any, Callable, overload
 
 from ._call import Call
 from ._journal_values import contains, expect, matches
 from ._model import SERVICE_NAME, load
+from ._nearest import did_you_mean
 
 # Under a calls description in which botocore's retries absorbed an error.
 _ABSORBED = (
@@ -19,10 +19,6 @@ _ABSORBED = (
 )
 
 __all__ = ["Call", "Calls", "Journal", "contains"]
-
-
-# count() with no argument: the deprecated "every call".
-_ALL: Any = object()
 
 
 class Calls(Sequence[Call]):
@@ -132,23 +128,17 @@ class Calls(Sequence[Call]):
         __tracebackhide__ = True
         return len(self.filter(operation, where=where, **params))
 
-    def count(self, value: Any = _ALL, /, **params: Any) -> int:
-        """``Sequence.count``: how many times the ``Call`` ``value`` is in the journal.
-
-        Deprecated: ``count("Operation", **params)`` (and ``count()``) counted matching
-        calls; that is ``count_of`` now, and warns here.
-        """
+    def count(self, value: Any) -> int:
+        """``Sequence.count``: how many times the ``Call`` ``value`` is in the view. To count
+        the calls of an operation, use ``count_of``: an operation name given here is a
+        ``TypeError`` (``Sequence.count`` would answer 0, and ``== 0`` pass by accident)."""
         __tracebackhide__ = True
-        if isinstance(value, Call) and not params:
-            return super().count(value)
-        warnings.warn(
-            "Calls.count(operation, **params) is deprecated: use Calls.count_of(...); "
-            "Calls.count(call) is Sequence.count",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        operation = None if value is _ALL else value
-        return self.count_of(operation, **params)
+        if isinstance(value, str):
+            raise TypeError(
+                f"Calls.count counts one Call; to count the calls of an operation use "
+                f"calls.count_of({value!r}, ...)"
+            )
+        return super().count(value)
 
     def assert_called(self, operation: str, **params: Any) -> Call:
         """The last matching call that succeeded; AssertionError listing the calls made if
@@ -321,10 +311,13 @@ def _check_params(
         members = _input_members(operation, services)
         for key in params:
             if key not in members:
+                # Where the name is a nested member, how to reach it is the hint, not a near name.
+                nested = _nested_hint(key, [operation], services)
                 raise TypeError(
-                    f"{operation} has no input member {key!r}; its members are: "
+                    f"{operation} has no input member {key!r}"
+                    f"{'' if nested else did_you_mean(key, members)}; its members are: "
                     f"{', '.join(sorted(members)) or '(none)'}"
-                    f"{_hint(key, [operation], services)}"
+                    f"{nested or _list_hint(operation, services)}"
                 )
         places = [(operation, m) for m in _inputs(operation, services)]
         return {key: _expect(key, value, places) for key, value in params.items()}
@@ -339,9 +332,11 @@ def _check_params(
         ]
         if not places:
             every = sorted({m for op in operations for m in _input_members(op, services)})
+            nested = _nested_hint(key, operations, services)
             raise TypeError(
-                f"No {' or '.join(services)} operation has an input member {key!r}; the "
-                f"input members are: {', '.join(every)}{_hint(key, operations, services)}"
+                f"No {' or '.join(services)} operation has an input member {key!r}"
+                f"{'' if nested else did_you_mean(key, every)}; the input members are: "
+                f"{', '.join(every)}{nested}"
             )
         expected[key] = _expect(key, value, places)
     return expected
@@ -363,8 +358,9 @@ def _expect(key: str, value: Any, places: list[tuple[str, dict[str, Any]]]) -> A
     raise problem
 
 
-def _hint(key: str, operations: list[str], services: tuple[str, ...]) -> str:
-    """How to reach ``key`` where it is a member nested in these operations' inputs."""
+def _nested_hint(key: str, operations: list[str], services: tuple[str, ...]) -> str:
+    """How to reach ``key`` where it is a member nested in these operations' inputs; ``""``
+    where it is not."""
     for operation in operations:
         for name, shape in sorted(_input_members(operation, services).items()):
             if shape.type_name == "list" and shape.member.type_name == "structure":
@@ -377,15 +373,15 @@ def _hint(key: str, operations: list[str], services: tuple[str, ...]) -> str:
                     f". {key} is a member of {where}: match it with "
                     f"where=lambda call: call.params[{name!r}].get({key!r}) == ..."
                 )
-    if len(operations) == 1:
-        lists = [
-            n
-            for n, s in sorted(_input_members(operations[0], services).items())
-            if s.type_name == "list"
-        ]
-        if lists:
-            return f". To match an item of {lists[0]} use {lists[0]}=contains(...)"
     return ""
+
+
+def _list_hint(operation: str, services: tuple[str, ...]) -> str:
+    """How to match an item of the operation's first list member, if it has one."""
+    lists = [
+        n for n, s in sorted(_input_members(operation, services).items()) if s.type_name == "list"
+    ]
+    return f". To match an item of {lists[0]} use {lists[0]}=contains(...)" if lists else ""
 
 
 class Journal:

@@ -13,12 +13,12 @@ refused as they were sent, and such a value can match one of those.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._errors import FakeUsageError
+from ._nearest import did_you_mean
 
 if TYPE_CHECKING:
     from botocore.model import Shape
@@ -83,7 +83,7 @@ def expect(path: str, shape: Shape, value: Any, siblings: Mapping[str, Shape] | 
         if allowed and value not in allowed:
             raise refused(
                 f"{path}: the model allows one of {', '.join(map(repr, allowed))}, "
-                f"given {value!r}, which no call can match{_nearest(value, allowed)}"
+                f"given {value!r}, which no call can match{did_you_mean(value, allowed)}"
             )
     return value
 
@@ -92,12 +92,6 @@ def _enum(shape: Shape) -> str:
     # A map's key shape may be a plain Shape, without ``enum``.
     allowed = getattr(shape, "enum", None)
     return f", one of {', '.join(map(repr, allowed))}" if allowed else ""
-
-
-def _nearest(value: str, allowed: list[str]) -> str:
-    same = [a for a in allowed if a.lower() == value.lower()]
-    near = same or difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
-    return f"; did you mean {near[0]!r}?" if near else ""
 
 
 def _structure(path: str, shape: Any, value: Any) -> dict[str, Any]:
@@ -111,7 +105,8 @@ def _structure(path: str, shape: Any, value: Any) -> dict[str, Any]:
     for key, item in value.items():
         if key not in members:
             raise refused(
-                f"{path}: the model's {shape.name} has no member {key!r}; its members are: "
+                f"{path}: the model's {shape.name} has no member {key!r}"
+                f"{did_you_mean(key, members)}; its members are: "
                 f"{_names(members)}"
             )
         expected[key] = expect(f"{path}.{key}", members[key], item, members)
@@ -225,6 +220,7 @@ class contains:  # lower case: it reads as a call in ``dialRequests=contains(...
     __slots__ = ("_members", "_value")
 
     def __init__(self, *value: Any, **members: Any) -> None:
+        __tracebackhide__ = True
         if len(value) > 1:
             raise TypeError(
                 f"contains() takes one item value, got {len(value)}: {value!r}; "
@@ -287,8 +283,8 @@ class contains:  # lower case: it reads as a call in ``dialRequests=contains(...
             for key, value in self._members.items():
                 if key not in item.members:
                     raise refused(
-                        f"{path} items ({item.name}) have no member {key!r}; "
-                        f"their members are: {valid}"
+                        f"{path} items ({item.name}) have no member {key!r}"
+                        f"{did_you_mean(key, item.members)}; their members are: {valid}"
                     )
                 found._members[key] = expect(
                     f"{path}[].{key}", item.members[key], value, item.members

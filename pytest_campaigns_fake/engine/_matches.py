@@ -13,6 +13,7 @@ from typing import Any, Callable, Union
 from botocore.model import Shape
 
 from ._model import COMMON_ERRORS, load
+from ._nearest import did_you_mean
 from ._seeds import unknown_members
 from ._validation import violations
 
@@ -53,6 +54,7 @@ def check_match(
     """A match mapping's keys must be request parameters the rule can ever see: input members
     of its operation, or, without an operation, all input members of one operation that may
     answer the code. Callables are not checked."""
+    __tracebackhide__ = True
     if match is None or callable(match):
         return
     if not isinstance(match, Mapping):
@@ -65,7 +67,8 @@ def check_match(
         unknown = [key for key in keys if key not in members]
         if unknown:
             raise ValueError(
-                f"match {_keys(unknown)} {_not_input_members(unknown)} of {operation}; "
+                f"match {_keys(unknown)} {_not_input_members(unknown)} of {operation}"
+                f"{did_you_mean(unknown[0], members)}; "
                 f"its members are: {', '.join(members) or '(none)'}"
             )
         shapes = load(service).operations[operation].input_shape.members
@@ -78,7 +81,7 @@ def check_match(
     if unknown:
         raise ValueError(
             f"match {_keys(unknown)} {_not_input_members(unknown)} of any {service} "
-            f"operation; input members are: {', '.join(every)}"
+            f"operation{did_you_mean(unknown[0], every)}; input members are: {', '.join(every)}"
         )
     answering = list(answering_operations(code, service, modelled_only))
     candidates = [op for op in answering if set(keys) <= set(_input_members(op, service))]
@@ -104,6 +107,7 @@ def check_item_match(operation: str, match: Match, service: str) -> None:
     """An item fault's match (``phone_number=``, ``profile_id=``, ``campaign_id=``...) names
     members of the batch's items, or ``campaignId`` (the batch's campaign): each value must be
     one such an item could carry, or the rule could never fire."""
+    __tracebackhide__ = True
     if match is None or callable(match):
         return
     shapes = _item_member_shapes(operation, service)
@@ -142,12 +146,14 @@ def _snake(name: str) -> str:
 
 
 def _check_match_value(label: str, path: str, shape: Shape, value: Any, seen: str) -> None:
+    __tracebackhide__ = True
     problems = _match_value_problems(path, shape, value)
     if problems:
         _refuse_match_value(label, problems, value, seen)
 
 
 def _refuse_match_value(label: str, problems: list[str], value: Any, seen: str) -> None:
+    __tracebackhide__ = True
     raise ValueError(
         f"{label}{value!r} could never match: {'; '.join(problems)} (a match value is "
         f"compared for equality with {seen} as the model shapes them)"

@@ -18,6 +18,7 @@ from botocore import xform_name
 from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 
 from ..botocore_corners._botocore import shape_model_identity
+from ._nearest import did_you_mean
 
 SERVICE_NAME = "connectcampaigns"
 
@@ -77,17 +78,24 @@ class Model:
         default_factory=dict, compare=False, repr=False
     )
 
+    def __repr__(self) -> str:
+        # Short: a traceback or message showing a model would otherwise print every shape.
+        return f"<Model {self.service.service_name} {self.service.api_version}>"
+
     def operation_name(self, name: str) -> str:
         """``describe_campaign`` or ``DescribeCampaign`` -> ``DescribeCampaign``; ValueError
         naming the known operations otherwise."""
+        __tracebackhide__ = True
         if name in self.operations:
             return name
         try:
             return self.by_snake_name[name]
         except KeyError:
+            # Suggested in the spelling given: snake_case names for a snake_case name.
+            spelling = self.by_snake_name if name.islower() else self.operations
             raise ValueError(
-                f"Unknown {self.service.service_name} operation {name!r}; "
-                f"known: {', '.join(sorted(self.operations))}"
+                f"Unknown {self.service.service_name} operation {name!r}"
+                f"{did_you_mean(name, spelling)}; known: {', '.join(sorted(self.operations))}"
             ) from None
 
     def status_of(self, code: str) -> int:

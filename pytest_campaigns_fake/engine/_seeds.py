@@ -13,6 +13,7 @@ from typing import Any
 from botocore.model import Shape
 
 from ._model import SERVICE_NAME, load
+from ._nearest import did_you_mean
 from ._validation import violations
 from ._wire import shaped
 
@@ -23,9 +24,12 @@ def enum(shape_name: str, service: str = SERVICE_NAME) -> tuple[str, ...]:
 
 
 def check_choice(name: str, value: Any, shape_name: str, service: str = SERVICE_NAME) -> None:
+    __tracebackhide__ = True
     allowed = enum(shape_name, service)
     if value not in allowed:
-        raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}")
+        raise ValueError(
+            f"{name}={value!r} is not one of {', '.join(allowed)}{did_you_mean(value, allowed)}"
+        )
 
 
 def check_instance(
@@ -33,6 +37,7 @@ def check_instance(
 ) -> dict[str, Any]:
     """A seeded instance must be what a valid StartInstanceOnboardingJob would create: the
     request, in the model's shape (a copy of the caller's dicts)."""
+    __tracebackhide__ = True
     return check_request(
         "StartInstanceOnboardingJob",
         {"connectInstanceId": connect_instance_id, "encryptionConfig": encryption_config},
@@ -42,6 +47,7 @@ def check_instance(
 def check_campaign(campaign: Mapping[str, Any], state: str) -> dict[str, Any]:
     """A seeded campaign must be a valid CreateCampaign request (the members of ``campaign``
     that CreateCampaign takes), in a modelled state. Returns that request, a copy."""
+    __tracebackhide__ = True
     request = check_request("CreateCampaign", campaign)
     check_choice("state", state, "CampaignState")
     return request
@@ -52,6 +58,7 @@ def check_request(
 ) -> dict[str, Any]:
     """``values`` as a request of ``operation`` (its input members only, copied), checked
     against the model as the engine checks a request."""
+    __tracebackhide__ = True
     shape = load(service).operations[operation].input_shape
     request = {name: value for name, value in values.items() if name in shape.members}
     # Nested members the model does not declare (a union member of another botocore release)
@@ -70,6 +77,7 @@ _ACCESS_KEY = re.compile(r"[^/,\s=]+")
 
 def check_access_key(access_key_id: Any) -> None:
     """An access key a signed request can carry; anything else would never match one."""
+    __tracebackhide__ = True
     if not isinstance(access_key_id, str):
         raise TypeError(
             f"access_key_id must be a str (the key a client signs with), not {access_key_id!r}"
@@ -84,6 +92,7 @@ def check_access_key(access_key_id: Any) -> None:
 def check_account_id(account_id: Any) -> None:
     """Twelve ASCII digits: ``str.isdigit()`` also passes full-width and other scripts'
     digits, and the fake would then mint ARNs its own model refuses."""
+    __tracebackhide__ = True
     if not (
         isinstance(account_id, str)
         and len(account_id) == 12
@@ -109,7 +118,8 @@ def _walk(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
             where = f"{path}.{name}" if path else str(name)
             if name not in shape.members:
                 problems.append(
-                    f"{where}: {shape.name} has no member {name!r} (its members: "
+                    f"{where}: {shape.name} has no member {name!r}"
+                    f"{did_you_mean(name, shape.members)} (its members: "
                     f"{', '.join(shape.members)})"
                 )
             elif member is not None:

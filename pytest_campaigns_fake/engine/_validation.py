@@ -141,10 +141,6 @@ def _phrase(error: str) -> str:
     return error.rsplit("failed to satisfy constraint: ", 1)[-1]
 
 
-def _join(path: str, member: str) -> str:
-    return f"{path}.{member}" if path else member
-
-
 _JSON_TYPE = {
     "string": "string",
     "integer": "integer",
@@ -346,10 +342,6 @@ _TYPE_OK: dict[str, Callable[[Any], bool]] = {
     "map": lambda value: isinstance(value, dict),
     "list": lambda value: isinstance(value, list),
 }
-
-
-def _type_ok(type_name: str, value: Any) -> bool:
-    return _TYPE_OK.get(type_name, _anything)(value)
 
 
 def _anything(value: Any) -> bool:

@@ -218,22 +218,14 @@ async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: 
 # The fake's events, by the first word of botocore's event names.
 _CHOOSE_EVENT, _SIGN_EVENT, _SEND_EVENT = "choose-signer", "before-sign", "before-send"
 _CREATED_EVENT = "request-created"
-# event name -> its first word if it is one of the fake's events (of either API), else None: a
-# client sends the same few names again and again, so each is tested against the prefixes once.
-_kinds: dict[str, str | None] = {}
-_CACHE_BOUND = 1024
 
 
+# A client sends the same few event names again and again, so each is tested against the
+# prefixes once (bounded: event names carry operation names of every service in the process).
+@lru_cache(maxsize=1024)
 def _kind(event_name: str) -> str | None:
-    try:
-        return _kinds[event_name]
-    except KeyError:
-        pass
-    kind = event_name.partition(".")[0] if event_name.startswith(_ALL) else None
-    if len(_kinds) >= _CACHE_BOUND:
-        _kinds.clear()
-    _kinds[event_name] = kind
-    return kind
+    """The event's first word if it is one of the fake's events (of either API), else None."""
+    return event_name.partition(".")[0] if event_name.startswith(_ALL) else None
 
 
 def _answer(
@@ -279,23 +271,18 @@ class _RegionNotOffered(EndpointConnectionError):  # type: ignore[misc]
     )
 
 
-# host -> the region AWS does not offer the service in, or None: a client asks the same few
-# hosts again and again, so each is parsed once.
-_unreachable: dict[str, str | None] = {}
-
-
 def _unreachable_region(url: str) -> str | None:
     """The region of ``url``'s host when it is AWS's host of the service in a region AWS does
     not offer it in; None for an offered region or any other host (a custom endpoint)."""
-    host = url.split("/", 3)[2] if "://" in url else url
-    try:
-        return _unreachable[host]
-    except KeyError:
-        region = _aws_host_region(url)
-        found = _unreachable[host] = (
-            region if region is not None and region not in offered_regions() else None
-        )
-        return found
+    # A URL without a scheme names no host (as urlsplit reads it).
+    return _unreachable_host_region(url.split("/", 3)[2]) if "://" in url else None
+
+
+# A client asks the same few hosts again and again, so each is parsed once.
+@cache
+def _unreachable_host_region(host: str) -> str | None:
+    region = _aws_host_region(f"https://{host}/")
+    return region if region is not None and region not in offered_regions() else None
 
 
 def _aws_host_region(url: str) -> str | None:

@@ -3,7 +3,7 @@
 Every request under ``/`` is an API request of a served model, answered by ``Engine.answer``
 exactly as in process (region from the SigV4 credential scope, account from the access key,
 unsigned requests refused with AWS's 403); requests under ``/_fake/`` are the control plane
-(``_control``). HTTP/1.1 comes from ``_http`` (h11, a thread per connection); here are the
+(``_control_plane``). HTTP/1.1 comes from ``_http`` (h11, a thread per connection); here are the
 engine's lock around each answer and, with a state file, the answer's log entry committed
 before it is sent; and what keeps web pages out: the Host and Origin checks, the control
 plane's media type, no signature by query parameters (docs/server.md, "Closed to web pages").

@@ -154,6 +154,7 @@ def _campaign(record: CampaignRecord) -> dict[str, Any]:
 
 
 def _yaml(path: Path, verb: str) -> Any:
+    __tracebackhide__ = True
     try:
         import yaml
     except ImportError:
@@ -172,6 +173,7 @@ def write(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
 
 def read(source: Source) -> dict[str, Any]:
     """Snapshot data from a dict, or from a JSON (or, with PyYAML, YAML) file."""
+    __tracebackhide__ = True
     if isinstance(source, dict):
         return source
     path = Path(source)
@@ -211,6 +213,7 @@ def restore(
     else holds (``_durable``): taken as it is, its campaigns not checked against the model
     again (two thirds of a 50,000-campaign restart); ids, ARNs and seqs still are.
     """
+    __tracebackhide__ = True
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise ValueError(f"Not a pytest-campaigns-fake snapshot (format {found!r})")

@@ -65,31 +65,25 @@ _CAMPAIGN_V2_OWN = ("state", "seq", "outboundRequests", "profileOutboundRequests
 _CAMPAIGN_OWN = ("state", "seq", "dialRequests")
 
 
-# A snapshot without a "v2" part (taken before the fake served connectcampaignsv2) loads
-# with v2's defaults.
 def _v2_state(raw: Any) -> tuple[v2.Quotas, v2.Settings, set[str]]:
-    raw = raw or {}
-    quotas_raw, settings_raw = raw.get("quotas") or {}, raw.get("settings") or {}
-    defaults = v2.Quotas()
+    """connectcampaignsv2's quotas, settings and missing profiles: every one is in a snapshot
+    (a missing one is a corrupted snapshot, not a default)."""
+    quotas_raw, settings_raw = raw["quotas"], raw["settings"]
     quotas = v2.Quotas(
         campaigns_per_instance=_count(
-            quotas_raw.get("campaignsPerInstance", defaults.campaigns_per_instance),
-            "v2.quotas.campaignsPerInstance",
+            quotas_raw["campaignsPerInstance"], "v2.quotas.campaignsPerInstance"
         ),
         active_campaigns_per_instance=_count(
-            quotas_raw.get("activeCampaignsPerInstance", defaults.active_campaigns_per_instance),
-            "v2.quotas.activeCampaignsPerInstance",
+            quotas_raw["activeCampaignsPerInstance"], "v2.quotas.activeCampaignsPerInstance"
         ),
     )
     settings = v2.Settings()
     for key, name in V2_SETTINGS.items():
-        # A setting the snapshot predates keeps its default.
-        if key in settings_raw:
-            try:
-                setattr(settings, name, settings_raw[key])
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"v2.settings.{key}: {exc}") from None
-    missing = raw.get("missingProfiles") or []
+        try:
+            setattr(settings, name, settings_raw[key])
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"v2.settings.{key}: {exc}") from None
+    missing = raw["missingProfiles"]
     if not isinstance(missing, list) or not all(isinstance(p, str) for p in missing):
         raise ValueError(f"v2.missingProfiles must be a list of profile ids: {missing!r}")
     return quotas, settings, set(missing)
@@ -164,12 +158,11 @@ def build(
         polls = data["settings"]["onboardingPolls"]
         if polls is not None:
             polls = _count(polls, "onboardingPolls")
-        # Absent from snapshots taken before campaigns could be shared: separate, as then.
-        share = data["settings"].get("shareCampaigns", False)
+        share = data["settings"]["shareCampaigns"]
         if not isinstance(share, bool):
             raise ValueError(f"shareCampaigns must be a boolean: {share!r}")
-    accounts = data.get("accounts", {})
     with _at("accounts"):
+        accounts = data["accounts"]
         if not isinstance(accounts, dict):
             raise ValueError(f"accounts must map access key ids to accounts: {accounts!r}")
         for key, account in accounts.items():
@@ -186,7 +179,7 @@ def build(
             _partition(part, store, seqs, places)
     accounts = {k: str(v) for k, v in accounts.items()}
     with _at("v2"):
-        v2_state = _v2_state(data.get("v2"))
+        v2_state = _v2_state(data["v2"])
     return (
         store,
         per_instance,
@@ -222,7 +215,7 @@ def _partition(
                 )
             bucket.instances[record.connect_instance_id] = record
     for name, gone in (("campaigns", False), ("deletedCampaigns", True)):
-        for index, raw in _by_seq(_items(part.get(name, []), name)):
+        for index, raw in _by_seq(_items(part[name], name)):
             with _at(f"{name}[{index}]"):
                 campaign = _campaign_record(raw, bucket, store, seqs)
                 if gone:
@@ -230,7 +223,7 @@ def _partition(
                 else:
                     bucket.add(campaign)
     for name, gone in (("v2Campaigns", False), ("v2DeletedCampaigns", True)):
-        for index, raw in _by_seq(_items(part.get(name, []), name)):
+        for index, raw in _by_seq(_items(part[name], name)):
             with _at(f"{name}[{index}]"):
                 kept = _campaign_v2_record(raw, bucket, store, seqs)
                 if gone:
@@ -293,9 +286,9 @@ def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
             if name in members("InstanceOnboardingJobStatus") and value is not None
         }
     record = InstanceRecord(config, job, _count(raw["polls"], "polls"))
-    started = raw.get("jobStartedAt")
+    started = raw["jobStartedAt"]
     record.job_started = None if started is None else _when(started)
-    integrations = _items(raw.get("integrations") or [], "integrations")
+    integrations = _items(raw["integrations"], "integrations")
     config_shape = shape("IntegrationConfig", V2)
     for index, integration in enumerate(integrations):
         with _at(f"integrations[{index}]"):
@@ -303,7 +296,7 @@ def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
             request = {"connectInstanceId": instance_id, "integrationConfig": integration}
             check_request("PutConnectInstanceIntegration", request, V2)
     record.set_integrations([dict(i) for i in integrations])
-    limits = raw.get("communicationLimits")
+    limits = raw["communicationLimits"]
     if limits is not None:
         request = {"connectInstanceId": instance_id, "communicationLimitsConfig": limits}
         record.limits = check_request("PutInstanceCommunicationLimits", request, V2)[
@@ -402,7 +395,7 @@ def _campaign_v2_record(
     )
     campaign_id = data["id"]
     record = CampaignV2Record(data, state=raw["state"], seq=raw["seq"])
-    for index, r in enumerate(_items(raw.get("outboundRequests", []), "outboundRequests")):
+    for index, r in enumerate(_items(raw["outboundRequests"], "outboundRequests")):
         with _at(f"outboundRequests[{index}]"):
             item = _accepted_item(r, "OutboundRequest", V2, ("channelSubtypeParameters",))
             outbound = OutboundRequest(
@@ -416,7 +409,7 @@ def _campaign_v2_record(
             _hold_token(record.outbound_tokens, outbound)
             record.outbound_requests.append(outbound)
             record.outbound_tokens[outbound.client_token] = outbound
-    profiles = _items(raw.get("profileOutboundRequests", []), "profileOutboundRequests")
+    profiles = _items(raw["profileOutboundRequests"], "profileOutboundRequests")
     for index, r in enumerate(profiles):
         with _at(f"profileOutboundRequests[{index}]"):
             item = _accepted_item(r, "ProfileOutboundRequest", V2, ("eventTriggerContext",))

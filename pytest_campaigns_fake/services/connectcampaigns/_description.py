@@ -16,7 +16,6 @@ import hmac
 import json
 from dataclasses import dataclass, fields
 from datetime import timedelta
-from difflib import get_close_matches
 from typing import Any, Callable, ClassVar
 
 from ..._options import check_bool, check_count
@@ -25,6 +24,7 @@ from ...engine._engine import Description, Operation, Result
 from ...engine._errors import ServiceError, not_found, validation
 from ...engine._faults import ItemFaults
 from ...engine._model import load
+from ...engine._nearest import did_you_mean
 from ..campaigns._batches import accept
 from ..campaigns._records import (
     Bucket,
@@ -56,11 +56,13 @@ AGENTLESS = "agentlessDialerConfig"
 def check_known(controls: Any, name: str) -> None:
     """Refuse a name the settings or quotas object does not have: ``quotas.campaign_per_instance
     = 1`` would otherwise make a new attribute and leave the quota as it was."""
+    __tracebackhide__ = True
     known = [field.name for field in fields(controls)]
     if name not in known:
-        close = get_close_matches(name, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise AttributeError(f"{controls.LABEL} has no {name!r}{hint} (it has: {', '.join(known)})")
+        raise AttributeError(
+            f"{controls.LABEL} has no {name!r}{did_you_mean(name, known)}; "
+            f"it has: {', '.join(known)}"
+        )
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Quotas:
     campaigns_per_instance: int = 25
 
     def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
         check_known(self, name)
         check_count(name, value)
         super().__setattr__(name, value)
@@ -84,10 +87,11 @@ class Settings:
     require_onboarding: bool = True
     # An IN_PROGRESS onboarding job succeeds on this status poll; None: only when told.
     onboarding_polls: int | None = 1
-    # v1 and v2 campaigns in one namespace (``_versions``); separate by default.
+    # v1 and v2 campaigns in one namespace (``campaigns/_shared_views``); separate by default.
     share_campaigns: bool = False
 
     def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
         check_known(self, name)
         if name in ("require_onboarding", "share_campaigns"):
             check_bool(name, value)

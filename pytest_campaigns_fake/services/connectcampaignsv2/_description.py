@@ -1,9 +1,9 @@
 """connectcampaignsv2 (2024-04-23): the service description, business rules only.
 
-The second description on the engine, beside v1's (``_connectcampaigns``): the same table of
+The second description on the engine, beside v1's (``connectcampaigns/``): the same table of
 rules by operation name (``@operation("CreateCampaign")``), the same records, store and
 onboarding job. v2 campaigns live in each bucket's ``v2`` (not visible to v1, nor v1's to v2,
-unless the fake's ``share_campaigns`` setting joins them: ``_versions``); instances, and so
+unless the fake's ``share_campaigns`` setting joins them: ``_shared_views``); instances, and so
 onboarding, are shared. The contract is
 shared/reference/service-behavior-v2.md; every [CHOSEN] rule is on docs/fidelity.md.
 """
@@ -45,21 +45,6 @@ DEFAULT_PAGE_SIZE = 50
 ACTIVE = ("Running", "Paused")
 # A Running or Paused campaign whose schedule has ended is Completed (evaluated lazily).
 TRANSITIONS = v1.TRANSITIONS
-# Configuration the reference allows only while a campaign is Initialized (ICS elsewhere).
-INITIALIZED_ONLY = frozenset(
-    {
-        "UpdateCampaignSchedule",
-        "UpdateCampaignSource",
-        "UpdateCampaignCommunicationTime",
-        "DeleteCampaignCommunicationTime",
-        "UpdateCampaignCommunicationLimits",
-        "DeleteCampaignCommunicationLimits",
-        "UpdateCampaignEntryLimits",
-        "DeleteCampaignEntryLimits",
-        "UpdateCampaignFlowAssociation",
-    }
-)
-AGENT_MODES = ("progressive", "predictive", "preview")
 # Fault injection answers ThrottlingException only from the operations whose model lists it
 # (the contract's choice); v1 answers it, as a common AWS error, from any operation.
 MODELLED_ONLY_ERRORS = frozenset({"ThrottlingException"})
@@ -80,6 +65,7 @@ class Quotas:
     active_campaigns_per_instance: int = 50
 
     def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
         v1.check_known(self, name)
         check_count(name, value)
         super().__setattr__(name, value)
@@ -124,6 +110,7 @@ class Settings:
         return None if days is None else timedelta(days=days)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
         v1.check_known(self, name)
         if name in (
             "profile_requests_need_event_trigger",
