@@ -26,13 +26,12 @@ from .engine._nearest import did_you_mean
 from .engine._seeds import (
     check_access_key,
     check_account_id,
-    check_campaign,
     check_choice,
-    check_instance,
 )
 from .interception import _intercept
 from .services.campaigns import _snapshot
 from .services.campaigns._records import (
+    V1,
     V2,
     Bucket,
     Campaign,
@@ -42,6 +41,7 @@ from .services.campaigns._records import (
     Store,
     detached,
 )
+from .services.campaigns._seeds import check_campaign, check_instance
 from .services.connectcampaigns import _description as v1
 from .services.connectcampaignsv2 import _description as v2
 
@@ -112,7 +112,7 @@ class CampaignsFake(FaultControls):
         self.quotas = v1.Quotas(campaigns_per_instance=campaigns_per_instance)
         self.settings = v1.Settings(require_onboarding, onboarding_polls, share_campaigns)
         self._store = Store()
-        self._faults = Faults(self.clock)
+        self._faults = Faults(self.clock, V1)
         self._journal = Journal()
         self._accounts: dict[str, str] = {}
         # Who made this fake, for messages: "the campaigns_fake fixture", "mock_campaigns".
@@ -165,7 +165,7 @@ class CampaignsFake(FaultControls):
         return self.options.region
 
     def __repr__(self) -> str:
-        return f"<CampaignsFake active={self.active} calls={len(self._journal.view())}>"
+        return f"<CampaignsFake active={self.active} calls={len(self._journal.view((V1,)))}>"
 
     # -- activation --------------------------------------------------------------------------
 
@@ -270,9 +270,9 @@ class CampaignsFake(FaultControls):
         """
         __tracebackhide__ = True
         request = check_instance(connect_instance_id, dict(encryption_config or {"enabled": False}))
-        check_choice("status", status, "InstanceOnboardingJobStatusCode")
+        check_choice("status", status, "InstanceOnboardingJobStatusCode", V1)
         if failure_code is not None:
-            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode")
+            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode", V1)
             if status != "FAILED":
                 raise ValueError("failure_code is only meaningful with status='FAILED'")
         elif status == "FAILED":
@@ -336,7 +336,7 @@ class CampaignsFake(FaultControls):
     def set_campaign_state(self, campaign_id: str, state: str) -> Campaign:
         """Put a campaign in any state at once, whatever the state machine says."""
         __tracebackhide__ = True
-        check_choice("state", state, "CampaignState")
+        check_choice("state", state, "CampaignState", V1)
         with self._lock:
             record = self._find(campaign_id, deleted=False)
             record.state = state
@@ -404,7 +404,7 @@ class CampaignsFake(FaultControls):
             )
         if status == "FAILED":
             failure_code = failure_code or DEFAULT_FAILURE_CODE
-            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode")
+            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode", V1)
         elif failure_code is not None:
             raise ValueError("failure_code is only meaningful with status='FAILED'")
         with self._lock:

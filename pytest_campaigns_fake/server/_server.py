@@ -257,7 +257,7 @@ class CampaignsServer:
             target = _without_query_credentials(target)
         request = AWSPreparedRequest(method, target, headers, body, stream_output=False)
         fake = self.fake
-        calls = fake.engine.journal.view()
+        calls = fake.calls
         with fake.engine.lock:
             if self._closed:
                 return (*_json(503, {"error": "the server is stopping"}), "-")

@@ -25,12 +25,16 @@ from typing import Any, Callable, TypeVar
 
 from botocore.model import Shape
 
-from ...engine._model import SERVICE_NAME, load
+from ...engine._model import load
 from ...engine._wire import shaped
+
+# The botocore service names of the two APIs.
+V1 = "connectcampaigns"
+V2 = "connectcampaignsv2"
 
 
 @cache
-def shape(name: str, service: str = SERVICE_NAME) -> Shape:
+def shape(name: str, service: str = V1) -> Shape:
     """A structure of a served model, by name (``Campaign``, ``InstanceConfig``); the v1
     model's unless ``service`` names another."""
     found: Shape = load(service).service.shape_for(name)
@@ -38,7 +42,7 @@ def shape(name: str, service: str = SERVICE_NAME) -> Shape:
 
 
 @cache
-def members(name: str, service: str = SERVICE_NAME) -> frozenset[str]:
+def members(name: str, service: str = V1) -> frozenset[str]:
     """The members a structure of the model declares."""
     return frozenset(shape(name, service).members)
 
@@ -105,9 +109,6 @@ class CampaignRecord:
         """The campaign as ListCampaigns lists it: the ``CampaignSummary`` shape's members."""
         data = self.data
         return {name: data[name] for name in shape("CampaignSummary").members if name in data}
-
-
-V2 = "connectcampaignsv2"
 
 
 @dataclass(frozen=True)

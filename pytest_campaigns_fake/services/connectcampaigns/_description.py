@@ -27,6 +27,7 @@ from ...engine._model import load
 from ...engine._nearest import did_you_mean
 from ..campaigns._batches import accept
 from ..campaigns._records import (
+    V1,
     Bucket,
     CampaignRecord,
     DialRequest,
@@ -619,7 +620,7 @@ def hint(
 
 
 DESCRIPTION = Description(
-    model=load(),
+    model=load(V1),
     operations=OPERATIONS,
     checks=CHECKS,
     error_member=error_member,

@@ -1061,4 +1061,6 @@ DESCRIPTION = Description(
     error_member=error_member,
     hint=hint,
     us_gov_arns=lambda service: service.settings.accept_us_gov_arns,
+    # Its calls are read on fake.v2: the journal says so.
+    label="v2.",
 )
