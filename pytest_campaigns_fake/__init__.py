@@ -55,13 +55,11 @@ from .engine._journal import Call, Calls, contains
 from .interception._intercept import FakeBypassedWarning
 from .server._server import CampaignsServer
 from .services.campaigns._records import (
-    Campaign,
-    CampaignV2,
     DialRequest,
-    Instance,
     OutboundRequest,
     ProfileOutboundRequest,
 )
+from .services.campaigns._views import Campaign, CampaignV2, Instance
 
 __all__ = [
     "Call",

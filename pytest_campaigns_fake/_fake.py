@@ -34,14 +34,13 @@ from .services.campaigns._records import (
     V1,
     V2,
     Bucket,
-    Campaign,
     CampaignRecord,
     DialRequest,
-    Instance,
     Store,
     detached,
 )
 from .services.campaigns._seeds import check_campaign, check_instance
+from .services.campaigns._views import Campaign, Instance
 from .services.connectcampaigns import _description as v1
 from .services.connectcampaignsv2 import _description as v2
 

@@ -18,13 +18,13 @@ from .engine._seeds import check_choice, check_request
 from .services.campaigns._records import (
     V2,
     Bucket,
-    CampaignV2,
     CampaignV2Record,
     OutboundRequest,
     ProfileOutboundRequest,
     Store,
     detached,
 )
+from .services.campaigns._views import CampaignV2
 from .services.connectcampaignsv2 import _description as v2
 
 

@@ -74,10 +74,9 @@ KNOWN_CYCLES: set[frozenset[str]] = set()
 # Modules over MAX_LINES lines, today's length in the comment. Shrink to zero.
 MAX_LINES = 600
 LONG_MODULES: set[str] = {
-    "services.connectcampaignsv2._description",  # 1,077 lines
-    "services.connectcampaigns._description",  # 623
-    "services.campaigns._records",  # 605
-    "botocore_corners._botocore",  # 654
+    "services.connectcampaignsv2._description",  # 1,066 lines
+    "services.connectcampaigns._description",  # 628
+    "botocore_corners._botocore",  # 655
 }
 
 
