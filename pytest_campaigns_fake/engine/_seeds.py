@@ -47,6 +47,22 @@ def check_request(operation: str, values: Mapping[str, Any], service: str) -> di
     return shaped_request
 
 
+# A setting's or an option's value, as a test hands it (the services' settings, the
+# fake's options).
+def check_bool(name: str, value: Any) -> None:
+    __tracebackhide__ = True
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, not {value!r}")
+
+
+def check_count(name: str, value: Any, *, none: str = "") -> None:
+    """An int >= 0 (bools and numeric strings refused: a quota of "25" is a typo, not 25)."""
+    __tracebackhide__ = True
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        also = f" or {none}" if none else ""
+        raise ValueError(f"{name} must be an int >= 0{also}, not {value!r}")
+
+
 # What a SigV4 credential scope can carry as its access key (``_wire`` reads the key with the
 # same class of characters): a key outside it could never be the key of a request.
 _ACCESS_KEY = re.compile(r"[^/,\s=]+")

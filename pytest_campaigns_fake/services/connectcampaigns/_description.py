@@ -18,13 +18,13 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 from typing import Any, Callable, ClassVar
 
-from ..._options import check_bool, check_count
 from ...engine._clock import Clock, Ids
 from ...engine._engine import Description, Operation, Result
 from ...engine._errors import ServiceError, not_found, validation
 from ...engine._faults import ItemFaults
 from ...engine._model import load
 from ...engine._nearest import did_you_mean
+from ...engine._seeds import check_bool, check_count
 from ..campaigns._batches import accept
 from ..campaigns._records import (
     V1,

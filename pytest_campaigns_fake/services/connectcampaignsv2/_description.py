@@ -17,12 +17,12 @@ from functools import cache
 from typing import Any, Callable, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..._options import check_bool, check_count
 from ...engine._clock import Clock, Ids
 from ...engine._engine import Description, Operation, Result
 from ...engine._errors import ServiceError, not_found, validation
 from ...engine._faults import ItemFaults, item_failure_codes
 from ...engine._model import load
+from ...engine._seeds import check_bool, check_count
 from ..campaigns._batches import accept
 from ..campaigns._records import (
     V2,
