@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from pytest_campaigns_fake import CampaignsServer
-from pytest_campaigns_fake._durable import COMPACT_AFTER
+from pytest_campaigns_fake.server._durable import COMPACT_AFTER
 
 REGION = "us-east-1"
 ACCESS_KEY = "AKIABENCHMARK0000001"

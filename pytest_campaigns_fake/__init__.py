@@ -43,24 +43,23 @@ What a test uses:
 
 from __future__ import annotations
 
-from ._clock import Clock
-from ._controls_v2 import CampaignsV2
-from ._engine import UnimplementedOperationWarning
-from ._fake import CampaignsFake, FakeUsageError
-from ._faults import ErrorRule, ItemRule, RateLimit, Rule, ThrottleRule
-from ._intercept import FakeBypassedWarning, current
-from ._journal import Call, Calls, contains
+from ._fake import CampaignsFake, current
+from ._fake_v2 import CampaignsV2
 from ._mock import mock_campaigns
 from ._options import Options
-from ._records import (
-    Campaign,
-    CampaignV2,
+from .engine._clock import Clock
+from .engine._engine import UnimplementedOperationWarning
+from .engine._errors import FakeUsageError
+from .engine._faults import ErrorRule, ItemRule, RateLimit, Rule, ThrottleRule
+from .engine._journal import Call, Calls, contains
+from .interception._intercept import FakeBypassedWarning
+from .server._server import CampaignsServer
+from .services.campaigns._records import (
     DialRequest,
-    Instance,
     OutboundRequest,
     ProfileOutboundRequest,
 )
-from ._server import CampaignsServer
+from .services.campaigns._views import Campaign, CampaignV2, Instance
 
 __all__ = [
     "Call",

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._durable import StateFileError
+from .server._durable import StateFileError
 
 #: Every option of ``serve`` can be set by the variable of this prefix and its name
 #: (``--v2-campaigns-per-instance`` by PYTEST_CAMPAIGNS_FAKE_V2_CAMPAIGNS_PER_INSTANCE); the
@@ -194,8 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     top = parser()
     _from_environment(subcommand(top, "serve"), os.environ)
     arguments = top.parse_args(argv)
-    from ._http import CannotListen, Limits, MissingExtra, require
-    from ._server import CampaignsServer
+    from .server._http import CannotListen, Limits, MissingExtra, require
+    from .server._server import CampaignsServer
 
     try:
         require()

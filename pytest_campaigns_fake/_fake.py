@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
-from . import _connectcampaigns as v1
-from . import _connectcampaignsv2 as v2
-from . import _intercept, _snapshot
-from ._clock import Clock, Ids
-from ._controls_v2 import CampaignsV2
-from ._engine import Engine
-from ._errors import ServiceError
-from ._faults import (
+from ._fake_v2 import CampaignsV2
+from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
+from .engine._clock import Clock, Ids
+from .engine._engine import Engine
+from .engine._errors import FakeUsageError, ServiceError
+from .engine._faults import (
     FaultControls,
     Faults,
     RateLimit,
@@ -23,26 +21,28 @@ from ._faults import (
     describe_rules,
     item_match,
 )
-from ._journal import Calls, Journal
-from ._nearest import did_you_mean
-from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
-from ._records import (
+from .engine._journal import Calls, Journal
+from .engine._nearest import did_you_mean
+from .engine._seeds import (
+    check_access_key,
+    check_account_id,
+    check_choice,
+)
+from .interception import _intercept
+from .services.campaigns import _snapshot
+from .services.campaigns._records import (
+    V1,
     V2,
     Bucket,
-    Campaign,
     CampaignRecord,
     DialRequest,
-    Instance,
     Store,
     detached,
 )
-from ._seeds import (
-    check_access_key,
-    check_account_id,
-    check_campaign,
-    check_choice,
-    check_instance,
-)
+from .services.campaigns._seeds import check_campaign, check_instance
+from .services.campaigns._views import Campaign, Instance
+from .services.connectcampaigns import _description as v1
+from .services.connectcampaignsv2 import _description as v2
 
 SERVICES = (v1.DESCRIPTION.model.service.service_name, V2)
 # What a FAILED onboarding job reports when the test names no failure code.
@@ -54,13 +54,11 @@ DEFAULT_OUTBOUND_CALL_CONFIG: dict[str, Any] = {
 }
 
 
-class FakeUsageError(AssertionError):
-    """The fake was used in a way that would let a test pass by accident: a fault that never
-    fired, or two fakes in one test (one would take the calls, the other the seeds)."""
+def current() -> CampaignsFake | None:
+    """The fake that answers requests now: the most recently activated one."""
+    # Only a CampaignsFake is ever activated; interception keeps it as what it reads of one.
+    return cast("CampaignsFake | None", _intercept.current())
 
-
-# Shown in tracebacks as where users import it from, not as a private module's class.
-FakeUsageError.__module__ = "pytest_campaigns_fake"
 
 # Who made a fake: the two that must never split one test between them.
 FIXTURE = "the campaigns_fake fixture"
@@ -113,7 +111,7 @@ class CampaignsFake(FaultControls):
         self.quotas = v1.Quotas(campaigns_per_instance=campaigns_per_instance)
         self.settings = v1.Settings(require_onboarding, onboarding_polls, share_campaigns)
         self._store = Store()
-        self._faults = Faults(self.clock)
+        self._faults = Faults(self.clock, V1)
         self._journal = Journal()
         self._accounts: dict[str, str] = {}
         # Who made this fake, for messages: "the campaigns_fake fixture", "mock_campaigns".
@@ -166,7 +164,7 @@ class CampaignsFake(FaultControls):
         return self.options.region
 
     def __repr__(self) -> str:
-        return f"<CampaignsFake active={self.active} calls={len(self._journal.view())}>"
+        return f"<CampaignsFake active={self.active} calls={len(self._journal.view((V1,)))}>"
 
     # -- activation --------------------------------------------------------------------------
 
@@ -180,7 +178,7 @@ class CampaignsFake(FaultControls):
         ``CampaignsFake`` made on purpose nests as documented (the innermost answers).
         """
         __tracebackhide__ = True
-        active = _intercept.current()
+        active = current()
         if active is not None and {self._owner, active._owner} == {FIXTURE, MOCK}:
             raise FakeUsageError(
                 f"{self._label()} started while {active._label()} is active: the test would "
@@ -271,9 +269,9 @@ class CampaignsFake(FaultControls):
         """
         __tracebackhide__ = True
         request = check_instance(connect_instance_id, dict(encryption_config or {"enabled": False}))
-        check_choice("status", status, "InstanceOnboardingJobStatusCode")
+        check_choice("status", status, "InstanceOnboardingJobStatusCode", V1)
         if failure_code is not None:
-            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode")
+            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode", V1)
             if status != "FAILED":
                 raise ValueError("failure_code is only meaningful with status='FAILED'")
         elif status == "FAILED":
@@ -337,7 +335,7 @@ class CampaignsFake(FaultControls):
     def set_campaign_state(self, campaign_id: str, state: str) -> Campaign:
         """Put a campaign in any state at once, whatever the state machine says."""
         __tracebackhide__ = True
-        check_choice("state", state, "CampaignState")
+        check_choice("state", state, "CampaignState", V1)
         with self._lock:
             record = self._find(campaign_id, deleted=False)
             record.state = state
@@ -405,7 +403,7 @@ class CampaignsFake(FaultControls):
             )
         if status == "FAILED":
             failure_code = failure_code or DEFAULT_FAILURE_CODE
-            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode")
+            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode", V1)
         elif failure_code is not None:
             raise ValueError("failure_code is only meaningful with status='FAILED'")
         with self._lock:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypedDict
 
-from ._nearest import did_you_mean
+from .engine._nearest import did_you_mean
+from .engine._seeds import check_bool, check_count
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -190,20 +191,6 @@ def _parse_text(key: str, parts: set[str], text: str) -> Any:
             if "str" not in parts:
                 raise ValueError(f"{key} must be {_describe(parts)}, not {text!r}") from None
     return stripped if parts == {"str"} else text
-
-
-def check_bool(name: str, value: Any) -> None:
-    __tracebackhide__ = True
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be True or False, not {value!r}")
-
-
-def check_count(name: str, value: Any, *, none: str = "") -> None:
-    """An int >= 0 (bools and numeric strings refused: a quota of "25" is a typo, not 25)."""
-    __tracebackhide__ = True
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        also = f" or {none}" if none else ""
-        raise ValueError(f"{name} must be an int >= 0{also}, not {value!r}")
 
 
 def check_account(account_id: Any) -> None:

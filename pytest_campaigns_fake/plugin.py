@@ -8,19 +8,20 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from . import _fake, _intercept, _mock
+from . import _fake, _mock
 from ._fake import CampaignsFake
-from ._faults import describe_rules
-from ._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
-from ._journal import Call, Calls
 from ._options import Options
+from .engine._faults import describe_rules
+from .engine._journal import Call, Calls
+from .interception import _intercept
+from .interception._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
 
 if TYPE_CHECKING:
-    from ._server import CampaignsServer
+    from .server._server import CampaignsServer
 
 
 @dataclasses.dataclass
@@ -148,8 +149,8 @@ def campaigns_server(request: pytest.FixtureRequest) -> Iterator[CampaignsServer
     ``.fake`` (seed, inject faults and read the journal as in process). Options as for
     ``campaigns_fake`` (marker, ini); nothing is intercepted in this process."""
     __tracebackhide__ = True
-    from ._http import MissingExtra, require
-    from ._server import CampaignsServer
+    from .server._http import MissingExtra, require
+    from .server._server import CampaignsServer
 
     missing = None
     try:
@@ -214,7 +215,7 @@ def _new_client(region: str) -> Any:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     # The fakes already active (outermost first) answer this test's calls too.
-    seen = [_Watched.now(fake) for fake in list(_intercept._active)]
+    seen = [_Watched.now(cast(CampaignsFake, fake)) for fake in list(_intercept._active)]
     item.stash[_FAKES_KEY] = seen
 
     def note(fake: CampaignsFake) -> None:

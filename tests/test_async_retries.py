@@ -20,7 +20,8 @@ from aiobotocore.retries import bucket
 from aiobotocore.session import get_session
 from botocore.exceptions import CapacityNotAvailableError
 
-from pytest_campaigns_fake import CampaignsFake, _clock
+from pytest_campaigns_fake import CampaignsFake
+from pytest_campaigns_fake.engine import _clock
 
 
 def client(**config: Any) -> Any:

@@ -29,8 +29,8 @@ from botocore.credentials import Credentials
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
 
-from pytest_campaigns_fake import _botocore
-from pytest_campaigns_fake._botocore import PRIVATE_CORNERS, Corner
+from pytest_campaigns_fake.botocore_corners import _botocore
+from pytest_campaigns_fake.botocore_corners._botocore import PRIVATE_CORNERS, Corner
 
 VERSION = botocore.__version__
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,8 +42,8 @@ SECRET = "corners-secret"
 def changed(corner: Corner, what: str) -> str:
     return (
         f"{corner.path} {what} in botocore {VERSION}; pytest-campaigns-fake relies on it: "
-        f"{corner.why}. Adapt pytest_campaigns_fake/_botocore.py (or bound the supported "
-        "botocore range in pyproject.toml)."
+        f"{corner.why}. Adapt pytest_campaigns_fake/botocore_corners/_botocore.py (or bound "
+        "the supported botocore range in pyproject.toml)."
     )
 
 
@@ -531,7 +531,7 @@ def test_an_async_answer_is_read_by_awaiting_raw() -> None:
     pytest.importorskip("aiobotocore")
     import asyncio
 
-    from pytest_campaigns_fake._botocore import aio_http_response, http_response
+    from pytest_campaigns_fake.botocore_corners._botocore import aio_http_response, http_response
 
     answer = aio_http_response(http_response("https://x", 200, {"A": "b"}, b'{"a":1}'))
 
@@ -570,7 +570,7 @@ def test_ci_tests_the_floor_that_pyproject_declares() -> None:
 
 
 def test_an_answers_headers_are_a_headers_dict_like_any_other() -> None:
-    from pytest_campaigns_fake._botocore import http_response
+    from pytest_campaigns_fake.botocore_corners._botocore import http_response
 
     assert _botocore._HEADER_KEY is not None, (
         f"botocore.awsrequest._HeaderKey is gone in botocore {VERSION}: answers take the slower "
@@ -604,7 +604,7 @@ def test_an_answers_headers_are_a_headers_dict_like_any_other() -> None:
 
 
 def test_a_response_body_is_read_from_raw() -> None:
-    from pytest_campaigns_fake._botocore import http_response
+    from pytest_campaigns_fake.botocore_corners._botocore import http_response
 
     response = http_response("https://x", 200, {"Content-Length": "7"}, b'{"a":1}')
     assert response.content == b'{"a":1}', (

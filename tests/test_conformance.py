@@ -10,8 +10,8 @@ import pytest
 from botocore.model import Shape
 
 from pytest_campaigns_fake import CampaignsFake
-from pytest_campaigns_fake._model import load
-from pytest_campaigns_fake._validation import violations
+from pytest_campaigns_fake.engine._model import load
+from pytest_campaigns_fake.engine._validation import violations
 
 MODEL = botocore.session.Session().get_service_model("connectcampaigns")
 
@@ -44,7 +44,7 @@ def _sample_path(uri: str) -> str:
 @pytest.mark.parametrize("operation", MODEL.operation_names)
 def test_every_route_of_the_model_reaches_its_operation(operation: str) -> None:
     op = MODEL.operation_model(operation)
-    found = load().route(op.http["method"], _sample_path(op.http["requestUri"]))
+    found = load("connectcampaigns").route(op.http["method"], _sample_path(op.http["requestUri"]))
     assert found is not None, f"{operation}: {op.http['method']} {op.http['requestUri']}"
     assert found[0].operation.name == operation
 

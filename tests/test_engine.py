@@ -23,10 +23,10 @@ from botocore.awsrequest import AWSRequest
 from botocore.model import ServiceModel
 
 from pytest_campaigns_fake import CampaignsFake, UnimplementedOperationWarning
-from pytest_campaigns_fake._engine import Description
-from pytest_campaigns_fake._errors import not_found
-from pytest_campaigns_fake._model import build
-from pytest_campaigns_fake._records import Bucket
+from pytest_campaigns_fake.engine._engine import Description
+from pytest_campaigns_fake.engine._errors import not_found
+from pytest_campaigns_fake.engine._model import build
+from pytest_campaigns_fake.services.campaigns._records import Bucket
 
 # Two operations, and a structure named "Campaign" whose members are not v1's: the engine's
 # compiled validators and projectors must keep the two models apart.

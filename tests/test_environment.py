@@ -17,7 +17,7 @@ import boto3
 import pytest
 
 from pytest_campaigns_fake import CampaignsFake, current, mock_campaigns
-from pytest_campaigns_fake._intercept import DUMMY_ACCESS_KEY
+from pytest_campaigns_fake.interception._intercept import DUMMY_ACCESS_KEY
 
 HELPER = """\
 import json, pathlib, sys

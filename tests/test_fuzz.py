@@ -1209,7 +1209,7 @@ def _bug(name: str, cause: str) -> tuple[pytest.MarkDecorator, ...]:
             marks=_bug(
                 "token-non-ascii-crash",
                 "a nextToken with non-ASCII characters raises TypeError out of handle() "
-                "(_connectcampaigns.py read_page_token: hmac.compare_digest on str)",
+                "(connectcampaigns/_description.py read_page_token: hmac.compare_digest on str)",
             ),
             id="next-token-non-ascii",
         ),

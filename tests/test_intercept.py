@@ -36,11 +36,11 @@ from support import ACCESS_KEY, ACCOUNT, SECRET_KEY, Client, create, error_code,
 from pytest_campaigns_fake import (
     CampaignsFake,
     FakeBypassedWarning,
-    _intercept,
     current,
     mock_campaigns,
 )
-from pytest_campaigns_fake._intercept import handler_name
+from pytest_campaigns_fake.interception import _intercept
+from pytest_campaigns_fake.interception._intercept import handler_name
 
 KEYS: dict[str, str] = {"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
 ONE_ATTEMPT = Config(retries={"total_max_attempts": 1})

@@ -22,7 +22,8 @@ import pytest
 from botocore.retries import bucket, standard
 from support import INSTANCE, new_client
 
-from pytest_campaigns_fake import CampaignsFake, _clock
+from pytest_campaigns_fake import CampaignsFake
+from pytest_campaigns_fake.engine import _clock
 
 # Binary fractions: every product below is exact, so equality is exact.
 JITTER = [0.25, 0.375, 0.625, 0.8125, 0.5625]

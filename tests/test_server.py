@@ -50,7 +50,7 @@ from support import (
 from support_v2 import SERVICE_V2, TELEPHONY, create_v2, has_member, outbound_request
 
 from pytest_campaigns_fake import CampaignsFake
-from pytest_campaigns_fake._server import TOKEN_HEADER, CampaignsServer
+from pytest_campaigns_fake.server._server import TOKEN_HEADER, CampaignsServer
 
 # A SigV4 Authorization header as botocore writes it (the fake reads the scope, not the HMAC).
 AUTHORIZATION = (

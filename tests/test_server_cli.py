@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from support import DIALER, INSTANCE
 
-from pytest_campaigns_fake._server import CampaignsServer
+from pytest_campaigns_fake.server._server import CampaignsServer
 
 pytest_plugins = ["pytester"]
 

@@ -21,7 +21,7 @@ import pytest
 from support import INSTANCE, new_client
 
 from pytest_campaigns_fake import CampaignsServer
-from pytest_campaigns_fake._http import Limits
+from pytest_campaigns_fake.server._http import Limits
 
 AUTHORIZATION = (
     "AWS4-HMAC-SHA256 Credential=AKIAHTTPPROBE0000001/20260101/us-east-1/connect-campaigns/"

@@ -11,8 +11,8 @@ import pytest
 
 from pytest_campaigns_fake import CampaignsFake, mock_campaigns
 
-# A frame of the package in a pytest traceback: its file's path.
-PACKAGE_FRAME = re.compile(r"pytest_campaigns_fake[/\\]\w+\.py")
+# A frame of the package in a pytest traceback: its file's path (in a room's folder or not).
+PACKAGE_FRAME = re.compile(r"pytest_campaigns_fake(?:[/\\]\w+)*[/\\]\w+\.py")
 
 
 def _run(pytester: pytest.Pytester, body: str) -> str:

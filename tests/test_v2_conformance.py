@@ -45,7 +45,7 @@ from support_v2 import (
 )
 
 from pytest_campaigns_fake import CampaignsFake
-from pytest_campaigns_fake._model import COMMON_ERRORS, load
+from pytest_campaigns_fake.engine._model import COMMON_ERRORS, load
 
 SERVICE_V1 = "connectcampaigns"
 MODEL = botocore.session.Session().get_service_model(SERVICE_V2)

@@ -36,9 +36,9 @@ from support import new_client
 from support_v2 import new_v2_client
 
 from pytest_campaigns_fake import CampaignsFake
-from pytest_campaigns_fake._errors import ServiceError
-from pytest_campaigns_fake._validation import admitter, format_errors, violations
-from pytest_campaigns_fake._wire import shaped
+from pytest_campaigns_fake.engine._errors import ServiceError
+from pytest_campaigns_fake.engine._validation import admitter, format_errors, violations
+from pytest_campaigns_fake.engine._wire import shaped
 
 SERVICE = botocore.session.Session().get_service_model("connectcampaigns")
 

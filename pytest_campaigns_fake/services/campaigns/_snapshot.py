@@ -15,9 +15,10 @@ import os
 from pathlib import Path
 from typing import Any, Union
 
-from . import _connectcampaignsv2 as v2
+from ...engine._wire import iso8601, json_default
+from ..connectcampaigns._description import Quotas, Settings
+from ..connectcampaignsv2 import _description as v2
 from . import _snapshot_load
-from ._connectcampaigns import Quotas, Settings
 from ._records import (
     CampaignRecord,
     CampaignV2Record,
@@ -25,7 +26,6 @@ from ._records import (
     Store,
 )
 from ._snapshot_load import V2_SETTINGS, Violation, build
-from ._wire import iso8601, json_default
 
 FORMAT = "pytest-campaigns-fake/1"
 Source = Union[dict[str, Any], str, "os.PathLike[str]"]

@@ -5,6 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 
+class FakeUsageError(AssertionError):
+    """The fake was used in a way that would let a test pass by accident: a fault that never
+    fired, or two fakes in one test (one would take the calls, the other the seeds)."""
+
+
+# Shown in tracebacks as where users import it from, not as a private module's class.
+FakeUsageError.__module__ = "pytest_campaigns_fake"
+
+
 class ServiceError(Exception):
     """A modelled error answer: ``code`` is the wire error name, ``members`` its extra fields."""
 

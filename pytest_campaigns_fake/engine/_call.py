@@ -6,7 +6,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ._journal_values import copied
-from ._model import SERVICE_NAME
 from ._wire import shaped
 
 if TYPE_CHECKING:
@@ -34,6 +33,7 @@ class Call:
         "_hint",
         "_injected",
         "_injected_items",
+        "_label",
         "_operation",
         "_params",
         "_region",
@@ -62,13 +62,15 @@ class Call:
         hint: str | None = None,
         elsewhere: bool = False,
         shape: Shape | None = None,
-        service: str = SERVICE_NAME,
+        service: str,
+        label: str = "",
     ) -> None:
         # On the hot path: plain slot stores, nothing computed. The params as decoded from the
         # wire are made into the model's shape (declared members only, timestamps as
         # datetimes) when a test first reads them.
         self._operation = operation
         self._service = service
+        self._label = label
         self._params = params
         self._shape = shape
         self._status_code = status_code
@@ -203,8 +205,8 @@ class Call:
         retry = f" [attempt {self._attempt}]" if self._attempt > 1 else ""
         where = f" [{self._region}, account {self._account}]" if self._elsewhere else ""
         hint = f"\n       hint: {self._hint}" if self._hint else ""
-        api = "" if self._service == SERVICE_NAME else "v2."
-        return f"{api}{self._operation}({', '.join(shown)}) -> {outcome}{retry}{where}{note}{hint}"
+        called = f"{self._label}{self._operation}({', '.join(shown)})"
+        return f"{called} -> {outcome}{retry}{where}{note}{hint}"
 
     def _items_outcome(self) -> str:
         """``, 1 of 2 failed: RequestThrottled (injected)`` for a batch with failed items."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Callable, Protocol, TypeVar
 
-from ._clock import Ids
-from ._faults import ItemFaults
+from ...engine._clock import Ids
+from ...engine._faults import ItemFaults
 from ._records import Store
 
 # "The token is valid for 7 days after creation" (both APIs' references).

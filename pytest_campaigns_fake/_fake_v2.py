@@ -8,24 +8,39 @@ its settings and quotas, and faults named by v2 operation names (checked against
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from . import _connectcampaignsv2 as v2
-from ._errors import ServiceError
-from ._faults import FaultControls, Faults, Rule, item_match
-from ._journal import Calls
-from ._records import (
+from .engine._engine import Engine
+from .engine._errors import ServiceError
+from .engine._faults import FaultControls, Faults, Rule, item_match
+from .engine._journal import Calls, Journal
+from .engine._seeds import check_choice, check_request
+from .services.campaigns._records import (
     V2,
-    CampaignV2,
+    Bucket,
     CampaignV2Record,
     OutboundRequest,
     ProfileOutboundRequest,
+    Store,
     detached,
 )
-from ._seeds import check_choice, check_request
+from .services.campaigns._views import CampaignV2
+from .services.connectcampaignsv2 import _description as v2
 
-if TYPE_CHECKING:
-    from ._fake import CampaignsFake
+
+class _Fake(Protocol):
+    """What fake.v2 reads of the fake it belongs to (its engine's lock, its store and journal,
+    a bucket by account and region): named here, so that the fake, which builds fake.v2, is
+    not imported back."""
+
+    @property
+    def _engine(self) -> Engine: ...
+    @property
+    def _store(self) -> Store: ...
+    @property
+    def _journal(self) -> Journal: ...
+    def _bucket(self, account: str | None, region: str | None) -> Bucket: ...
+
 
 DEFAULT_TELEPHONY: dict[str, Any] = {
     "connectQueueId": "queue-id",
@@ -37,7 +52,7 @@ DEFAULT_TELEPHONY: dict[str, Any] = {
 class CampaignsV2(FaultControls):
     """The connectcampaignsv2 side of a fake: ``campaigns_fake.v2``."""
 
-    def __init__(self, fake: CampaignsFake, service: v2.Service, faults: Faults) -> None:
+    def __init__(self, fake: _Fake, service: v2.Service, faults: Faults) -> None:
         __tracebackhide__ = True
         self._fake = fake
         self._service = service

@@ -1,9 +1,9 @@
 """A botocore service model, loaded once per service: operations, routes, errors, shapes.
 
 Everything the fake knows about shapes, routes and error statuses is read from here, so a
-botocore upgrade that changes the model changes the fake without code. ``load()`` gives the
-installed ``connectcampaigns`` model; ``build()`` makes the same from any rest-json
-``ServiceModel`` (the engine serves each model it is given).
+botocore upgrade that changes the model changes the fake without code. ``load(name)`` gives
+the installed model of a botocore service (``connectcampaigns``); ``build()`` makes the same
+from any rest-json ``ServiceModel`` (the engine serves each model it is given).
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ import botocore.session
 from botocore import xform_name
 from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 
-from ._botocore import shape_model_identity
+from ..botocore_corners._botocore import shape_model_identity
 from ._nearest import did_you_mean
-
-SERVICE_NAME = "connectcampaigns"
 
 # AWS "Common Errors" that every service may return although no service model lists them.
 # The model's own error shapes take precedence over this table.
@@ -164,7 +162,7 @@ def _compile_route(op: OperationModel) -> Route:
 
 
 @cache
-def load(service_name: str = SERVICE_NAME) -> Model:
+def load(service_name: str) -> Model:
     """The installed botocore model of ``service_name``, loaded once."""
     return build(botocore.session.Session().get_service_model(service_name))
 

@@ -3,7 +3,7 @@
 Every request under ``/`` is an API request of a served model, answered by ``Engine.answer``
 exactly as in process (region from the SigV4 credential scope, account from the access key,
 unsigned requests refused with AWS's 403); requests under ``/_fake/`` are the control plane
-(``_control``). HTTP/1.1 comes from ``_http`` (h11, a thread per connection); here are the
+(``_control_plane``). HTTP/1.1 comes from ``_http`` (h11, a thread per connection); here are the
 engine's lock around each answer and, with a state file, the answer's log entry committed
 before it is sent; and what keeps web pages out: the Host and Origin checks, the control
 plane's media type, no signature by query parameters (docs/server.md, "Closed to web pages").
@@ -27,11 +27,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from botocore.awsrequest import AWSPreparedRequest, HeadersDict
 
-from . import _control, _http, _wire
+from .._fake import CampaignsFake
+from ..engine import _wire
+from ..engine._wire import json_default
+from ..interception._intercept import _REMOVED_VARIABLES, DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
+from . import _control_plane as _control
+from . import _http
 from ._durable import SETTINGS, StateFile, apply_settings
-from ._fake import CampaignsFake
-from ._intercept import _REMOVED_VARIABLES, DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
-from ._wire import json_default
 
 # The headers a server answer carries besides Content-Length (botocore reads these).
 _ANSWER_HEADERS = ("x-amzn-RequestId", "x-amzn-ErrorType", "Content-Type")
@@ -255,7 +257,7 @@ class CampaignsServer:
             target = _without_query_credentials(target)
         request = AWSPreparedRequest(method, target, headers, body, stream_output=False)
         fake = self.fake
-        calls = fake._engine.journal.view()
+        calls = fake.calls
         with fake._engine.lock:
             if self._closed:
                 return (*_json(503, {"error": "the server is stopping"}), "-")

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ._journal import Call
-from ._wire import json_default
+from ..engine._journal import Call
+from ..engine._wire import json_default
 
 if TYPE_CHECKING:
-    from ._fake import CampaignsFake
+    from .._fake import CampaignsFake
 
 PREFIX = "/_fake/"
 #: The one operation that moves the clock itself: never answered at a pinned instant.

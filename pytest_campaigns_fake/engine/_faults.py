@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional, Protocol, overload
 from ._clock import Clock
 from ._errors import ServiceError
 from ._matches import Match, answering_operations, check_item_match, check_match, may_answer
-from ._model import COMMON_ERRORS, SERVICE_NAME, load
+from ._model import COMMON_ERRORS, load
 from ._nearest import did_you_mean
 from ._validation import violations
 
@@ -143,7 +143,7 @@ class Faults:
     def __init__(
         self,
         clock: Clock,
-        service: str = SERVICE_NAME,
+        service: str,
         modelled_only: frozenset[str] = frozenset(),
     ) -> None:
         self._clock = clock
@@ -510,7 +510,7 @@ def _required_members(
 
 
 @cache
-def item_failure_codes(operation: str, service: str = SERVICE_NAME) -> tuple[str, ...]:
+def item_failure_codes(operation: str, service: str) -> tuple[str, ...]:
     """The failure codes an item of ``operation``'s batch can carry: the enum of the
     ``failureCode`` member of the items its output lists as failed."""
     output = load(service).operations[operation].output_shape

@@ -12,12 +12,22 @@ from typing import Any, Callable
 
 from botocore.model import Shape
 
-from . import _connectcampaignsv2 as v2
+from ...engine._errors import ServiceError
+from ...engine._seeds import (
+    check_access_key,
+    check_account_id,
+    check_choice,
+    check_request,
+    enum,
+    unknown_members,
+)
+from ...engine._validation import violations
+from ...engine._wire import parse_timestamp, shaped
+from ..connectcampaigns._description import check_tag_count
+from ..connectcampaignsv2 import _description as v2
 from ._batches import CLIENT_TOKEN_VALIDITY
-from ._connectcampaigns import check_tag_count
-from ._errors import ServiceError
-from ._model import SERVICE_NAME
 from ._records import (
+    V1,
     V2,
     Bucket,
     CampaignRecord,
@@ -30,18 +40,7 @@ from ._records import (
     members,
     shape,
 )
-from ._seeds import (
-    check_access_key,
-    check_account_id,
-    check_campaign,
-    check_choice,
-    check_instance,
-    check_request,
-    enum,
-    unknown_members,
-)
-from ._validation import violations
-from ._wire import parse_timestamp, shaped
+from ._seeds import check_campaign, check_instance
 
 # Every v2 setting: its key in a snapshot's "v2.settings" -> its name on v2.Settings.
 V2_SETTINGS = {
@@ -248,10 +247,10 @@ def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
         )
     else:
         request = check_instance(instance_id, raw["encryptionConfig"])
-    if status is not None and status not in enum("InstanceOnboardingJobStatusCode"):
+    if status is not None and status not in enum("InstanceOnboardingJobStatusCode", V1):
         raise ValueError(f"instance {instance_id}: bad status {status!r}")
     if failure is not None and (
-        status != "FAILED" or failure not in enum("InstanceOnboardingJobFailureCode")
+        status != "FAILED" or failure not in enum("InstanceOnboardingJobFailureCode", V1)
     ):
         raise ValueError(
             f"instance {instance_id}: bad failureCode {failure!r} for status {status!r}"
@@ -316,10 +315,10 @@ def _campaign_data(
     """A campaign's members in the ``Campaign`` shape of ``service``'s model, checked against
     it (and by ``check``, with the state), its id, ARN and seq against the store; what every
     campaign of a snapshot must be, whichever API made it."""
-    label = "campaign" if service == SERVICE_NAME else "v2 campaign"
+    label = "campaign" if service == V1 else "v2 campaign"
     campaign_id, seq = raw["id"], raw["seq"]
     declared = members("Campaign", service)
-    own = _CAMPAIGN_OWN if service == SERVICE_NAME else _CAMPAIGN_V2_OWN
+    own = _CAMPAIGN_OWN if service == V1 else _CAMPAIGN_V2_OWN
     unknown = set(raw) - declared - set(own)
     if unknown:
         raise ValueError(f"{label} {campaign_id!r}: unknown member(s) {sorted(unknown)}")
@@ -359,12 +358,12 @@ def _campaign_record(
 ) -> CampaignRecord:
     """A campaign as a valid CreateCampaign made it, in a modelled state, with its dial
     requests."""
-    data = _campaign_data(raw, bucket, store, seqs, SERVICE_NAME, check_campaign)
+    data = _campaign_data(raw, bucket, store, seqs, V1, check_campaign)
     campaign_id = data["id"]
     campaign = CampaignRecord(data, state=raw["state"], seq=raw["seq"])
     for index, d in enumerate(_items(raw["dialRequests"], "dialRequests")):
         with _at(f"dialRequests[{index}]"):
-            item = _accepted_item(d, "DialRequest", SERVICE_NAME, ("attributes",))
+            item = _accepted_item(d, "DialRequest", V1, ("attributes",))
             accepted = DialRequest(
                 id=d["id"],
                 client_token=item["clientToken"],

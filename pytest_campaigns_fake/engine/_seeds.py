@@ -12,18 +12,18 @@ from typing import Any
 
 from botocore.model import Shape
 
-from ._model import SERVICE_NAME, load
+from ._model import load
 from ._nearest import did_you_mean
 from ._validation import violations
 from ._wire import shaped
 
 
-def enum(shape_name: str, service: str = SERVICE_NAME) -> tuple[str, ...]:
+def enum(shape_name: str, service: str) -> tuple[str, ...]:
     """The values of one of the model's enum shapes (``CampaignState``, ``FailureCode``...)."""
     return tuple(load(service).service.shape_for(shape_name).enum)
 
 
-def check_choice(name: str, value: Any, shape_name: str, service: str = SERVICE_NAME) -> None:
+def check_choice(name: str, value: Any, shape_name: str, service: str) -> None:
     __tracebackhide__ = True
     allowed = enum(shape_name, service)
     if value not in allowed:
@@ -32,30 +32,7 @@ def check_choice(name: str, value: Any, shape_name: str, service: str = SERVICE_
         )
 
 
-def check_instance(
-    connect_instance_id: str, encryption_config: Mapping[str, Any]
-) -> dict[str, Any]:
-    """A seeded instance must be what a valid StartInstanceOnboardingJob would create: the
-    request, in the model's shape (a copy of the caller's dicts)."""
-    __tracebackhide__ = True
-    return check_request(
-        "StartInstanceOnboardingJob",
-        {"connectInstanceId": connect_instance_id, "encryptionConfig": encryption_config},
-    )
-
-
-def check_campaign(campaign: Mapping[str, Any], state: str) -> dict[str, Any]:
-    """A seeded campaign must be a valid CreateCampaign request (the members of ``campaign``
-    that CreateCampaign takes), in a modelled state. Returns that request, a copy."""
-    __tracebackhide__ = True
-    request = check_request("CreateCampaign", campaign)
-    check_choice("state", state, "CampaignState")
-    return request
-
-
-def check_request(
-    operation: str, values: Mapping[str, Any], service: str = SERVICE_NAME
-) -> dict[str, Any]:
+def check_request(operation: str, values: Mapping[str, Any], service: str) -> dict[str, Any]:
     """``values`` as a request of ``operation`` (its input members only, copied), checked
     against the model as the engine checks a request."""
     __tracebackhide__ = True
@@ -68,6 +45,22 @@ def check_request(
         raise ValueError(f"Seed breaks the {service} model ({shape.name}): " + "; ".join(errors))
     shaped_request: dict[str, Any] = shaped(shape, request)
     return shaped_request
+
+
+# A setting's or an option's value, as a test hands it (the services' settings, the
+# fake's options).
+def check_bool(name: str, value: Any) -> None:
+    __tracebackhide__ = True
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, not {value!r}")
+
+
+def check_count(name: str, value: Any, *, none: str = "") -> None:
+    """An int >= 0 (bools and numeric strings refused: a quota of "25" is a typo, not 25)."""
+    __tracebackhide__ = True
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        also = f" or {none}" if none else ""
+        raise ValueError(f"{name} must be an int >= 0{also}, not {value!r}")
 
 
 # What a SigV4 credential scope can carry as its access key (``_wire`` reads the key with the

@@ -19,12 +19,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from ..services.campaigns._records import Bucket, Store
 from . import _wire
 from ._errors import ServiceError
 from ._faults import Faults
 from ._journal import Call, Journal
 from ._model import Model
-from ._records import Bucket, Store
 from ._validation import accept_us_gov_arns, admitter
 
 if TYPE_CHECKING:
@@ -71,7 +71,9 @@ class Description:
     before faults; ``error_member`` supplies an injected error's required member from the
     state (InvalidCampaignStateException's ``state``); ``hint`` explains a
     ResourceNotFoundException the test could have avoided; ``us_gov_arns`` tells whether the
-    state's settings accept us-gov ARNs under the model's full-match ARN patterns.
+    state's settings accept us-gov ARNs under the model's full-match ARN patterns; ``label``
+    is what a journaled call's repr writes before the operation's name (``v2.``: where a test
+    finds that API's controls).
     """
 
     model: Model
@@ -80,6 +82,7 @@ class Description:
     error_member: ErrorMember | None = None
     hint: Hint | None = None
     us_gov_arns: Callable[[Any], bool] | None = None
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,7 @@ class Engine:
                     account=account_default,
                     request_id=request_id,
                     service=model.service.service_name,
+                    label=description.label,
                 )
             )
             return _wire.failure(envelope.url, request_id, 403, refused)
@@ -298,6 +302,7 @@ class Engine:
             hint=hint,
             elsewhere=account != account_default or region != region_default,
             service=model.service.service_name,
+            label=description.label,
         )
         self.journal.record(call)
         if error is not None:
@@ -337,7 +342,7 @@ def _not_implemented(model: Model, operation: str) -> Operation:
 
 # Where a warning about a request points: the first frame outside the request's way through
 # botocore, boto3, aiobotocore and this package (the user's call), as a warning should.
-_MACHINERY = ("botocore", "boto3", "aiobotocore", "aioboto3", "wrapt", __package__ or "")
+_MACHINERY = ("botocore", "boto3", "aiobotocore", "aioboto3", "wrapt", __name__.partition(".")[0])
 
 
 def user_stacklevel() -> int:

@@ -19,9 +19,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from ._errors import ServiceError
-from ._model import SERVICE_NAME
-from ._records import V2, CampaignRecord, CampaignV2Record, members, shape
+from ...engine._errors import ServiceError
+from ._records import V1, V2, CampaignRecord, CampaignV2Record, members, shape
 
 # v1 DialerConfig variant -> v2 TelephonyOutboundMode variant
 _MODES = {
@@ -104,7 +103,7 @@ def v1_summary(campaign: CampaignRecord) -> dict[str, Any]:
 def foreign(campaign: CampaignRecord) -> ServiceError:
     """The answer to a configuration change or request through the API that did not create
     the campaign."""
-    own, other = (V2, SERVICE_NAME) if is_v2(campaign) else (SERVICE_NAME, V2)
+    own, other = (V2, V1) if is_v2(campaign) else (V1, V2)
     return ServiceError(
         "ConflictException",
         f"Campaign {campaign.id} was created through {own}; its configuration and requests "

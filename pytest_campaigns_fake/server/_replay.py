@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.awsrequest import AWSPreparedRequest, HeadersDict
 
-from . import _control, _snapshot
+from ..services.campaigns import _snapshot
+from . import _control_plane as _control
 
 if TYPE_CHECKING:
-    from ._fake import CampaignsFake
+    from .._fake import CampaignsFake
 
 
 def replay(db: sqlite3.Connection, fake: CampaignsFake) -> int:

@@ -18,16 +18,16 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 from typing import Any, Callable, ClassVar
 
-from ._batches import accept
-from ._clock import Clock, Ids
-from ._engine import Description, Operation, Result
-from ._errors import ServiceError, not_found, validation
-from ._faults import ItemFaults
-from ._hints import not_found_hint
-from ._model import load
-from ._nearest import did_you_mean
-from ._options import check_bool, check_count
-from ._records import (
+from ...engine._clock import Clock, Ids
+from ...engine._engine import Description, Operation, Result
+from ...engine._errors import ServiceError, not_found, validation
+from ...engine._faults import ItemFaults
+from ...engine._model import load
+from ...engine._nearest import did_you_mean
+from ...engine._seeds import check_bool, check_count
+from ..campaigns._batches import accept
+from ..campaigns._records import (
+    V1,
     Bucket,
     CampaignRecord,
     DialRequest,
@@ -35,7 +35,8 @@ from ._records import (
     Store,
     members,
 )
-from ._versions import foreign, is_v2, v1_data, v1_summary
+from ..campaigns._shared_views import foreign, is_v2, v1_data, v1_summary
+from ._hints import not_found_hint
 
 EXPIRATION_MIN = timedelta(seconds=30)
 EXPIRATION_MAX = timedelta(seconds=900)
@@ -87,7 +88,7 @@ class Settings:
     require_onboarding: bool = True
     # An IN_PROGRESS onboarding job succeeds on this status poll; None: only when told.
     onboarding_polls: int | None = 1
-    # v1 and v2 campaigns in one namespace (``_versions``); separate by default.
+    # v1 and v2 campaigns in one namespace (``campaigns/_shared_views``); separate by default.
     share_campaigns: bool = False
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -619,7 +620,7 @@ def hint(
 
 
 DESCRIPTION = Description(
-    model=load(),
+    model=load(V1),
     operations=OPERATIONS,
     checks=CHECKS,
     error_member=error_member,

@@ -46,19 +46,40 @@ import warnings
 import weakref
 from contextvars import ContextVar
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable, Protocol
 from urllib.parse import urlsplit
 
 from botocore import UNSIGNED
 from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import EndpointConnectionError
 
-from . import _botocore, _wire
-from ._engine import user_stacklevel
-from ._options import offered_regions
+from .._options import offered_regions
+from ..botocore_corners import _botocore
+from ..engine import _wire
+from ..engine._clock import Clock
+from ..engine._engine import Engine, user_stacklevel
 
-if TYPE_CHECKING:
-    from ._fake import CampaignsFake
+
+class _Options(Protocol):
+    @property
+    def region(self) -> str: ...
+    @property
+    def any_region(self) -> bool: ...
+    @property
+    def isolate_environment(self) -> bool: ...
+
+
+class ActiveFake(Protocol):
+    """What interception reads of a fake it answers for: its engine, its clock, three of its
+    options. The fake (``CampaignsFake``) is a room above this one: named here, not imported."""
+
+    @property
+    def _engine(self) -> Engine: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def options(self) -> _Options: ...
+
 
 DUMMY_ACCESS_KEY = "AKIAFAKECAMPAIGNS000"
 DUMMY_CREDENTIALS = Credentials(DUMMY_ACCESS_KEY, "fake-secret-key-for-tests")
@@ -74,9 +95,9 @@ _ALL = (*_CHOOSE, *_SIGN, *_SEND, *_RETRY, *_CREATED)
 _SKIPPED = "pytest-campaigns-fake:unsigned"
 
 _lock = threading.RLock()
-_active: list[CampaignsFake] = []
+_active: list[ActiveFake] = []
 _sending = threading.local()
-_warned: weakref.WeakSet[CampaignsFake] = weakref.WeakSet()
+_warned: weakref.WeakSet[ActiveFake] = weakref.WeakSet()
 _saved_env: dict[str, str | None] = {}
 # Variables that would lead botocore to a credential helper or to another identity.
 _REMOVED_VARIABLES = (
@@ -94,7 +115,7 @@ _REMOVED_VARIABLES = (
 )
 
 
-def current() -> CampaignsFake | None:
+def current() -> ActiveFake | None:
     """The fake that answers requests now: the most recently activated one."""
     try:
         return _active[-1]
@@ -102,7 +123,7 @@ def current() -> CampaignsFake | None:
         return None
 
 
-def activate(fake: CampaignsFake) -> None:
+def activate(fake: ActiveFake) -> None:
     with _lock:
         if fake in _active:
             raise RuntimeError(f"{fake!r} is already active")
@@ -111,7 +132,7 @@ def activate(fake: CampaignsFake) -> None:
         _active.append(fake)
 
 
-def deactivate(fake: CampaignsFake) -> None:
+def deactivate(fake: ActiveFake) -> None:
     with _lock:
         if fake not in _active:
             return
@@ -208,7 +229,7 @@ def _kind(event_name: str) -> str | None:
 
 
 def _answer(
-    fake: CampaignsFake,
+    fake: ActiveFake,
     event_name: str,
     event_kwargs: dict[str, Any],
     responses: list[tuple[Any, Any]],
@@ -233,7 +254,7 @@ def _answer(
     return [*responses, (answer, _botocore.aio_http_response(response) if aio else response)]
 
 
-def _retry(fake: CampaignsFake, responses: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+def _retry(fake: ActiveFake, responses: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
     """needs-retry: the backoff asked for is recorded, and 0 is what the client sleeps."""
     for _, response in responses:
         if response is not None:
@@ -281,7 +302,7 @@ class FakeBypassedWarning(UserWarning):
     """Another before-send handler answered a connectcampaigns request the fake never saw."""
 
 
-def _warn_bypassed(fake: CampaignsFake, event_name: str, handler: Any) -> None:
+def _warn_bypassed(fake: ActiveFake, event_name: str, handler: Any) -> None:
     # Once per fake: a test that stubs on purpose gets one line, not one per call; the usual
     # cause is moto's mock_aws, active at the same time and answering first.
     if fake in _warned:
@@ -314,14 +335,14 @@ def handler_name(handler: Any) -> str:
     return name
 
 
-def _recorded_delay(fake: CampaignsFake, response: Any) -> Any:
+def _recorded_delay(fake: ActiveFake, response: Any) -> Any:
     if isinstance(response, (int, float)) and not isinstance(response, bool):
         _spare(fake, float(response))
         return 0
     return response
 
 
-def _spare(fake: CampaignsFake, seconds: float) -> None:
+def _spare(fake: ActiveFake, seconds: float) -> None:
     """A wait botocore asked for, recorded instead of slept; the fake's clock (running) moves
     on by it, so the retry meets the service as it would after the wait (a rate limit has
     refilled)."""
@@ -417,7 +438,7 @@ async def _aacquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwarg
     return True
 
 
-def _install(fake: CampaignsFake) -> None:
+def _install(fake: ActiveFake) -> None:
     _botocore.wrap_emitter(_emit, _ALL)
     _botocore.wrap_aio_emitter(_aemit)
     _botocore.wrap_token_bucket_acquire(_acquire)

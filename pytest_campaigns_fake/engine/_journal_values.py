@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._errors import FakeUsageError
 from ._nearest import did_you_mean
 
 if TYPE_CHECKING:
@@ -29,9 +30,7 @@ _Data = TypeVar("_Data")
 
 
 def refused(message: str) -> AssertionError:
-    """The FakeUsageError for ``message`` (imported here: the fake's module imports this one)."""
-    from ._fake import FakeUsageError
-
+    """The FakeUsageError for ``message``."""
     return FakeUsageError(message)
 
 

@@ -36,14 +36,15 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from . import _control, _wire
-from ._errors import ServiceError
-from ._model import load as load_model
+from ..engine import _wire
+from ..engine._errors import ServiceError
+from ..engine._model import load as load_model
+from . import _control_plane as _control
 from ._replay import SETTINGS, apply_settings, current_settings, forget_run, replay
 from ._state_guard import Lock, StateFileError, check_header, check_usable, read_only
 
 if TYPE_CHECKING:
-    from ._fake import CampaignsFake
+    from .._fake import CampaignsFake
 
 __all__ = ["SETTINGS", "StateFile", "StateFileError", "apply_settings"]
 

@@ -1,9 +1,9 @@
 """connectcampaignsv2 (2024-04-23): the service description, business rules only.
 
-The second description on the engine, beside v1's (``_connectcampaigns``): the same table of
+The second description on the engine, beside v1's (``connectcampaigns/``): the same table of
 rules by operation name (``@operation("CreateCampaign")``), the same records, store and
 onboarding job. v2 campaigns live in each bucket's ``v2`` (not visible to v1, nor v1's to v2,
-unless the fake's ``share_campaigns`` setting joins them: ``_versions``); instances, and so
+unless the fake's ``share_campaigns`` setting joins them: ``_shared_views``); instances, and so
 onboarding, are shared. The contract is
 shared/reference/service-behavior-v2.md; every [CHOSEN] rule is on docs/fidelity.md.
 """
@@ -17,15 +17,14 @@ from functools import cache
 from typing import Any, Callable, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import _connectcampaigns as v1
-from ._batches import accept
-from ._clock import Clock, Ids
-from ._engine import Description, Operation, Result
-from ._errors import ServiceError, not_found, validation
-from ._faults import ItemFaults, item_failure_codes
-from ._model import load
-from ._options import check_bool, check_count
-from ._records import (
+from ...engine._clock import Clock, Ids
+from ...engine._engine import Description, Operation, Result
+from ...engine._errors import ServiceError, not_found, validation
+from ...engine._faults import ItemFaults, item_failure_codes
+from ...engine._model import load
+from ...engine._seeds import check_bool, check_count
+from ..campaigns._batches import accept
+from ..campaigns._records import (
     V2,
     Bucket,
     CampaignRecord,
@@ -39,7 +38,8 @@ from ._records import (
     shape,
     subtype_members,
 )
-from ._versions import foreign, v2_data, v2_summary
+from ..campaigns._shared_views import foreign, v2_data, v2_summary
+from ..connectcampaigns import _description as v1
 
 DEFAULT_PAGE_SIZE = 50
 ACTIVE = ("Running", "Paused")
@@ -1061,4 +1061,6 @@ DESCRIPTION = Description(
     error_member=error_member,
     hint=hint,
     us_gov_arns=lambda service: service.settings.accept_us_gov_arns,
+    # Its calls are read on fake.v2: the journal says so.
+    label="v2.",
 )

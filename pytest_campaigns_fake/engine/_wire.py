@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import OperationModel, Shape
 
-from ._botocore import header, http_response
+from ..botocore_corners._botocore import header, http_response
 from ._errors import ServiceError
 from ._model import Model, Route, shape_key
 

@@ -8,7 +8,7 @@ from typing import Any, Callable, overload
 
 from ._call import Call
 from ._journal_values import contains, expect, matches
-from ._model import SERVICE_NAME, load
+from ._model import load
 from ._nearest import did_you_mean
 
 # Under a calls description in which botocore's retries absorbed an error.
@@ -30,9 +30,7 @@ class Calls(Sequence[Call]):
     make ``assert_not_called`` pass unnoticed. Use :class:`contains` to match an item of a list.
     """
 
-    def __init__(
-        self, calls: list[Call], services: tuple[str, ...] = (SERVICE_NAME,), only: bool = False
-    ) -> None:
+    def __init__(self, calls: list[Call], services: tuple[str, ...], only: bool = False) -> None:
         # ``calls`` may be the journal's own list (a live view); with ``only``, the view holds
         # the calls of ``services`` alone. Names given to the helpers are checked against the
         # models of ``services``.
@@ -291,7 +289,7 @@ def _inputs(operation: str, services: tuple[str, ...]) -> list[dict[str, Any]]:
     return found
 
 
-def _input_members(operation: str, services: tuple[str, ...] = (SERVICE_NAME,)) -> dict[str, Any]:
+def _input_members(operation: str, services: tuple[str, ...]) -> dict[str, Any]:
     """The input members of one operation in any of ``services``, by name (the first
     model's shape where two have the name)."""
     found: dict[str, Any] = {}
@@ -301,7 +299,7 @@ def _input_members(operation: str, services: tuple[str, ...] = (SERVICE_NAME,)) 
 
 
 def _check_params(
-    operation: str | None, params: dict[str, Any], services: tuple[str, ...] = (SERVICE_NAME,)
+    operation: str | None, params: dict[str, Any], services: tuple[str, ...]
 ) -> dict[str, Any]:
     """The values of ``params`` as compared with the journal's. TypeError for a parameter name
     the operation's input does not have (without an operation: that no operation's input
@@ -398,7 +396,7 @@ class Journal:
         with self._lock:
             self.retry_delays.append(seconds)
 
-    def view(self, services: tuple[str, ...] = (SERVICE_NAME,), *, only: bool = False) -> Calls:
+    def view(self, services: tuple[str, ...], *, only: bool = False) -> Calls:
         """The calls (of ``services`` alone, with ``only``), names checked against their
         models."""
         return Calls(self._calls, services, only)

@@ -1,0 +1,2 @@
+"""Interception: botocore clients (sync and async) answered by the active fake's engine,
+in process. Its modules are private (``_name.py``)."""
