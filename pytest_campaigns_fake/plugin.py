@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pytest
 
@@ -64,10 +64,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     # is pytest's "bool" (TOML's true/false; true/false/yes/no/1/0 in an ini file); the others
     # are read as text, or as TOML's number (_ini_value), and parsed by Options.parse.
     for option in dataclasses.fields(Options):
+        # A variable of a Literal type, not the expression in the call: pytest 9.2 annotates
+        # addini's type with a TypeForm, where mypy takes a bare string for an annotation.
+        kind: Literal["bool", "string"] = "bool" if option.type == "bool" else "string"
         parser.addini(
             f"campaigns_fake_{option.name}",
             f"campaigns_fake: {option.metadata['help']} (default {option.default!r})",
-            type="bool" if option.type == "bool" else "string",
+            type=kind,
             default=None,
         )
 
@@ -83,14 +86,16 @@ def _ini_value(config: pytest.Config, key: str) -> object:
     """An ini option's value as pytest reads it; None when the file does not set it."""
     try:
         value = config.getini(key)
-    except TypeError:
+    except (TypeError, ValueError, pytest.UsageError) as error:
         # pytest 9 reads a TOML table ([tool.pytest] in pyproject.toml, [pytest] in
         # pytest.toml) with TOML's own types, and refuses a number (or a "false" string for a
-        # bool) where the option was registered as text: read from the file, it is parsed as
-        # any other value.
-        value = _toml_value(config, key)
-    except ValueError as error:  # pytest's own parsing of an ini file's bool
-        raise ValueError(f"{key} must be true or false: {error}") from None
+        # bool) where the option was registered as text (TypeError; pytest 9.2: UsageError):
+        # read from the file, it is parsed as any other value. Otherwise it is pytest's own
+        # parsing of an ini file's bool that failed (ValueError; pytest 9.2: UsageError).
+        try:
+            value = _toml_value(config, key)
+        except (KeyError, OSError, ValueError):
+            raise ValueError(f"{key} must be true or false: {error}") from None
     # Unset: None, or what older pytest releases give for default=None ("" or []).
     return None if value in (None, "", []) else value
 
@@ -102,7 +107,8 @@ def _toml_value(config: pytest.Config, key: str) -> object:
         import tomli as tomllib
 
     path = config.inipath
-    assert path is not None  # a typed value comes from a TOML file
+    if path is None or path.suffix != ".toml":
+        raise KeyError(key)  # not a TOML file: no typed value to read
     with open(path, "rb") as file:
         data = tomllib.load(file)
     # As pytest reads them: [pytest] in pytest.toml, [tool.pytest] in any other TOML file.
