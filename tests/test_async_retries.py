@@ -42,7 +42,20 @@ def never_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     async def wait(self: Any, sleep_amount: float) -> None:
         raise AssertionError(f"aiobotocore's token bucket waited {sleep_amount} s")
 
-    monkeypatch.setattr(bucket.AsyncTokenBucket, "_wait_for_new_fill_rate", wait)
+    if hasattr(bucket.AsyncTokenBucket, "_wait_for_new_fill_rate"):
+        monkeypatch.setattr(bucket.AsyncTokenBucket, "_wait_for_new_fill_rate", wait)
+        return
+
+    # aiobotocore 2.x waits inline, in _acquire: asyncio.wait_for(condition.wait(), seconds).
+    class NoWaiting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(asyncio, name)
+
+        async def wait_for(self, awaitable: Any, timeout: float) -> None:
+            awaitable.close()
+            raise AssertionError(f"aiobotocore's token bucket waited {timeout} s")
+
+    monkeypatch.setattr(bucket, "asyncio", NoWaiting())
 
 
 @pytest.fixture

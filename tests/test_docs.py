@@ -177,6 +177,14 @@ def test_examples_run(page: str, pytester: pytest.Pytester) -> None:
     # Warnings are errors, as in a suite with `filterwarnings = error`: an example that uses a
     # deprecated name fails. No example uses hypothesis (whose plugin costs seconds per
     # in-process session) or pytest-benchmark (which warns in every session under xdist).
+    # pytest-asyncio (in the async venvs) warns at configure time unless its loop scope is set:
+    # an error under -W error before any example runs. Set only where it is installed: an
+    # unknown ini option is itself a warning.
+    asyncio_scope = (
+        ["-o", "asyncio_default_fixture_loop_scope=function"]
+        if importlib.util.find_spec("pytest_asyncio") is not None
+        else []
+    )
     result = pytester.runpytest(
         "-q",
         "-W",
@@ -187,6 +195,7 @@ def test_examples_run(page: str, pytester: pytest.Pytester) -> None:
         "no:hypothesispytest",
         "-p",
         "no:benchmark",
+        *asyncio_scope,
     )
     outcomes = result.parseoutcomes() if result.ret != pytest.ExitCode.NO_TESTS_COLLECTED else {}
     assert result.ret in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED), (
