@@ -531,7 +531,8 @@ def test_an_async_answer_is_read_by_awaiting_raw() -> None:
     pytest.importorskip("aiobotocore")
     import asyncio
 
-    from pytest_campaigns_fake.botocore_corners._botocore import aio_http_response, http_response
+    from pytest_campaigns_fake.botocore_corners._aiobotocore import aio_http_response
+    from pytest_campaigns_fake.botocore_corners._botocore import http_response
 
     answer = aio_http_response(http_response("https://x", 200, {"A": "b"}, b'{"a":1}'))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 from botocore.model import Shape
@@ -125,3 +126,15 @@ def _walk(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
         for key, element in value.items():
             if element is not None:
                 _walk(shape.value, element, f"{path}[{key!r}]", problems)
+
+
+def check_known(controls: Any, name: str) -> None:
+    """Refuse a name the settings or quotas object does not have: ``quotas.campaign_per_instance
+    = 1`` would otherwise make a new attribute and leave the quota as it was."""
+    __tracebackhide__ = True
+    known = [field.name for field in fields(controls)]
+    if name not in known:
+        raise AttributeError(
+            f"{controls.LABEL} has no {name!r}{did_you_mean(name, known)}; "
+            f"it has: {', '.join(known)}"
+        )

@@ -54,7 +54,7 @@ from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import EndpointConnectionError
 
 from .._options import offered_regions
-from ..botocore_corners import _botocore
+from ..botocore_corners import _aiobotocore, _botocore
 from ..engine import _wire
 from ..engine._clock import Clock
 from ..engine._engine import Engine, user_stacklevel
@@ -251,7 +251,7 @@ def _answer(
             raise _RegionNotOffered(endpoint_url=request.url, region=region)
     answer = fake._engine.answer
     response = answer(request)
-    return [*responses, (answer, _botocore.aio_http_response(response) if aio else response)]
+    return [*responses, (answer, _aiobotocore.aio_http_response(response) if aio else response)]
 
 
 def _retry(fake: ActiveFake, responses: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
@@ -432,7 +432,7 @@ async def _aacquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwarg
     if fake is None or not _async_sending.get():
         return await wrapped(*args, **kwargs)
     amount = _botocore.token_bucket_amount(args, kwargs)
-    delay = await _botocore.aio_token_bucket_take(instance, amount)
+    delay = await _aiobotocore.aio_token_bucket_take(instance, amount)
     if delay is not None:
         _spare(fake, delay)
     return True
@@ -440,9 +440,9 @@ async def _aacquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwarg
 
 def _install(fake: ActiveFake) -> None:
     _botocore.wrap_emitter(_emit, _ALL)
-    _botocore.wrap_aio_emitter(_aemit)
+    _aiobotocore.wrap_aio_emitter(_aemit)
     _botocore.wrap_token_bucket_acquire(_acquire)
-    _botocore.wrap_aio_token_bucket_acquire(_aacquire)
+    _aiobotocore.wrap_aio_token_bucket_acquire(_aacquire)
     # boto3's default session (boto3.client() makes it once and keeps it) is the user's:
     # put back when the last fake stops, so that a client made afterwards reads the user's
     # environment again, not the fake's dummies (nor a config file it could not read).
@@ -458,9 +458,9 @@ def _install(fake: ActiveFake) -> None:
 
 def _uninstall() -> None:
     _botocore.unwrap_emitter()
-    _botocore.unwrap_aio_emitter()
+    _aiobotocore.unwrap_aio_emitter()
     _botocore.unwrap_token_bucket_acquire()
-    _botocore.unwrap_aio_token_bucket_acquire()
+    _aiobotocore.unwrap_aio_token_bucket_acquire()
     _botocore.unmemoize_user_agents()
     _seen_emitters.clear()
     _botocore.unexplain_profile_not_found()

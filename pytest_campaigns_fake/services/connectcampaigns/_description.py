@@ -14,17 +14,12 @@ import binascii
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass, fields
 from datetime import timedelta
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable
 
-from ...engine._clock import Clock, Ids
 from ...engine._engine import Description, Operation, Result
 from ...engine._errors import ServiceError, not_found, validation
-from ...engine._faults import ItemFaults
 from ...engine._model import load
-from ...engine._nearest import did_you_mean
-from ...engine._seeds import check_bool, check_count
 from ..campaigns._batches import accept
 from ..campaigns._records import (
     V1,
@@ -32,11 +27,13 @@ from ..campaigns._records import (
     CampaignRecord,
     DialRequest,
     InstanceRecord,
-    Store,
     members,
 )
 from ..campaigns._shared_views import foreign, is_v2, v1_data, v1_summary
 from ._hints import not_found_hint
+from ._service import Quotas as Quotas
+from ._service import Service as Service
+from ._service import Settings as Settings
 
 EXPIRATION_MIN = timedelta(seconds=30)
 EXPIRATION_MAX = timedelta(seconds=900)
@@ -52,73 +49,6 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "StopCampaign": {"Running": "Stopped", "Paused": "Stopped"},
 }
 AGENTLESS = "agentlessDialerConfig"
-
-
-def check_known(controls: Any, name: str) -> None:
-    """Refuse a name the settings or quotas object does not have: ``quotas.campaign_per_instance
-    = 1`` would otherwise make a new attribute and leave the quota as it was."""
-    __tracebackhide__ = True
-    known = [field.name for field in fields(controls)]
-    if name not in known:
-        raise AttributeError(
-            f"{controls.LABEL} has no {name!r}{did_you_mean(name, known)}; "
-            f"it has: {', '.join(known)}"
-        )
-
-
-@dataclass
-class Quotas:
-    """Adjustable service quotas; a value is checked when it is set (``"25"`` is refused)."""
-
-    LABEL: ClassVar[str] = "campaigns_fake.quotas"
-    campaigns_per_instance: int = 25
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        __tracebackhide__ = True
-        check_known(self, name)
-        check_count(name, value)
-        super().__setattr__(name, value)
-
-
-@dataclass
-class Settings:
-    """Behaviour a test may change while the fake runs; values are checked when set."""
-
-    LABEL: ClassVar[str] = "campaigns_fake.settings"
-    require_onboarding: bool = True
-    # An IN_PROGRESS onboarding job succeeds on this status poll; None: only when told.
-    onboarding_polls: int | None = 1
-    # v1 and v2 campaigns in one namespace (``campaigns/_shared_views``); separate by default.
-    share_campaigns: bool = False
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        __tracebackhide__ = True
-        check_known(self, name)
-        if name in ("require_onboarding", "share_campaigns"):
-            check_bool(name, value)
-        elif value is not None:
-            check_count(name, value, none="None")
-        super().__setattr__(name, value)
-
-
-def _never() -> timedelta | None:
-    return None
-
-
-@dataclass
-class Service:
-    """What the rules act on besides the bucket: the fake's store, time, ids and settings."""
-
-    store: Store
-    clock: Clock
-    ids: Ids
-    settings: Settings
-    quotas: Quotas
-    faults: ItemFaults
-    #: How long after it started an onboarding job is forgotten (None: never). The job is one
-    #: record for both APIs, and the rule is v2's setting (``job_expiry_days``): the fake
-    #: hands its reader over, so both APIs' routes forget the job at the same instant.
-    job_retention: Callable[[], timedelta | None] = _never
 
 
 OPERATIONS: dict[str, Operation] = {}

@@ -22,7 +22,7 @@ from ...engine._engine import Description, Operation, Result
 from ...engine._errors import ServiceError, not_found, validation
 from ...engine._faults import ItemFaults, item_failure_codes
 from ...engine._model import load
-from ...engine._seeds import check_bool, check_count
+from ...engine._seeds import check_bool, check_count, check_known
 from ..campaigns._batches import accept
 from ..campaigns._records import (
     V2,
@@ -66,7 +66,7 @@ class Quotas:
 
     def __setattr__(self, name: str, value: Any) -> None:
         __tracebackhide__ = True
-        v1.check_known(self, name)
+        check_known(self, name)
         check_count(name, value)
         super().__setattr__(name, value)
 
@@ -111,7 +111,7 @@ class Settings:
 
     def __setattr__(self, name: str, value: Any) -> None:
         __tracebackhide__ = True
-        v1.check_known(self, name)
+        check_known(self, name)
         if name in (
             "profile_requests_need_event_trigger",
             "event_trigger_needs_integration",

@@ -1,0 +1,68 @@
+"""What connectcampaigns' rules act on besides the bucket (``Service``), and the quotas and
+settings a test may change while the fake runs, each value checked when it is set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Callable, ClassVar
+
+from ...engine._clock import Clock, Ids
+from ...engine._faults import ItemFaults
+from ...engine._seeds import check_bool, check_count, check_known
+from ..campaigns._records import Store
+
+
+@dataclass
+class Quotas:
+    """Adjustable service quotas; a value is checked when it is set (``"25"`` is refused)."""
+
+    LABEL: ClassVar[str] = "campaigns_fake.quotas"
+    campaigns_per_instance: int = 25
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
+        check_known(self, name)
+        check_count(name, value)
+        super().__setattr__(name, value)
+
+
+@dataclass
+class Settings:
+    """Behaviour a test may change while the fake runs; values are checked when set."""
+
+    LABEL: ClassVar[str] = "campaigns_fake.settings"
+    require_onboarding: bool = True
+    # An IN_PROGRESS onboarding job succeeds on this status poll; None: only when told.
+    onboarding_polls: int | None = 1
+    # v1 and v2 campaigns in one namespace (``campaigns/_shared_views``); separate by default.
+    share_campaigns: bool = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
+        check_known(self, name)
+        if name in ("require_onboarding", "share_campaigns"):
+            check_bool(name, value)
+        elif value is not None:
+            check_count(name, value, none="None")
+        super().__setattr__(name, value)
+
+
+def _never() -> timedelta | None:
+    return None
+
+
+@dataclass
+class Service:
+    """What the rules act on besides the bucket: the fake's store, time, ids and settings."""
+
+    store: Store
+    clock: Clock
+    ids: Ids
+    settings: Settings
+    quotas: Quotas
+    faults: ItemFaults
+    #: How long after it started an onboarding job is forgotten (None: never). The job is one
+    #: record for both APIs, and the rule is v2's setting (``job_expiry_days``): the fake
+    #: hands its reader over, so both APIs' routes forget the job at the same instant.
+    job_retention: Callable[[], timedelta | None] = _never
