@@ -372,10 +372,9 @@ def _campaign_record(
                 attributes=item["attributes"],
                 accepted_at=_when(d["acceptedAt"]),
             )
-            _hold_id(store, f"campaign {campaign_id}", accepted.id)
-            _hold_token(campaign.tokens, accepted)
-            campaign.dial_requests.append(accepted)
-            campaign.tokens[accepted.client_token] = accepted
+            _keep(
+                store, f"campaign {campaign_id}", accepted, campaign.dial_requests, campaign.tokens
+            )
     return campaign
 
 
@@ -404,10 +403,8 @@ def _campaign_v2_record(
                 channel_subtype_parameters=item["channelSubtypeParameters"],
                 accepted_at=_when(r["acceptedAt"]),
             )
-            _hold_id(store, f"v2 campaign {campaign_id}", outbound.id)
-            _hold_token(record.outbound_tokens, outbound)
-            record.outbound_requests.append(outbound)
-            record.outbound_tokens[outbound.client_token] = outbound
+            label = f"v2 campaign {campaign_id}"
+            _keep(store, label, outbound, record.outbound_requests, record.outbound_tokens)
     profiles = _items(raw["profileOutboundRequests"], "profileOutboundRequests")
     for index, r in enumerate(profiles):
         with _at(f"profileOutboundRequests[{index}]"):
@@ -420,10 +417,8 @@ def _campaign_v2_record(
                 event_trigger_context=item.get("eventTriggerContext"),
                 accepted_at=_when(r["acceptedAt"]),
             )
-            _hold_id(store, f"v2 campaign {campaign_id}", profile.id)
-            _hold_token(record.profile_tokens, profile)
-            record.profile_requests.append(profile)
-            record.profile_tokens[profile.client_token] = profile
+            label = f"v2 campaign {campaign_id}"
+            _keep(store, label, profile, record.profile_requests, record.profile_tokens)
     return record
 
 
@@ -467,6 +462,17 @@ def _known_members(model: Shape, value: Any) -> None:
     unknown = unknown_members(model, value, "")
     if unknown:
         raise ValueError(unknown[0])
+
+
+def _keep(
+    store: Store, label: str, accepted: Any, requests: list[Any], tokens: dict[str, Any]
+) -> None:
+    """An accepted request of a snapshot's campaign, kept with its campaign's requests and
+    client tokens once its id and token are known to be its own."""
+    _hold_id(store, label, accepted.id)
+    _hold_token(tokens, accepted)
+    requests.append(accepted)
+    tokens[accepted.client_token] = accepted
 
 
 def _hold_token(tokens: dict[str, Any], accepted: Any) -> None:
