@@ -19,6 +19,7 @@ from .engine._faults import describe_rules
 from .engine._journal import Call, Calls
 from .interception import _intercept
 from .interception._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
+from .suite import _chaos, _coverage, _record, _target
 
 if TYPE_CHECKING:
     from .server._server import CampaignsServer
@@ -57,6 +58,9 @@ _FAKES_KEY = pytest.StashKey[list[_Watched]]()
 _SHOWN_KEY = pytest.StashKey[bool]()
 _REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
 _OPTIONS = Options.names()
+# The run-wide features, each in a module of its own that registers its options and, when asked
+# for, a plugin object of its own: this module only hands them pytest's two calls.
+_FEATURES = (_target, _record, _chaos, _coverage)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -73,6 +77,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             type=kind,
             default=None,
         )
+    for feature in _FEATURES:
+        feature.addoption(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -80,6 +86,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"campaigns_fake(**options): options of the campaigns_fake fixture ({', '.join(_OPTIONS)})",
     )
+    for feature in _FEATURES:
+        feature.configure(config)
 
 
 def _ini_value(config: pytest.Config, key: str) -> object:

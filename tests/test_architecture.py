@@ -37,7 +37,8 @@ for _room, _below in [
         ("services.connectcampaigns", "services.connectcampaignsv2", "interception"),
     ),
     ("server", ("surface",)),
-    ("entry", ("server",)),
+    ("suite", ("server",)),
+    ("entry", ("suite",)),
 ]:
     # What a room may import, it may import from what that room may import: layers.
     MAY_IMPORT[_room] = frozenset(_below).union(*(MAY_IMPORT[below] for below in _below))

@@ -98,3 +98,23 @@ def aio_http_response(response: AWSResponse) -> Any:
 
     body: bytes = response.raw.data
     return AioAWSResponse(response.url, response.status_code, response.headers, _AsyncBody(body))
+
+
+def wrap_aio_make_api_call(wrapper: Wrapper) -> bool:
+    """Route every ``AioBaseClient._make_api_call`` (a coroutine) through ``wrapper``; False
+    without aiobotocore."""
+    try:
+        from aiobotocore.client import AioBaseClient
+    except ImportError:
+        return False
+    _wrap(AioBaseClient, "_make_api_call", wrapper)
+    return True
+
+
+def unwrap_aio_make_api_call() -> None:
+    try:
+        from aiobotocore.client import AioBaseClient
+    except ImportError:
+        return
+    if "_make_api_call" in vars(AioBaseClient):
+        _unwrap(AioBaseClient, "_make_api_call")

@@ -67,6 +67,15 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
         "both call it); the wrapper reads the event name and the handlers' kwargs by name",
     ),
     Corner(
+        "botocore.client.BaseClient",
+        "_make_api_call",
+        "method",
+        ("operation_name", "api_params"),
+        "wrapped on the class while a run-wide feature observes calls (--campaigns-record, "
+        "--campaigns-coverage): every client's API call, whatever answers it (the fake, a "
+        "server, AWS), is seen once with its operation, parameters and outcome",
+    ),
+    Corner(
         "botocore.retries.bucket.TokenBucket",
         "acquire",
         "method",
@@ -160,6 +169,15 @@ PRIVATE_CORNERS: tuple[Corner, ...] = (
         "method",
         ("amount",),
         "the seconds acquire() would have waited, recorded as a delay instead",
+        optional=True,
+    ),
+    Corner(
+        "aiobotocore.client.AioBaseClient",
+        "_make_api_call",
+        "method",
+        ("operation_name", "api_params"),
+        "aiobotocore's client overrides _make_api_call with a coroutine: wrapped on the class "
+        "as botocore's is, for the run-wide features that observe calls",
         optional=True,
     ),
     Corner(
@@ -330,6 +348,24 @@ def wrap_emitter(wrapper: EmitWrapper, prefixes: tuple[str, ...] = ("",)) -> Non
 def unwrap_emitter() -> None:
     """Put ``HierarchicalEmitter._emit`` back as it was before ``wrap_emitter``."""
     _unwrap(HierarchicalEmitter, "_emit")
+
+
+# -- the API call of a client ----------------------------------------------------------------------
+
+
+def wrap_make_api_call(wrapper: Wrapper) -> None:
+    """Route every ``BaseClient._make_api_call(operation_name, api_params)`` through ``wrapper``."""
+    # Private, but the one place where a call's operation, parameters and final outcome (after
+    # botocore's retries) meet, for every client made anywhere: the events carry them apart.
+    from botocore.client import BaseClient
+
+    _wrap(BaseClient, "_make_api_call", wrapper)
+
+
+def unwrap_make_api_call() -> None:
+    from botocore.client import BaseClient
+
+    _unwrap(BaseClient, "_make_api_call")
 
 
 # -- the token bucket of the adaptive retry mode -------------------------------------------------

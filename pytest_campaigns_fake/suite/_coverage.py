@@ -1,0 +1,13 @@
+"""--campaigns-coverage[=FILE]: the outcomes the suite saw, and those it never saw."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def addoption(parser: pytest.Parser) -> None:
+    """Register this feature's command-line and ini options."""
+
+
+def configure(config: pytest.Config) -> None:
+    """Turn the feature on for this run when its option asks for it."""
