@@ -1,6 +1,12 @@
 """The public fake, ``CampaignsFake``: what a test calls (seeding, faults, onboarding, the
-clock, the journal, snapshots, options). Answering requests is the engine's (``_engine``);
-this room only builds one, serves the connectcampaigns description on it, and activates it."""
+clock, the journal, snapshots, options). Answering requests is the engine's (``_engine``).
+
+The fake composes: it holds what every API shares (options, clock, ids, store, journal,
+accounts, the engine) and takes the rest from each service, which brings its controls, its
+request faults and its snapshot section (``services/<api>/_controls.py``, ``_snapshot.py``):
+v1's controls are the fake's own methods (it inherits them, as it always offered them),
+v2's are ``fake.v2``. Switching it on and off is ``_activation``'s. It holds no service's
+rules and reads no private attribute of another object (``tests/test_architecture.py``)."""
 
 from __future__ import annotations
 
@@ -95,9 +101,10 @@ class CampaignsFake(Activation, v1.ConnectCampaignsControls):
             self._lock, self._store, self._journal, self.clock, self._ids, self._bucket, self
         )
         v1_section = self._connect(context, self._engine, self._faults, self.options)
+        v2_controls, v2_section = v2.connect(context, self._engine, self._faults_v2, self._service)
         #: The connectcampaignsv2 API's controls: its campaigns, outbound requests, settings,
         #: quotas, faults and calls (instances and onboarding are shared with v1).
-        self.v2, v2_section = v2.connect(context, self._engine, self._faults_v2, self._service)
+        self.v2: v2.CampaignsV2 = v2_controls
         self._sections: tuple[_snapshot.Section, ...] = (v1_section, v2_section)
 
     @property
