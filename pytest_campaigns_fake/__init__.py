@@ -44,7 +44,6 @@ What a test uses:
 from __future__ import annotations
 
 from ._fake import CampaignsFake, current
-from ._fake_v2 import CampaignsV2
 from ._mock import mock_campaigns
 from ._options import Options
 from .engine._clock import Clock
@@ -60,6 +59,7 @@ from .services.campaigns._records import (
     ProfileOutboundRequest,
 )
 from .services.campaigns._views import Campaign, CampaignV2, Instance
+from .services.connectcampaignsv2._controls import CampaignsV2
 
 __all__ = [
     "Call",

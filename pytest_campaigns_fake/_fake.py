@@ -1,57 +1,38 @@
 """The public fake, ``CampaignsFake``: what a test calls (seeding, faults, onboarding, the
-clock, the journal, snapshots, options). Answering requests is the engine's (``_engine``);
-this room only builds one, serves the connectcampaigns description on it, and activates it."""
+clock, the journal, snapshots, options). Answering requests is the engine's (``_engine``).
+
+The fake composes: it holds what every API shares (options, clock, ids, store, journal,
+accounts, the engine) and takes the rest from each service, which brings its controls, its
+request faults and its snapshot section (``services/<api>/_controls.py``, ``_snapshot.py``):
+v1's controls are the fake's own methods (it inherits them, as it always offered them),
+v2's are ``fake.v2``. Switching it on and off is ``_activation``'s. It holds no service's
+rules and reads no private attribute of another object (``tests/test_architecture.py``)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from typing import Any, Callable, cast
+from typing import Any, cast
 
-from ._fake_v2 import CampaignsV2
+from ._activation import FIXTURE as FIXTURE
+from ._activation import MOCK as MOCK
+from ._activation import Activation
+from ._activation import _on_start as _on_start
 from ._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
 from .engine._clock import Clock, Ids
 from .engine._engine import Engine
-from .engine._errors import FakeUsageError, ServiceError
-from .engine._faults import (
-    FaultControls,
-    Faults,
-    RateLimit,
-    Rule,
-    describe_rules,
-    item_match,
-)
+from .engine._errors import FakeUsageError
+from .engine._faults import RateLimit, Rule, describe_rules
 from .engine._journal import Calls, Journal
-from .engine._nearest import did_you_mean
-from .engine._seeds import (
-    check_access_key,
-    check_account_id,
-    check_choice,
-)
+from .engine._seeds import check_access_key, check_account_id
 from .interception import _intercept
 from .services.campaigns import _snapshot
-from .services.campaigns._records import (
-    V1,
-    V2,
-    Bucket,
-    CampaignRecord,
-    DialRequest,
-    Store,
-    detached,
-)
-from .services.campaigns._seeds import check_campaign, check_instance
-from .services.campaigns._views import Campaign, Instance
-from .services.connectcampaigns import _description as v1
-from .services.connectcampaignsv2 import _description as v2
+from .services.campaigns._context import Context
+from .services.campaigns._records import V1, V2, Bucket, Store
+from .services.connectcampaigns import _controls as v1
+from .services.connectcampaignsv2 import _controls as v2
 
-SERVICES = (v1.DESCRIPTION.model.service.service_name, V2)
-# What a FAILED onboarding job reports when the test names no failure code.
-DEFAULT_FAILURE_CODE = "INTERNAL_FAILURE"
-DEFAULT_DIALER_CONFIG: dict[str, Any] = {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}}
-DEFAULT_OUTBOUND_CALL_CONFIG: dict[str, Any] = {
-    "connectContactFlowId": "contact-flow-id",
-    "connectQueueId": "queue-id",
-}
+# The services whose calls ``calls`` lists.
+SERVICES = (V1, V2)
 
 
 def current() -> CampaignsFake | None:
@@ -60,16 +41,7 @@ def current() -> CampaignsFake | None:
     return cast("CampaignsFake | None", _intercept.current())
 
 
-# Who made a fake: the two that must never split one test between them.
-FIXTURE = "the campaigns_fake fixture"
-MOCK = "mock_campaigns"
-
-# Called with each fake as it starts: the pytest plugin notes the fakes a test used, so that
-# a failing test's report shows their calls, whoever started them.
-_on_start: list[Callable[[CampaignsFake], None]] = []
-
-
-class CampaignsFake(FaultControls):
+class CampaignsFake(Activation, v1.ConnectCampaignsControls):
     """An in-memory Amazon Connect Outbound Campaigns service.
 
     While active (``start()`` or ``with``), every botocore client in the process that calls
@@ -108,14 +80,11 @@ class CampaignsFake(FaultControls):
         check_account_id(account_id)
         self.clock = Clock()
         self._ids = Ids(seed)
-        self.quotas = v1.Quotas(campaigns_per_instance=campaigns_per_instance)
-        self.settings = v1.Settings(require_onboarding, onboarding_polls, share_campaigns)
         self._store = Store()
-        self._faults = Faults(self.clock, V1)
+        self._faults = v1.request_faults(self.clock)
+        self._faults_v2 = v2.request_faults(self.clock)
         self._journal = Journal()
         self._accounts: dict[str, str] = {}
-        # Who made this fake, for messages: "the campaigns_fake fixture", "mock_campaigns".
-        self._owner: str | None = None
         #: The request path: what interception hands every request to.
         self._engine = Engine(
             store=self._store,
@@ -125,33 +94,18 @@ class CampaignsFake(FaultControls):
             accounts=self._accounts,
             home=lambda: (self.options.account_id, self.options.region),
         )
-        self._service = v1.Service(
-            self._store, self.clock, self._ids, self.settings, self.quotas, self._engine.item_faults
-        )
-        self._engine.serve(v1.DESCRIPTION, self._service)
         self._lock = self._engine.lock
-        self._faults_v2 = Faults(self.clock, V2, modelled_only=v2.MODELLED_ONLY_ERRORS)
-        service_v2 = v2.Service(
-            store=self._store,
-            clock=self.clock,
-            ids=self._ids,
-            shared=self.settings,
-            settings=v2.Settings(),
-            quotas=v2.Quotas(),
-            faults=self._engine.item_faults,  # replaced by serve(): the v2 faults' own
-            v1=self._service,
+        # Each service brings its controls and its snapshot section; it reaches the fake's
+        # shared state through the context alone. v1's controls are the fake's own methods.
+        context = Context(
+            self._lock, self._store, self._journal, self.clock, self._ids, self._bucket, self
         )
-        self._engine.serve(v2.DESCRIPTION, service_v2, self._faults_v2)
-        # One onboarding job for both APIs, forgotten on both routes by v2's setting.
-        self._service.job_retention = service_v2.settings.job_retention
+        v1_section = self._connect(context, self._engine, self._faults, self.options)
+        v2_controls, v2_section = v2.connect(context, self._engine, self._faults_v2, self._service)
         #: The connectcampaignsv2 API's controls: its campaigns, outbound requests, settings,
         #: quotas, faults and calls (instances and onboarding are shared with v1).
-        self.v2 = CampaignsV2(self, service_v2, self._faults_v2)
-
-    @property
-    def strict(self) -> bool:
-        """Whether the fake fails on faults that never fired (``options.strict``)."""
-        return self.options.strict
+        self.v2: v2.CampaignsV2 = v2_controls
+        self._sections: tuple[_snapshot.Section, ...] = (v1_section, v2_section)
 
     @property
     def account_id(self) -> str:
@@ -166,65 +120,14 @@ class CampaignsFake(FaultControls):
     def __repr__(self) -> str:
         return f"<CampaignsFake active={self.active} calls={len(self._journal.view((V1,)))}>"
 
-    # -- activation --------------------------------------------------------------------------
-
-    def start(self) -> CampaignsFake:
-        """Begin answering connectcampaigns requests of every client in the process.
-
-        While the ``campaigns_fake`` fixture's fake is active, ``mock_campaigns`` may not start
-        one (nor the fixture while a ``mock_campaigns`` fake is active): the newest would take
-        every call while the test seeds the other, and the test would fail with a
-        ResourceNotFoundException it cannot explain. FakeUsageError names both instead. A
-        ``CampaignsFake`` made on purpose nests as documented (the innermost answers).
-        """
-        __tracebackhide__ = True
-        active = current()
-        if active is not None and {self._owner, active._owner} == {FIXTURE, MOCK}:
-            raise FakeUsageError(
-                f"{self._label()} started while {active._label()} is active: the test would "
-                "seed one fake while the other answers its calls. Use one of them: the "
-                "campaigns_fake fixture, or mock_campaigns/CampaignsFake, not both"
-            )
-        _intercept.activate(self)
-        for note in _on_start:
-            note(self)
-        return self
-
-    def _label(self) -> str:
-        return f"{self._owner or 'a CampaignsFake'} ({self!r})"
-
-    def stop(self, *, verify: bool = False) -> None:
-        """Stop answering; clients behave as without the fake (or as the outer fake says).
-
-        With ``verify=True`` (what the fixture and ``mock_campaigns`` pass when the test
-        passed), a strict fake then fails on faults that never fired.
-        """
-        __tracebackhide__ = True
-        _intercept.deactivate(self)
-        if verify and self.strict:
-            self.verify()
-
-    @property
-    def active(self) -> bool:
-        """Whether this fake answers requests now (the innermost active fake)."""
-        return _intercept.current() is self
-
-    def __enter__(self) -> CampaignsFake:
-        __tracebackhide__ = True
-        return self.start()
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        """Stop; on a clean exit a strict fake then fails on faults that never fired."""
-        __tracebackhide__ = True
-        self.stop(verify=exc_type is None)
-
     def reset(self) -> None:
         """Forget all state, faults and calls (settings and the clock stay)."""
         with self._lock:
             self._store.buckets.clear()
             self._faults.clear()
             self._faults_v2.clear()
-            self.v2._service.missing_profiles.clear()
+            for section in self._sections:
+                section.clear()
             self._journal.clear()
 
     def register_account(self, access_key_id: str, account_id: str) -> None:
@@ -250,196 +153,7 @@ class CampaignsFake(FaultControls):
             self.options.replace(region=region)
         return self._store.bucket(account or self.account_id, region or self.region)
 
-    # -- seeding -----------------------------------------------------------------------------
-
-    def add_instance(
-        self,
-        connect_instance_id: str,
-        *,
-        status: str = "SUCCEEDED",
-        failure_code: str | None = None,
-        encryption_config: Mapping[str, Any] | None = None,
-        region: str | None = None,
-        account_id: str | None = None,
-    ) -> Instance:
-        """Seed a Connect instance with an onboarding job in ``status``.
-
-        The instance is what a valid StartInstanceOnboardingJob request would create: the
-        request is built from the arguments and checked against the model first.
-        """
-        __tracebackhide__ = True
-        request = check_instance(connect_instance_id, dict(encryption_config or {"enabled": False}))
-        check_choice("status", status, "InstanceOnboardingJobStatusCode", V1)
-        if failure_code is not None:
-            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode", V1)
-            if status != "FAILED":
-                raise ValueError("failure_code is only meaningful with status='FAILED'")
-        elif status == "FAILED":
-            failure_code = DEFAULT_FAILURE_CODE
-        with self._lock:
-            bucket = self._bucket(account_id, region)
-            self._check_rules("StartInstanceOnboardingJob", bucket, request)
-            record = v1.new_instance(self._service, bucket, request)
-            if status != "IN_PROGRESS":
-                v1.finish_onboarding(self._service, bucket, record, status, failure_code)
-        return Instance(record)
-
-    def add_campaign(
-        self,
-        *,
-        connect_instance_id: str,
-        name: str = "campaign",
-        state: str = "Initialized",
-        dialer_config: Mapping[str, Any] | None = None,
-        outbound_call_config: Mapping[str, Any] | None = None,
-        tags: Mapping[str, str] | None = None,
-        region: str | None = None,
-        account_id: str | None = None,
-    ) -> Campaign:
-        """Seed a campaign in any state. Quota and onboarding are not checked; the request a
-        CreateCampaign would need is built from the arguments and checked against the model."""
-        __tracebackhide__ = True
-        request = check_campaign(
-            {
-                "name": name,
-                "connectInstanceId": connect_instance_id,
-                "dialerConfig": DEFAULT_DIALER_CONFIG if dialer_config is None else dialer_config,
-                "outboundCallConfig": (
-                    DEFAULT_OUTBOUND_CALL_CONFIG
-                    if outbound_call_config is None
-                    else outbound_call_config
-                ),
-                "tags": tags or {},
-            },
-            state,
-        )
-        with self._lock:
-            bucket = self._bucket(account_id, region)
-            self._check_rules("CreateCampaign", bucket, request)
-            record = v1.new_campaign(self._service, bucket, request, state)
-        return Campaign(record)
-
-    def _check_rules(self, operation: str, bucket: Bucket, request: dict[str, Any]) -> None:
-        """A seed takes the request path's checks on the request alone (the 50-tag cap,
-        ``keyArn`` with encryption): the service could never hold what they refuse."""
-        __tracebackhide__ = True
-        check = v1.DESCRIPTION.checks.get(operation)
-        if check is not None:
-            try:
-                check(self._service, bucket, request)
-            except ServiceError as error:
-                raise ValueError(
-                    f"Seed breaks the connectcampaigns rules: {error.message}"
-                ) from None
-
-    def set_campaign_state(self, campaign_id: str, state: str) -> Campaign:
-        """Put a campaign in any state at once, whatever the state machine says."""
-        __tracebackhide__ = True
-        check_choice("state", state, "CampaignState", V1)
-        with self._lock:
-            record = self._find(campaign_id, deleted=False)
-            record.state = state
-        return Campaign(record)
-
-    def campaign(self, campaign_id: str) -> Campaign:
-        """The stored campaign with this id, in any account or region."""
-        __tracebackhide__ = True
-        return Campaign(self._find(campaign_id, deleted=False))
-
-    def _find(self, campaign_id: str, *, deleted: bool) -> CampaignRecord:
-        # Under the lock, as every read of the state: requests may run on other threads.
-        __tracebackhide__ = True
-        with self._lock:
-            for bucket in self._store.buckets.values():
-                found = bucket.campaigns.get(campaign_id) or (
-                    bucket.deleted.get(campaign_id) if deleted else None
-                )
-                if found is not None:
-                    return found
-            if any(campaign_id in b.v2.campaigns for b in self._store.buckets.values()):
-                raise KeyError(
-                    f"{campaign_id!r} is a connectcampaignsv2 campaign: read it with "
-                    f"campaigns_fake.v2.campaign({campaign_id!r})"
-                )
-        raise KeyError(f"No campaign {campaign_id!r} in the fake")
-
-    def instance(
-        self, connect_instance_id: str, *, region: str | None = None, account_id: str | None = None
-    ) -> Instance:
-        """The Connect instance with this id in the fake's (or the given) account and region."""
-        __tracebackhide__ = True
-        with self._lock:
-            found = self._bucket(account_id, region).instances.get(connect_instance_id)
-        if found is None:
-            raise KeyError(f"No instance {connect_instance_id!r} in the fake")
-        return Instance(found)
-
-    @property
-    def campaigns(self) -> list[Campaign]:
-        """Every campaign, in every account and region, in creation order."""
-        with self._lock:
-            everything = [
-                c for bucket in self._store.buckets.values() for c in bucket.campaigns.values()
-            ]
-        return [Campaign(record) for record in sorted(everything, key=lambda c: c.seq)]
-
-    # -- onboarding --------------------------------------------------------------------------
-
-    def advance_onboarding(
-        self,
-        connect_instance_id: str,
-        status: str = "SUCCEEDED",
-        failure_code: str | None = None,
-        *,
-        region: str | None = None,
-        account_id: str | None = None,
-    ) -> Instance:
-        """Move an onboarding job to SUCCEEDED, or FAILED with a failure code, at once."""
-        __tracebackhide__ = True
-        if status not in ("SUCCEEDED", "FAILED"):
-            raise ValueError(
-                f"status={status!r} is not one of SUCCEEDED, FAILED"
-                f"{did_you_mean(status, ('SUCCEEDED', 'FAILED'))}"
-            )
-        if status == "FAILED":
-            failure_code = failure_code or DEFAULT_FAILURE_CODE
-            check_choice("failure_code", failure_code, "InstanceOnboardingJobFailureCode", V1)
-        elif failure_code is not None:
-            raise ValueError("failure_code is only meaningful with status='FAILED'")
-        with self._lock:
-            bucket = self._bucket(account_id, region)
-            instance = bucket.instances.get(connect_instance_id)
-            if instance is None or instance.status is None:
-                raise KeyError(f"No onboarding job for instance {connect_instance_id!r}")
-            if instance.status != "IN_PROGRESS":
-                # As in the service: a finished job stays as it ended until a new job starts.
-                raise ValueError(
-                    f"The onboarding job of instance {connect_instance_id!r} already ended "
-                    f"{instance.status}; a FAILED job must be deleted "
-                    "(DeleteInstanceOnboardingJob) and started again, and a SUCCEEDED one stays "
-                    f"SUCCEEDED (seed another state with add_instance({connect_instance_id!r}, "
-                    "status=...))"
-                )
-            v1.finish_onboarding(self._service, bucket, instance, status, failure_code)
-        return Instance(instance)
-
     # -- faults ------------------------------------------------------------------------------
-
-    def fail_dial_requests(
-        self,
-        code: str,
-        *,
-        phone_number: str | None = None,
-        client_token: str | None = None,
-        campaign_id: str | None = None,
-        times: int | None = None,
-    ) -> Rule:
-        """Fail matching PutDialRequestBatch items with ``code`` (per-item failure)."""
-        __tracebackhide__ = True
-        match = item_match(
-            phone_number=phone_number, client_token=client_token, campaign_id=campaign_id
-        )
-        return self._faults.add_item_failure("PutDialRequestBatch", code, times, match)
 
     @property
     def unused_faults(self) -> list[Rule]:
@@ -467,9 +181,7 @@ class CampaignsFake(FaultControls):
     def snapshot(self) -> dict[str, Any]:
         """The whole fake (all accounts and regions) as plain JSON-able data."""
         with self._lock:
-            return _snapshot.dump(
-                self._store, self.quotas, self.settings, self._accounts, self.v2._service
-            )
+            return _snapshot.dump(self._store, self._sections, self._accounts)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write ``snapshot()`` to a JSON file (YAML for .yaml/.yml, with PyYAML)."""
@@ -481,9 +193,7 @@ class CampaignsFake(FaultControls):
         __tracebackhide__ = True
         data = _snapshot.read(source)
         with self._lock:
-            accounts = _snapshot.restore(
-                data, self._store, self.quotas, self.settings, self.v2._service
-            )
+            accounts = _snapshot.restore(data, self._store, self._sections)
             # In place: the engine reads the same mapping.
             self._accounts.clear()
             self._accounts.update(accounts)
@@ -502,10 +212,3 @@ class CampaignsFake(FaultControls):
         and in adaptive retry mode the client-side rate limiter's waits (which, since no real
         time passes, follow every request after a throttle)."""
         return list(self._journal.retry_delays)
-
-    def dial_requests(self, campaign_id: str) -> list[DialRequest]:
-        """The dial requests a campaign accepted, in order, even after it was deleted (copies:
-        editing one's ``attributes`` changes nothing in the fake or its snapshots)."""
-        __tracebackhide__ = True
-        with self._lock:
-            return detached(self._find(campaign_id, deleted=True).dial_requests)

@@ -50,14 +50,7 @@ def _replay(db: sqlite3.Connection, fake: CampaignsFake) -> int:
     if row is not None:
         snapshot, ids, clock = row
         # The fake's own dump, parsed here and held by nothing else: loaded as it is.
-        accounts = _snapshot.restore(
-            json.loads(snapshot),
-            fake._store,
-            fake.quotas,
-            fake.settings,
-            fake.v2._service,
-            own=True,
-        )
+        accounts = _snapshot.restore(json.loads(snapshot), fake._store, fake._sections, own=True)
         fake._accounts.clear()
         fake._accounts.update(accounts)
         fake._ids._restore(json.loads(ids))

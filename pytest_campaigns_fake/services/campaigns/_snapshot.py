@@ -5,6 +5,11 @@ client tokens, instances with their onboarding jobs and poll counts, the creatio
 page tokens point into, quotas and settings; for connectcampaignsv2, its campaigns with their
 outbound requests, instance integrations and limits, its quotas and settings), so a fake loaded
 from it answers like the original.
+
+What every API shares (the creation sequence, accounts, partitions and their instances) is
+written here; each service brings its own ``Section`` (its campaigns in each partition, its
+quotas and settings): ``services/connectcampaigns/_snapshot.py``,
+``services/connectcampaignsv2/_snapshot.py``.
 """
 
 from __future__ import annotations
@@ -12,78 +17,49 @@ from __future__ import annotations
 import copy
 import json
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Union
 
 from ...engine._wire import iso8601, json_default
-from ..connectcampaigns._description import Quotas, Settings
-from ..connectcampaignsv2 import _description as v2
 from . import _snapshot_load
-from ._records import (
-    CampaignRecord,
-    CampaignV2Record,
-    InstanceRecord,
-    Store,
-)
-from ._snapshot_load import V2_SETTINGS, Violation, build
+from ._records import CampaignRecord, InstanceRecord, Store
+from ._snapshot_load import Section as Section
+from ._snapshot_load import Violation, build
 
 FORMAT = "pytest-campaigns-fake/1"
 Source = Union[dict[str, Any], str, "os.PathLike[str]"]
 
 
-def dump(
-    store: Store,
-    quotas: Quotas,
-    settings: Settings,
-    accounts: dict[str, str],
-    service_v2: v2.Service,
-) -> dict[str, Any]:
+def dump(store: Store, sections: Sequence[Section], accounts: dict[str, str]) -> dict[str, Any]:
+    """The store, the accounts and each service's section as plain data. The first section's
+    top-level entries come before the accounts, every other's after the partitions: where
+    the format put v1's and v2's when v2 joined it."""
     buckets = []
     for bucket in store.buckets.values():
-        v2_bucket = bucket.v2
-        buckets.append(
-            {
-                "account": bucket.account,
-                "region": bucket.region,
-                "instances": [_instance(i) for i in bucket.instances.values()],
-                "campaigns": [_campaign(c) for c in sorted(bucket.campaigns.values(), key=_seq)],
-                # Kept because the fake keeps them: their dial requests stay readable.
-                "deletedCampaigns": [
-                    _campaign(c) for c in sorted(bucket.deleted.values(), key=_seq)
-                ],
-                "v2Campaigns": [
-                    _campaign_v2(c) for c in sorted(v2_bucket.campaigns.values(), key=_seq)
-                ],
-                "v2DeletedCampaigns": [
-                    _campaign_v2(c) for c in sorted(v2_bucket.deleted.values(), key=_seq)
-                ],
-            }
-        )
-    data = {
-        "format": FORMAT,
-        "lastSeq": store.last_seq,
-        "quotas": {"campaignsPerInstance": quotas.campaigns_per_instance},
-        "settings": {
-            "requireOnboarding": settings.require_onboarding,
-            "onboardingPolls": settings.onboarding_polls,
-            "shareCampaigns": settings.share_campaigns,
-        },
-        "accounts": dict(accounts),
-        "partitions": buckets,
-        "v2": {
-            "quotas": {
-                "campaignsPerInstance": service_v2.quotas.campaigns_per_instance,
-                "activeCampaignsPerInstance": service_v2.quotas.active_campaigns_per_instance,
-            },
-            "settings": {
-                key: getattr(service_v2.settings, name) for key, name in V2_SETTINGS.items()
-            },
-            "missingProfiles": sorted(service_v2.missing_profiles),
-        },
-    }
+        part = {
+            "account": bucket.account,
+            "region": bucket.region,
+            "instances": [_instance(i) for i in bucket.instances.values()],
+        }
+        for section in sections:
+            part.update(section.dump_partition(bucket))
+        buckets.append(part)
+    data = {"format": FORMAT, "lastSeq": store.last_seq}
+    for section in sections[:1]:
+        data.update(section.dump())
+    data["accounts"] = dict(accounts)
+    data["partitions"] = buckets
+    for section in sections[1:]:
+        data.update(section.dump())
     # Round-trip through JSON so the caller gets plain data that shares nothing with the store.
     loaded: dict[str, Any] = json.loads(json.dumps(data, default=json_default))
     return loaded
+
+
+def in_creation_order(campaigns: Iterable[CampaignRecord]) -> list[CampaignRecord]:
+    """Campaigns in creation order, as a section writes them."""
+    return sorted(campaigns, key=_seq)
 
 
 def _seq(campaign: CampaignRecord) -> int:
@@ -102,55 +78,6 @@ def _instance(record: InstanceRecord) -> dict[str, Any]:
     entry["integrations"] = record.integrations
     entry["communicationLimits"] = record.limits
     return entry
-
-
-def _campaign_v2(record: CampaignRecord) -> dict[str, Any]:
-    assert isinstance(record, CampaignV2Record)
-    return {
-        **record.data,
-        "state": record.state,
-        "seq": record.seq,
-        "outboundRequests": [
-            {
-                "id": r.id,
-                "clientToken": r.client_token,
-                "expirationTime": iso8601(r.expiration_time),
-                "channelSubtypeParameters": r.channel_subtype_parameters,
-                "acceptedAt": iso8601(r.accepted_at),
-            }
-            for r in record.outbound_requests
-        ],
-        "profileOutboundRequests": [
-            {
-                "id": r.id,
-                "clientToken": r.client_token,
-                "profileId": r.profile_id,
-                "expirationTime": None if r.expiration_time is None else iso8601(r.expiration_time),
-                "eventTriggerContext": r.event_trigger_context,
-                "acceptedAt": iso8601(r.accepted_at),
-            }
-            for r in record.profile_requests
-        ],
-    }
-
-
-def _campaign(record: CampaignRecord) -> dict[str, Any]:
-    return {
-        **record.data,
-        "state": record.state,
-        "seq": record.seq,
-        "dialRequests": [
-            {
-                "id": d.id,
-                "clientToken": d.client_token,
-                "phoneNumber": d.phone_number,
-                "expirationTime": iso8601(d.expiration_time),
-                "attributes": d.attributes,
-                "acceptedAt": iso8601(d.accepted_at),
-            }
-            for d in record.dial_requests
-        ],
-    }
 
 
 def _yaml(path: Path, verb: str) -> Any:
@@ -195,15 +122,10 @@ def read(source: Source) -> dict[str, Any]:
 
 
 def restore(
-    data: dict[str, Any],
-    store: Store,
-    quotas: Quotas,
-    settings: Settings,
-    service_v2: v2.Service,
-    *,
-    own: bool = False,
+    data: dict[str, Any], store: Store, sections: Sequence[Section], *, own: bool = False
 ) -> dict[str, str]:
-    """Replace the store's contents with the snapshot's; returns the account mapping.
+    """Replace the store's contents and each section's state with the snapshot's; returns
+    the account mapping.
 
     All or nothing: a corrupted snapshot is a ValueError and leaves the store, quotas and
     settings as they were. The store keeps its own copies, so later requests never change
@@ -220,7 +142,7 @@ def restore(
     try:
         checking = _snapshot_load.checking.set(not own)
         try:
-            loaded = build(data if own else copy.deepcopy(data))
+            fresh, accounts, apply = build(data if own else copy.deepcopy(data), sections)
         finally:
             _snapshot_load.checking.reset(checking)
     except Violation as violation:
@@ -233,20 +155,10 @@ def restore(
         raise ValueError(
             f"Corrupted pytest-campaigns-fake snapshot: {type(exc).__name__}: {exc}"
         ) from None
-    fresh, per_instance, require_onboarding, onboarding_polls, share, accounts, v2_state = loaded
     store.buckets.clear()
     store.buckets.update(fresh.buckets)
     store.last_seq = fresh.last_seq
     store.ids = fresh.ids
-    quotas.campaigns_per_instance = per_instance
-    settings.require_onboarding = require_onboarding
-    settings.onboarding_polls = onboarding_polls
-    settings.share_campaigns = share
-    v2_quotas, v2_settings, missing = v2_state
-    service_v2.quotas.campaigns_per_instance = v2_quotas.campaigns_per_instance
-    service_v2.quotas.active_campaigns_per_instance = v2_quotas.active_campaigns_per_instance
-    for name in V2_SETTINGS.values():
-        setattr(service_v2.settings, name, getattr(v2_settings, name))
-    service_v2.missing_profiles.clear()
-    service_v2.missing_profiles.update(missing)
+    for section in apply:
+        section()
     return accounts

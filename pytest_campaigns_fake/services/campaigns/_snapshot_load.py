@@ -1,14 +1,18 @@
 """Snapshot data back into records: every record checked against the model's shapes and the
 fake's invariants, each at its own path (``partitions[0].campaigns[1].dialRequests[0]``), so a
 corrupted snapshot is refused naming the first violation, before anything is replaced
-(``_snapshot.restore`` swaps the built store in only when all of it passed)."""
+(``_snapshot.restore`` swaps the built store in only when all of it passed).
+
+What is every API's (the creation sequence, accounts, partitions, instances) is read here;
+each service's ``Section`` reads its own campaigns, quotas and settings
+with the helpers below (``at``, ``campaign_data``, ``accepted_item``, ``keep``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from botocore.model import Shape
 
@@ -16,76 +20,29 @@ from ...engine._errors import ServiceError
 from ...engine._seeds import (
     check_access_key,
     check_account_id,
-    check_choice,
     check_request,
     enum,
     unknown_members,
 )
 from ...engine._validation import violations
 from ...engine._wire import parse_timestamp, shaped
-from ..connectcampaigns._description import check_tag_count
-from ..connectcampaignsv2 import _description as v2
 from ._batches import CLIENT_TOKEN_VALIDITY
 from ._records import (
     V1,
     V2,
     Bucket,
-    CampaignRecord,
-    CampaignV2Record,
-    DialRequest,
     InstanceRecord,
-    OutboundRequest,
-    ProfileOutboundRequest,
     Store,
     members,
     shape,
 )
-from ._seeds import check_campaign, check_instance
+from ._seeds import check_instance
 
-# Every v2 setting: its key in a snapshot's "v2.settings" -> its name on v2.Settings.
-V2_SETTINGS = {
-    "pendingRequestCap": "pending_request_cap",
-    "pendingRequestCapFailureCode": "pending_request_cap_failure_code",
-    "maxExpirationSeconds": "max_expiration_seconds",
-    "profileRequestsNeedEventTrigger": "profile_requests_need_event_trigger",
-    "eventTriggerNeedsIntegration": "event_trigger_needs_integration",
-    "jobExpiryDays": "job_expiry_days",
-    "webNotificationNeedsObjectType": "web_notification_needs_object_type",
-    "acceptUsGovArns": "accept_us_gov_arns",
-}
-
-
-# The record's members beside those of the model's shapes: the fake's own.
 # Whether each campaign is checked against the model: not for a state file's own snapshot,
 # which the fake itself dumped (restore(own=True)).
 checking: ContextVar[bool] = ContextVar("checking", default=True)
+# An instance record's members beside those of the model's shapes: the fake's own.
 _INSTANCE_OWN = ("polls", "jobStartedAt", "integrations", "communicationLimits")
-_CAMPAIGN_V2_OWN = ("state", "seq", "outboundRequests", "profileOutboundRequests")
-_CAMPAIGN_OWN = ("state", "seq", "dialRequests")
-
-
-def _v2_state(raw: Any) -> tuple[v2.Quotas, v2.Settings, set[str]]:
-    """connectcampaignsv2's quotas, settings and missing profiles: every one is in a snapshot
-    (a missing one is a corrupted snapshot, not a default)."""
-    quotas_raw, settings_raw = raw["quotas"], raw["settings"]
-    quotas = v2.Quotas(
-        campaigns_per_instance=_count(
-            quotas_raw["campaignsPerInstance"], "v2.quotas.campaignsPerInstance"
-        ),
-        active_campaigns_per_instance=_count(
-            quotas_raw["activeCampaignsPerInstance"], "v2.quotas.activeCampaignsPerInstance"
-        ),
-    )
-    settings = v2.Settings()
-    for key, name in V2_SETTINGS.items():
-        try:
-            setattr(settings, name, settings_raw[key])
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"v2.settings.{key}: {exc}") from None
-    missing = raw["missingProfiles"]
-    if not isinstance(missing, list) or not all(isinstance(p, str) for p in missing):
-        raise ValueError(f"v2.missingProfiles must be a list of profile ids: {missing!r}")
-    return quotas, settings, set(missing)
 
 
 class Violation(ValueError):
@@ -102,7 +59,7 @@ class Violation(ValueError):
 
 
 @contextmanager
-def _at(segment: str) -> Iterator[None]:
+def at(segment: str) -> Iterator[None]:
     """Whatever goes wrong inside is reported at ``segment`` (under the enclosing ones)."""
     try:
         yield
@@ -117,13 +74,13 @@ def _at(segment: str) -> Iterator[None]:
         raise Violation([segment], f"{type(exc).__name__}: {exc}") from None
 
 
-def _items(raw: Any, name: str) -> list[Any]:
+def items(raw: Any, name: str) -> list[Any]:
     if not isinstance(raw, list):
         raise ValueError(f"{name} must be a list, not {type(raw).__name__}")
     return raw
 
 
-def _by_seq(campaigns: list[Any]) -> list[tuple[int, Any]]:
+def by_seq(campaigns: list[Any]) -> list[tuple[int, Any]]:
     """The campaigns with their places in the snapshot, in creation order (a bucket's list
     order needs it); a seq that is not a number is found by the campaign's own check."""
 
@@ -134,38 +91,44 @@ def _by_seq(campaigns: list[Any]) -> list[tuple[int, Any]]:
     return sorted(enumerate(campaigns), key=seq)
 
 
+class Section(Protocol):
+    """One service's part of a snapshot: its top-level entries (quotas, settings), and in each
+    partition, its campaigns. Loading is checked first and applied after (all or nothing)."""
+
+    def dump(self) -> dict[str, Any]:
+        """The section's top-level entries."""
+
+    def dump_partition(self, bucket: Bucket) -> dict[str, Any]:
+        """The section's entries of one account and region's partition."""
+
+    def load(self, data: dict[str, Any]) -> Callable[[], None]:
+        """Check the section's top-level entries of ``data``; returns what applies them."""
+
+    def load_partition(
+        self, part: dict[str, Any], bucket: Bucket, store: Store, seqs: dict[int, str]
+    ) -> None:
+        """Check one partition's entries of the section, and build its records in ``bucket``."""
+
+    def clear(self) -> None:
+        """Forget the service's state beyond the store (what ``reset()`` forgets)."""
+
+
 def build(
-    data: dict[str, Any],
-) -> tuple[
-    Store,
-    int,
-    bool,
-    int | None,
-    bool,
-    dict[str, str],
-    tuple[v2.Quotas, v2.Settings, set[str]],
-]:
+    data: dict[str, Any], sections: Sequence[Section]
+) -> tuple[Store, dict[str, str], list[Callable[[], None]]]:
+    """The store a snapshot holds, its accounts, and what applies each section's top-level
+    entries, read in the order a dump writes them (the first section's entries before the
+    accounts, every other's after the partitions: the first violation is the first found)."""
     store = Store()
-    with _at("lastSeq"):
-        store.last_seq = _count(data["lastSeq"], "lastSeq")
-    with _at("quotas"):
-        per_instance = _count(data["quotas"]["campaignsPerInstance"], "campaignsPerInstance")
-    with _at("settings"):
-        require_onboarding = data["settings"]["requireOnboarding"]
-        if not isinstance(require_onboarding, bool):
-            raise ValueError(f"requireOnboarding must be a boolean: {require_onboarding!r}")
-        polls = data["settings"]["onboardingPolls"]
-        if polls is not None:
-            polls = _count(polls, "onboardingPolls")
-        share = data["settings"]["shareCampaigns"]
-        if not isinstance(share, bool):
-            raise ValueError(f"shareCampaigns must be a boolean: {share!r}")
-    with _at("accounts"):
+    with at("lastSeq"):
+        store.last_seq = count(data["lastSeq"], "lastSeq")
+    apply = [section.load(data) for section in sections[:1]]
+    with at("accounts"):
         accounts = data["accounts"]
         if not isinstance(accounts, dict):
             raise ValueError(f"accounts must map access key ids to accounts: {accounts!r}")
         for key, account in accounts.items():
-            with _at(repr(key)):
+            with at(repr(key)):
                 check_access_key(key)
                 check_account_id(account)
     partitions = data["partitions"]
@@ -174,29 +137,24 @@ def build(
     seqs: dict[int, str] = {}
     places: set[tuple[str, str]] = set()
     for index, part in enumerate(partitions):
-        with _at(f"partitions[{index}]"):
-            _partition(part, store, seqs, places)
+        with at(f"partitions[{index}]"):
+            _partition(part, store, seqs, places, sections)
     accounts = {k: str(v) for k, v in accounts.items()}
-    with _at("v2"):
-        v2_state = _v2_state(data["v2"])
-    return (
-        store,
-        per_instance,
-        require_onboarding,
-        polls,
-        share,
-        accounts,
-        v2_state,
-    )
+    apply += [section.load(data) for section in sections[1:]]
+    return store, accounts, apply
 
 
 def _partition(
-    part: dict[str, Any], store: Store, seqs: dict[int, str], places: set[tuple[str, str]]
+    part: dict[str, Any],
+    store: Store,
+    seqs: dict[int, str],
+    places: set[tuple[str, str]],
+    sections: Sequence[Section],
 ) -> None:
     """One account and region's records, checked one by one, each at its own path."""
-    with _at("account"):
+    with at("account"):
         check_account_id(part["account"])
-    with _at("region"):
+    with at("region"):
         if not isinstance(part["region"], str):
             raise ValueError(f"bad region {part['region']!r}")
     place = (part["account"], part["region"])
@@ -204,8 +162,8 @@ def _partition(
         raise ValueError(f"partition {place[0]}/{place[1]} repeated: one per account and region")
     places.add(place)
     bucket = store.bucket(*place)
-    for index, raw in enumerate(_items(part["instances"], "instances")):
-        with _at(f"instances[{index}]"):
+    for index, raw in enumerate(items(part["instances"], "instances")):
+        with at(f"instances[{index}]"):
             record = _instance_record(raw)
             if record.connect_instance_id in bucket.instances:
                 raise ValueError(
@@ -213,22 +171,8 @@ def _partition(
                     "appears once per partition"
                 )
             bucket.instances[record.connect_instance_id] = record
-    for name, gone in (("campaigns", False), ("deletedCampaigns", True)):
-        for index, raw in _by_seq(_items(part[name], name)):
-            with _at(f"{name}[{index}]"):
-                campaign = _campaign_record(raw, bucket, store, seqs)
-                if gone:
-                    bucket.deleted[campaign.id] = campaign
-                else:
-                    bucket.add(campaign)
-    for name, gone in (("v2Campaigns", False), ("v2DeletedCampaigns", True)):
-        for index, raw in _by_seq(_items(part[name], name)):
-            with _at(f"{name}[{index}]"):
-                kept = _campaign_v2_record(raw, bucket, store, seqs)
-                if gone:
-                    bucket.v2.deleted[kept.id] = kept
-                else:
-                    bucket.v2.add(kept)
+    for section in sections:
+        section.load_partition(part, bucket, store, seqs)
 
 
 def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
@@ -284,14 +228,14 @@ def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
             for name, value in raw.items()
             if name in members("InstanceOnboardingJobStatus") and value is not None
         }
-    record = InstanceRecord(config, job, _count(raw["polls"], "polls"))
+    record = InstanceRecord(config, job, count(raw["polls"], "polls"))
     started = raw["jobStartedAt"]
-    record.job_started = None if started is None else _when(started)
-    integrations = _items(raw["integrations"], "integrations")
+    record.job_started = None if started is None else when(started)
+    integrations = items(raw["integrations"], "integrations")
     config_shape = shape("IntegrationConfig", V2)
     for index, integration in enumerate(integrations):
-        with _at(f"integrations[{index}]"):
-            _known_members(config_shape, integration)
+        with at(f"integrations[{index}]"):
+            known_members(config_shape, integration)
             request = {"connectInstanceId": instance_id, "integrationConfig": integration}
             check_request("PutConnectInstanceIntegration", request, V2)
     record.set_integrations([dict(i) for i in integrations])
@@ -304,28 +248,31 @@ def _instance_record(raw: dict[str, Any]) -> InstanceRecord:
     return record
 
 
-def _campaign_data(
+def campaign_data(
     raw: dict[str, Any],
     bucket: Bucket,
     store: Store,
     seqs: dict[int, str],
     service: str,
+    label: str,
+    own: tuple[str, ...],
     check: Callable[[dict[str, Any], str], Any],
+    tags: Callable[[dict[str, str]], None],
 ) -> dict[str, Any]:
     """A campaign's members in the ``Campaign`` shape of ``service``'s model, checked against
-    it (and by ``check``, with the state), its id, ARN and seq against the store; what every
-    campaign of a snapshot must be, whichever API made it."""
-    label = "campaign" if service == V1 else "v2 campaign"
+    it (and by ``check``, with the state; ``tags``, the tag cap), its id, ARN and seq against
+    the store; what every campaign of a snapshot must be, whichever API made it. ``label``
+    names it in messages; ``own``: the members the fake keeps beside the model's (state, seq,
+    accepted requests)."""
     campaign_id, seq = raw["id"], raw["seq"]
     declared = members("Campaign", service)
-    own = _CAMPAIGN_OWN if service == V1 else _CAMPAIGN_V2_OWN
     unknown = set(raw) - declared - set(own)
     if unknown:
         raise ValueError(f"{label} {campaign_id!r}: unknown member(s) {sorted(unknown)}")
     data = {name: value for name, value in raw.items() if name in declared}
     # Nested too: a union member this model does not have would be dropped without a word.
     if checking.get():
-        _known_members(shape("Campaign", service), data)
+        known_members(shape("Campaign", service), data)
         check(data, raw["state"])
         broken = violations(shape("Campaign", service), data)
         if broken:
@@ -333,7 +280,7 @@ def _campaign_data(
     # As a request made it: timestamps as datetimes, numbers as the model's types.
     data = dict(shaped(shape("Campaign", service), data))
     try:
-        check_tag_count(data.get("tags") or {})
+        tags(data.get("tags") or {})
     except ServiceError as error:
         raise ValueError(f"{label} {campaign_id!r}: {error.message}") from None
     if not isinstance(campaign_id, str) or not campaign_id or campaign_id in store.ids:
@@ -353,80 +300,11 @@ def _campaign_data(
     return data
 
 
-def _campaign_record(
-    raw: dict[str, Any], bucket: Bucket, store: Store, seqs: dict[int, str]
-) -> CampaignRecord:
-    """A campaign as a valid CreateCampaign made it, in a modelled state, with its dial
-    requests."""
-    data = _campaign_data(raw, bucket, store, seqs, V1, check_campaign)
-    campaign_id = data["id"]
-    campaign = CampaignRecord(data, state=raw["state"], seq=raw["seq"])
-    for index, d in enumerate(_items(raw["dialRequests"], "dialRequests")):
-        with _at(f"dialRequests[{index}]"):
-            item = _accepted_item(d, "DialRequest", V1, ("attributes",))
-            accepted = DialRequest(
-                id=d["id"],
-                client_token=item["clientToken"],
-                phone_number=item["phoneNumber"],
-                expiration_time=item["expirationTime"],
-                attributes=item["attributes"],
-                accepted_at=_when(d["acceptedAt"]),
-            )
-            _keep(
-                store, f"campaign {campaign_id}", accepted, campaign.dial_requests, campaign.tokens
-            )
-    return campaign
-
-
-def _campaign_v2_record(
-    raw: dict[str, Any], bucket: Bucket, store: Store, seqs: dict[int, str]
-) -> CampaignV2Record:
-    """A v2 campaign in a modelled state, with the outbound and profile outbound requests it
-    accepted."""
-    data = _campaign_data(
-        raw,
-        bucket,
-        store,
-        seqs,
-        V2,
-        lambda data, state: check_choice("state", state, "CampaignState", V2),
-    )
-    campaign_id = data["id"]
-    record = CampaignV2Record(data, state=raw["state"], seq=raw["seq"])
-    for index, r in enumerate(_items(raw["outboundRequests"], "outboundRequests")):
-        with _at(f"outboundRequests[{index}]"):
-            item = _accepted_item(r, "OutboundRequest", V2, ("channelSubtypeParameters",))
-            outbound = OutboundRequest(
-                id=r["id"],
-                client_token=item["clientToken"],
-                expiration_time=item["expirationTime"],
-                channel_subtype_parameters=item["channelSubtypeParameters"],
-                accepted_at=_when(r["acceptedAt"]),
-            )
-            label = f"v2 campaign {campaign_id}"
-            _keep(store, label, outbound, record.outbound_requests, record.outbound_tokens)
-    profiles = _items(raw["profileOutboundRequests"], "profileOutboundRequests")
-    for index, r in enumerate(profiles):
-        with _at(f"profileOutboundRequests[{index}]"):
-            item = _accepted_item(r, "ProfileOutboundRequest", V2, ("eventTriggerContext",))
-            profile = ProfileOutboundRequest(
-                id=r["id"],
-                client_token=item["clientToken"],
-                profile_id=item["profileId"],
-                expiration_time=item.get("expirationTime"),
-                event_trigger_context=item.get("eventTriggerContext"),
-                accepted_at=_when(r["acceptedAt"]),
-            )
-            label = f"v2 campaign {campaign_id}"
-            _keep(store, label, profile, record.profile_requests, record.profile_tokens)
-    return record
-
-
 # An accepted request's members beside the request item's: the fake's own.
 _ACCEPTED_OWN = ("id", "acceptedAt")
 
 
-def _accepted_item(
+def accepted_item(
     raw: Any, item_shape: str, service: str, kept_raw: tuple[str, ...]
 ) -> dict[str, Any]:
     """An accepted request's item as its batch request carried it, checked against the
@@ -447,7 +325,7 @@ def _accepted_item(
             f"{', '.join(item_model.members)}"
         )
     item = {name: value for name, value in raw.items() if name in given & item_model.members.keys()}
-    _known_members(item_model, item)
+    known_members(item_model, item)
     broken = violations(item_model, item)
     if broken:
         raise ValueError("; ".join(broken))
@@ -458,13 +336,13 @@ def _accepted_item(
     return made
 
 
-def _known_members(model: Shape, value: Any) -> None:
+def known_members(model: Shape, value: Any) -> None:
     unknown = unknown_members(model, value, "")
     if unknown:
         raise ValueError(unknown[0])
 
 
-def _keep(
+def keep(
     store: Store, label: str, accepted: Any, requests: list[Any], tokens: dict[str, Any]
 ) -> None:
     """An accepted request of a snapshot's campaign, kept with its campaign's requests and
@@ -496,13 +374,13 @@ def _hold_id(store: Store, label: str, ident: str) -> None:
     store.ids.add(ident)
 
 
-def _count(value: Any, name: str) -> int:
+def count(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"{name} must be an integer >= 0, not {value!r}")
     return int(value)
 
 
-def _when(text: str) -> Any:
+def when(text: str) -> Any:
     parsed = parse_timestamp(text) if isinstance(text, str) else None
     if parsed is None:
         raise ValueError(f"Not an ISO-8601 timestamp: {text!r}")

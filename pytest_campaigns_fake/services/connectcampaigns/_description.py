@@ -30,6 +30,8 @@ from ..campaigns._records import (
     members,
 )
 from ..campaigns._shared_views import foreign, is_v2, v1_data, v1_summary
+from ..campaigns._tags import MAX_TAGS as MAX_TAGS
+from ..campaigns._tags import check_tag_count as check_tag_count
 from ._hints import not_found_hint
 from ._service import Quotas as Quotas
 from ._service import Service as Service
@@ -38,7 +40,6 @@ from ._service import Settings as Settings
 EXPIRATION_MIN = timedelta(seconds=30)
 EXPIRATION_MAX = timedelta(seconds=900)
 DEFAULT_PAGE_SIZE = 50
-MAX_TAGS = 50
 _TOKEN_KEY = b"pytest-campaigns-fake/list-campaigns"
 
 # operation -> {current state: new state}; a state missing from the map is illegal there.
@@ -437,13 +438,6 @@ def list_tags_for_resource(service: Service, bucket: Bucket, params: dict[str, A
 
 
 # -- shared by the rules ---------------------------------------------------------------------
-
-
-def check_tag_count(tags: dict[str, str]) -> None:
-    if len(tags) > MAX_TAGS:
-        raise validation(
-            f"A resource can have at most {MAX_TAGS} tags; this one would have {len(tags)}"
-        )
 
 
 def campaign_of(service: Service, bucket: Bucket, campaign_id: str) -> CampaignRecord:

@@ -1,4 +1,5 @@
-"""``fake.v2``: the test controls of the connectcampaignsv2 API, beside v1's on the fake.
+"""``fake.v2``: the test controls of the connectcampaignsv2 API, beside v1's on the fake, and
+``connect``, which serves v2's description on the fake's engine and makes them.
 
 One fake serves both APIs: one store (instances, and so onboarding, shared), one clock, one
 journal. What belongs to v2 alone is here: its campaigns, the outbound requests they accepted,
@@ -8,39 +9,26 @@ its settings and quotas, and faults named by v2 operation names (checked against
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
-from .engine._engine import Engine
-from .engine._errors import ServiceError
-from .engine._faults import FaultControls, Faults, Rule, item_match
-from .engine._journal import Calls, Journal
-from .engine._seeds import check_choice, check_request
-from .services.campaigns._records import (
+from ...engine._clock import Clock
+from ...engine._engine import Engine
+from ...engine._errors import ServiceError
+from ...engine._faults import FaultControls, Faults, Rule, item_match
+from ...engine._journal import Calls
+from ...engine._seeds import check_choice, check_request
+from ..campaigns._context import Context
+from ..campaigns._records import (
     V2,
-    Bucket,
     CampaignV2Record,
     OutboundRequest,
     ProfileOutboundRequest,
-    Store,
     detached,
 )
-from .services.campaigns._views import CampaignV2
-from .services.connectcampaignsv2 import _description as v2
-
-
-class _Fake(Protocol):
-    """What fake.v2 reads of the fake it belongs to (its engine's lock, its store and journal,
-    a bucket by account and region): named here, so that the fake, which builds fake.v2, is
-    not imported back."""
-
-    @property
-    def _engine(self) -> Engine: ...
-    @property
-    def _store(self) -> Store: ...
-    @property
-    def _journal(self) -> Journal: ...
-    def _bucket(self, account: str | None, region: str | None) -> Bucket: ...
-
+from ..campaigns._views import CampaignV2
+from ..connectcampaigns import _service as v1
+from . import _description as v2
+from ._snapshot import Section
 
 DEFAULT_TELEPHONY: dict[str, Any] = {
     "connectQueueId": "queue-id",
@@ -52,14 +40,14 @@ DEFAULT_TELEPHONY: dict[str, Any] = {
 class CampaignsV2(FaultControls):
     """The connectcampaignsv2 side of a fake: ``campaigns_fake.v2``."""
 
-    def __init__(self, fake: _Fake, service: v2.Service, faults: Faults) -> None:
+    def __init__(self, context: Context, service: v2.Service, faults: Faults) -> None:
         __tracebackhide__ = True
-        self._fake = fake
+        self._context = context
         self._service = service
         self._faults = faults
 
     def __repr__(self) -> str:
-        return f"<CampaignsV2 of {self._fake!r}>"
+        return f"<CampaignsV2 of {self._context.owner!r}>"
 
     @property
     def settings(self) -> v2.Settings:
@@ -123,8 +111,8 @@ class CampaignsV2(FaultControls):
         request = check_request(
             "CreateCampaign", {k: v for k, v in given.items() if v is not None}, V2
         )
-        with self._fake._engine.lock:
-            bucket = self._fake._bucket(account_id, region)
+        with self._context.lock:
+            bucket = self._context.bucket(account_id, region)
             try:
                 v2.CHECKS["CreateCampaign"](self._service, bucket, request)
             except ServiceError as error:
@@ -138,7 +126,7 @@ class CampaignsV2(FaultControls):
         """Put a v2 campaign in any state at once (``Completed``, ``Failed`` included)."""
         __tracebackhide__ = True
         check_choice("state", state, "CampaignState", V2)
-        with self._fake._engine.lock:
+        with self._context.lock:
             record = self._find(campaign_id, deleted=False)
             record.state = state
         return self._view(record)
@@ -152,10 +140,10 @@ class CampaignsV2(FaultControls):
     def campaigns(self) -> list[CampaignV2]:
         """Every stored v2 campaign, in creation order (a property, as ``fake.campaigns``)."""
         __tracebackhide__ = True
-        with self._fake._engine.lock:
+        with self._context.lock:
             records = [
                 record
-                for bucket in self._fake._store.buckets.values()
+                for bucket in self._context.store.buckets.values()
                 for record in bucket.v2.campaigns.values()
                 if isinstance(record, CampaignV2Record)
             ]
@@ -170,20 +158,20 @@ class CampaignsV2(FaultControls):
     def _state(self, record: CampaignV2Record) -> str:
         # Under the engine's lock, as a request would: Completed once the schedule ended.
         __tracebackhide__ = True
-        with self._fake._engine.lock:
+        with self._context.lock:
             return v2.complete(self._service, record)
 
     def outbound_requests(self, campaign_id: str) -> list[OutboundRequest]:
         """The outbound requests a v2 campaign accepted, in order, even after it was deleted
         (copies: editing one changes nothing in the fake)."""
         __tracebackhide__ = True
-        with self._fake._engine.lock:
+        with self._context.lock:
             return detached(self._find(campaign_id, deleted=True).outbound_requests)
 
     def profile_outbound_requests(self, campaign_id: str) -> list[ProfileOutboundRequest]:
         """The profile outbound requests a v2 campaign accepted, in order (copies)."""
         __tracebackhide__ = True
-        with self._fake._engine.lock:
+        with self._context.lock:
             return detached(self._find(campaign_id, deleted=True).profile_requests)
 
     def mark_profile_missing(self, profile_id: str) -> None:
@@ -195,19 +183,19 @@ class CampaignsV2(FaultControls):
             {"id": "x", "profileOutboundRequests": [{"clientToken": "t", "profileId": profile_id}]},
             V2,
         )
-        with self._fake._engine.lock:
+        with self._context.lock:
             self._service.missing_profiles.add(profile_id)
 
     def _find(self, campaign_id: str, *, deleted: bool) -> CampaignV2Record:
         __tracebackhide__ = True
-        with self._fake._engine.lock:
-            for bucket in self._fake._store.buckets.values():
+        with self._context.lock:
+            for bucket in self._context.store.buckets.values():
                 found = bucket.v2.campaigns.get(campaign_id) or (
                     bucket.v2.deleted.get(campaign_id) if deleted else None
                 )
                 if isinstance(found, CampaignV2Record):
                     return found
-            if any(campaign_id in b.campaigns for b in self._fake._store.buckets.values()):
+            if any(campaign_id in b.campaigns for b in self._context.store.buckets.values()):
                 raise KeyError(
                     f"{campaign_id!r} is a connectcampaigns (v1) campaign: read it with "
                     f"campaigns_fake.campaign({campaign_id!r})"
@@ -257,4 +245,32 @@ class CampaignsV2(FaultControls):
     def calls(self) -> Calls:
         """The connectcampaignsv2 calls alone, in order (``campaigns_fake.calls`` has all)."""
         __tracebackhide__ = True
-        return self._fake._journal.view((V2,), only=True)
+        return self._context.journal.view((V2,), only=True)
+
+
+def request_faults(clock: Clock) -> Faults:
+    """v2's request faults: operation names and codes checked against the v2 model, and
+    ThrottlingException answered only from the operations whose model lists it."""
+    return Faults(clock, V2, modelled_only=v2.MODELLED_ONLY_ERRORS)
+
+
+def connect(
+    context: Context, engine: Engine, faults: Faults, v1_service: v1.Service
+) -> tuple[CampaignsV2, Section]:
+    """Serve connectcampaignsv2's description on ``engine`` beside v1's (instances, and so
+    onboarding, are shared with ``v1_service``), ``faults`` firing on its requests; returns
+    its controls (``fake.v2``) and its snapshot section."""
+    service = v2.Service(
+        store=context.store,
+        clock=context.clock,
+        ids=context.ids,
+        shared=v1_service.settings,
+        settings=v2.Settings(),
+        quotas=v2.Quotas(),
+        faults=engine.item_faults,  # replaced by serve(): the v2 faults' own
+        v1=v1_service,
+    )
+    engine.serve(v2.DESCRIPTION, service, faults)
+    # One onboarding job for both APIs, forgotten on both routes by v2's setting.
+    v1_service.job_retention = service.settings.job_retention
+    return CampaignsV2(context, service, faults), Section(service)
