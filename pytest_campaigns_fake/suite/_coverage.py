@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,13 +89,31 @@ def _wanted(config: pytest.Config) -> tuple[bool, Path | None]:
 
 
 def _ini(config: pytest.Config) -> object:
-    # The plugin's reading of an ini value (TOML's own types included: pytest refuses a TOML
-    # boolean for a text option); imported here because the plugin imports this module.
-    from ..plugin import _ini_value
-
+    """The ini value as the file has it: a text, TOML's boolean, or None when unset."""
     try:
-        return _ini_value(config, INI)
-    except ValueError as error:
+        value = config.getini(INI)
+    except (TypeError, ValueError, pytest.UsageError) as error:
+        # pytest 9 reads [pytest] of pytest.toml and [tool.pytest] of pyproject.toml with
+        # TOML's own types, and refuses a boolean for a text option: read it from the file.
+        value = _toml_value(config, error)
+    # Unset: None, or what older pytest releases give for default=None ("" or []).
+    return None if value in (None, "", []) else value
+
+
+def _toml_value(config: pytest.Config, error: Exception) -> object:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pytest needs tomli on these
+        import tomli as tomllib
+
+    path = config.inipath
+    try:
+        assert path is not None
+        with open(path, "rb") as file:
+            data = tomllib.load(file)
+        table = data if path.name in ("pytest.toml", ".pytest.toml") else data.get("tool", {})
+        return table["pytest"][INI]
+    except (AssertionError, KeyError, OSError, ValueError):
         raise pytest.UsageError(
             f"{INI} must be true, false or the path of a JSON file to write: {error}"
         ) from None
