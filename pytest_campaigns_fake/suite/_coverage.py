@@ -57,16 +57,16 @@ def addoption(parser: pytest.Parser) -> None:
 
 def configure(config: pytest.Config) -> None:
     """Turn the feature on for this run when its option asks for it."""
+    on, file = _wanted(config)
+    if not on:
+        return
     if hasattr(config, "workerinput"):
         # An xdist worker counts its calls and hands them over; the controller, which read the
-        # same options, has checked them and writes the report.
-        if config.getoption("campaigns_coverage") is not None or _ini(config) is not None:
-            config.pluginmanager.register(_Coverage(None, worker=True), "campaigns-coverage")
+        # same options, has checked the file and writes the report.
+        config.pluginmanager.register(_Coverage(None, worker=True), "campaigns-coverage")
         return
-    on, file = _wanted(config)
-    if on:
-        file = None if file is None else _checked_file(file)
-        config.pluginmanager.register(_Coverage(file, worker=False), "campaigns-coverage")
+    file = None if file is None else _checked_file(file)
+    config.pluginmanager.register(_Coverage(file, worker=False), "campaigns-coverage")
 
 
 def _wanted(config: pytest.Config) -> tuple[bool, Path | None]:
@@ -183,7 +183,8 @@ class _Coverage:
         if self.worker or self.document is None:
             return
         terminalreporter.write_sep("=", TITLE)
-        width = int(getattr(terminalreporter._tw, "fullwidth", 100))
+        # pytest has no public name for the width: its writer, as other plugins read it.
+        width = int(getattr(getattr(terminalreporter, "_tw", None), "fullwidth", 100))
         for line in _coverage_tally.table(self.document, width=width - 4):
             terminalreporter.write_line(line)
         if self.file is not None:
