@@ -12,7 +12,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable, Optional, Protocol, overload
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, overload
 
 from ._clock import Clock
 from ._errors import ServiceError
@@ -20,6 +20,9 @@ from ._matches import Match, answering_operations, check_item_match, check_match
 from ._model import COMMON_ERRORS, load
 from ._nearest import did_you_mean
 from ._validation import violations
+
+if TYPE_CHECKING:
+    from ._chaos import Chaos
 
 # Supplies the value of an error member the test did not set (InvalidCampaignStateException's
 # ``state``) from the service's state: a callback the engine hands over with each request.
@@ -155,6 +158,8 @@ class Faults:
         self._lock = threading.Lock()
         self.rules: list[Rule] = []
         self.limits: list[RateLimit] = []
+        #: The chaos of the test running (``--campaigns-chaos``), asked after every rule.
+        self.chaos: Chaos | None = None
 
     # -- registration ------------------------------------------------------------------------
 
@@ -269,8 +274,8 @@ class Faults:
 
     @property
     def armed(self) -> bool:
-        """Whether any request fault or rate limit is registered (most requests: none)."""
-        return bool(self.rules or self.limits)
+        """Whether any request fault, rate limit or chaos is set up (most requests: none)."""
+        return bool(self.rules or self.limits) or self.chaos is not None
 
     def request_error(
         self, operation: str, params: dict[str, Any], state_of: StateOf = None
@@ -290,12 +295,20 @@ class Faults:
             for limit in self.limits:
                 if throttles and limit.operation in (None, operation) and not limit.take(now):
                     return ServiceError(THROTTLING, "Rate exceeded")
+            chaos = self.chaos
+            code = chaos.error(self.service, operation) if chaos is not None else None
+            if chaos is not None and code is not None:
+                members = _required_members(code, {}, state_of, self.service)
+                return ServiceError(code, chaos.message(code, operation), **members)
         return None
 
     def item_failure(self, operation: str, item: dict[str, Any]) -> str | None:
         """The failure code an item fault gives this item of ``operation``, or None."""
         with self._lock:
             rule = self._take(ItemRule, operation, item)
+            chaos = self.chaos
+            if rule is None and chaos is not None:
+                return chaos.item_failure(self.service, operation, item)
         return rule.code if rule is not None else None
 
     def _take(self, kind: type[Rule], operation: str, params: dict[str, Any]) -> Rule | None:
