@@ -24,6 +24,7 @@ import test_server_process
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from support import ACCESS_KEY, REGION, SECRET_KEY, create
+from test_docs import ROOT, fenced_blocks
 from test_server_process import Launch, ids_of
 
 from pytest_campaigns_fake import CampaignsFake
@@ -623,3 +624,34 @@ def test_a_state_file_replays_chaos_and_a_restart_forgets_it(
     second = launch(*options)
     assert ids_of(second.v1()) == made
     assert second.control("GET", "chaos") == {"chaos": None, "injected": []}
+
+
+def test_the_docs_example_survives_chaos(pytester: pytest.Pytester) -> None:
+    [example] = [
+        source
+        for _, language, _, source in fenced_blocks(ROOT / "docs" / "chaos.md")
+        if language == "python"
+    ]
+    pytester.makepyfile(test_example=example)
+    # What chaos injected, counted from the journal: the example did meet faults.
+    counted = pytester.path / "injected.txt"
+    pytester.makeconftest(
+        f"""
+        import pytest
+
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_runtest_teardown(item):
+            calls = item.funcargs["campaigns_fake"].calls
+            errors = sum(call.injected for call in calls)
+            items = sum(len(call.injected_items) for call in calls)
+            with open({str(counted)!r}, "a") as file:
+                file.write(f"{{errors}} {{items}}\\n")
+        """
+    )
+    for seed in range(1, 7):
+        result = pytester.runpytest(*QUIET, f"--campaigns-chaos={seed}:0.2", "-W", "error")
+        result.assert_outcomes(passed=1)
+    lines = [line.split() for line in counted.read_text().splitlines()]
+    assert len(lines) == 6
+    assert sum(int(errors) for errors, _ in lines) > 0
+    assert sum(int(items) for _, items in lines) > 0

@@ -17,15 +17,13 @@ import math
 import random
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from ._faults import item_failure_codes
+from ._faults import Faults, item_failure_codes
 from ._model import load
-
-if TYPE_CHECKING:
-    from ._engine import Engine
 
 DEFAULT_RATE = 0.1
 #: What a seed may be: what a shell passes as it is, so that the replay command can be pasted.
@@ -157,15 +155,27 @@ def transient_item_codes(service: str, operation: str) -> tuple[str, ...]:
     return tuple(sorted(code for code in codes if TRANSIENT_ITEM_CODE.search(code)))
 
 
-def attached(engine: Engine) -> Chaos | None:
+class _Served(Protocol):
+    @property
+    def faults(self) -> Faults: ...
+
+
+class Serving(Protocol):
+    """What chaos reads of an engine (``Engine``): the faults of each model it serves."""
+
+    @property
+    def served(self) -> Sequence[_Served]: ...
+
+
+def attached(engine: Serving) -> Chaos | None:
     """The chaos the engine's faults consult now, or None."""
     for served in engine.served:
-        if served.faults.chaos is not None:
+        if isinstance(served.faults.chaos, Chaos):
             return served.faults.chaos
     return None
 
 
-def attach(engine: Engine, chaos: Chaos | None) -> Chaos | None:
+def attach(engine: Serving, chaos: Chaos | None) -> Chaos | None:
     """Make every model the engine serves consult ``chaos`` (None: none); returns the chaos
     consulted before, for the caller to put back."""
     before = attached(engine)

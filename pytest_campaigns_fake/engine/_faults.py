@@ -12,7 +12,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, overload
+from typing import Any, Callable, Optional, Protocol, overload
 
 from ._clock import Clock
 from ._errors import ServiceError
@@ -20,9 +20,6 @@ from ._matches import Match, answering_operations, check_item_match, check_match
 from ._model import COMMON_ERRORS, load
 from ._nearest import did_you_mean
 from ._validation import violations
-
-if TYPE_CHECKING:
-    from ._chaos import Chaos
 
 # Supplies the value of an error member the test did not set (InvalidCampaignStateException's
 # ``state``) from the service's state: a callback the engine hands over with each request.
@@ -100,6 +97,20 @@ class ItemRule(Rule):
 
     def _where(self) -> str:
         return f"{self.operation} items"
+
+
+class Chaos(Protocol):
+    """Transient faults drawn for a test's requests (``--campaigns-chaos``, ``_chaos.Chaos``):
+    no rule, asked only when no rule answered."""
+
+    def error(self, service: str, operation: str) -> str | None:
+        """The error code to answer this request with, or None."""
+
+    def message(self, code: str, operation: str) -> str:
+        """The injected error's message."""
+
+    def item_failure(self, service: str, operation: str, item: dict[str, Any]) -> str | None:
+        """The failure code of this batch item, or None."""
 
 
 class ItemFaults(Protocol):

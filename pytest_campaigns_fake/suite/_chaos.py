@@ -85,10 +85,15 @@ def parse(text: str, where: str = OPTION) -> tuple[str, float]:
 
 
 def _ini(config: pytest.Config) -> str | None:
-    from ..plugin import _ini_value  # the plugin imports this module: read when configured
-
-    value = _ini_value(config, INI)
-    return None if value is None else str(value)
+    try:
+        value = config.getini(INI)
+    except (TypeError, ValueError, pytest.UsageError) as error:
+        # pytest 9 reads a TOML file's values with TOML's types: a bare number is refused.
+        raise pytest.UsageError(
+            f"the ini option {INI} is text, SEED[:RATE]: in a TOML file quote it "
+            f'({INI} = "7:0.2"); {error}'
+        ) from None
+    return None if value in (None, "", []) else str(value)
 
 
 def _target(config: pytest.Config) -> str | None:
