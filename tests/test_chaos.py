@@ -462,6 +462,29 @@ def test_fixtures_requests_are_not_drawn_and_fakes_started_in_the_test_are(
     pytester.runpytest(*QUIET, "--campaigns-chaos=1:1").assert_outcomes(passed=2)
 
 
+def test_the_campaigns_server_fixture_is_reached(pytester: pytest.Pytester) -> None:
+    # Its fake is never activated in process (it answers over HTTP): chaos reaches it all the
+    # same, and so reaches what the test runs in a subprocess against it.
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+        from botocore.config import Config
+
+        def test_over_http(campaigns_server):
+            client = boto3.client(
+                "connectcampaigns", region_name="us-east-1", endpoint_url=campaigns_server.url,
+                aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="secret",
+                config=Config(retries={"total_max_attempts": 1}),
+            )
+            with pytest.raises(client.exceptions.InternalServerException):
+                client.list_campaigns()
+            assert [call.injected for call in campaigns_server.fake.calls] == [True]
+        """
+    )
+    pytester.runpytest(*QUIET, "--campaigns-chaos=1:1").assert_outcomes(passed=1)
+
+
 def test_the_ini_option_and_off(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
