@@ -693,9 +693,9 @@ def test_the_docs_example_survives_chaos(pytester: pytest.Pytester) -> None:
         """
     )
     for seed in range(1, 7):
-        result = pytester.runpytest(
-            *QUIET, *ASYNCIO_SCOPE, f"--campaigns-chaos={seed}:0.2", "-W", "error"
-        )
+        # Without -W error: tests/test_docs.py runs the example with warnings as errors; here
+        # a warning of another test's leftovers in this process must not fail the session.
+        result = pytester.runpytest(*QUIET, *ASYNCIO_SCOPE, f"--campaigns-chaos={seed}:0.2")
         assert result.ret == pytest.ExitCode.OK, f"{result.stdout}\n{result.stderr}"
     lines = [line.split() for line in counted.read_text().splitlines()]
     assert len(lines) == 6
