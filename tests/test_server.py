@@ -81,6 +81,9 @@ ROUTES = (
     "GET /_fake/calls",
     "GET /_fake/snapshot",
     "PUT /_fake/snapshot",
+    "POST /_fake/chaos",
+    "GET /_fake/chaos",
+    "DELETE /_fake/chaos",
 )
 # urllib without the machine's proxy settings: the server is on loopback.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))

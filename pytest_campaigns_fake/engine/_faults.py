@@ -99,6 +99,20 @@ class ItemRule(Rule):
         return f"{self.operation} items"
 
 
+class Chaos(Protocol):
+    """Transient faults drawn for a test's requests (``--campaigns-chaos``, ``_chaos.Chaos``):
+    no rule, asked only when no rule answered."""
+
+    def error(self, service: str, operation: str) -> str | None:
+        """The error code to answer this request with, or None."""
+
+    def message(self, code: str, operation: str) -> str:
+        """The injected error's message."""
+
+    def item_failure(self, service: str, operation: str, item: dict[str, Any]) -> str | None:
+        """The failure code of this batch item, or None."""
+
+
 class ItemFaults(Protocol):
     """What an operation asks, item by item, while it answers a batch."""
 
@@ -155,6 +169,8 @@ class Faults:
         self._lock = threading.Lock()
         self.rules: list[Rule] = []
         self.limits: list[RateLimit] = []
+        #: The chaos of the test running (``--campaigns-chaos``), asked after every rule.
+        self.chaos: Chaos | None = None
 
     # -- registration ------------------------------------------------------------------------
 
@@ -269,8 +285,8 @@ class Faults:
 
     @property
     def armed(self) -> bool:
-        """Whether any request fault or rate limit is registered (most requests: none)."""
-        return bool(self.rules or self.limits)
+        """Whether any request fault, rate limit or chaos is set up (most requests: none)."""
+        return bool(self.rules or self.limits) or self.chaos is not None
 
     def request_error(
         self, operation: str, params: dict[str, Any], state_of: StateOf = None
@@ -290,12 +306,20 @@ class Faults:
             for limit in self.limits:
                 if throttles and limit.operation in (None, operation) and not limit.take(now):
                     return ServiceError(THROTTLING, "Rate exceeded")
+            chaos = self.chaos
+            code = chaos.error(self.service, operation) if chaos is not None else None
+            if chaos is not None and code is not None:
+                members = _required_members(code, {}, state_of, self.service)
+                return ServiceError(code, chaos.message(code, operation), **members)
         return None
 
     def item_failure(self, operation: str, item: dict[str, Any]) -> str | None:
         """The failure code an item fault gives this item of ``operation``, or None."""
         with self._lock:
             rule = self._take(ItemRule, operation, item)
+            chaos = self.chaos
+            if rule is None and chaos is not None:
+                return chaos.item_failure(self.service, operation, item)
         return rule.code if rule is not None else None
 
     def _take(self, kind: type[Rule], operation: str, params: dict[str, Any]) -> Rule | None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..engine import _chaos
 from ..engine._journal import Call
 from ..engine._wire import json_default
 
@@ -371,3 +372,54 @@ def _plain(value: Any) -> Any:
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+# -- chaos (--campaigns-chaos against a server target) -----------------------------------------
+
+
+@control("POST", "chaos")
+def _chaos_start(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    """One test's chaos: its faults drawn from ``seed`` and ``test`` at ``rate``, from now on.
+    Logged, so that a restart replays the same draws; a restart then forgets it."""
+    arguments = _take(body, {"seed": "seed", "rate": "rate", "test": "test"})
+    if sorted(arguments) != ["rate", "seed", "test"]:
+        raise ControlError(400, "seed, rate and test are required")
+    chaos = _chaos.Chaos(**arguments)
+    _chaos_of_another(fake, chaos.test)
+    _chaos.attach(fake._engine, chaos)
+    return {"chaos": repr(chaos)}
+
+
+@control("GET", "chaos", changes=False)
+def _chaos_read(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    chaos = _chaos.attached(fake._engine)
+    if chaos is None:
+        return {"chaos": None, "injected": []}
+    return {
+        "chaos": {"seed": chaos.seed, "rate": chaos.rate, "test": chaos.test},
+        "injected": [fault.describe() for fault in chaos.injected],
+    }
+
+
+@control("DELETE", "chaos")
+def _chaos_stop(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    """No chaos from now on; the faults the test's chaos injected (``test``: only if it is
+    that test's, so that a run never ends another's)."""
+    test = _take(body, {"test": "test"}).get("test")
+    if test is not None:
+        _chaos_of_another(fake, test)
+    chaos = _chaos.attach(fake._engine, None)
+    return {"injected": [fault.describe() for fault in chaos.injected] if chaos else []}
+
+
+def _chaos_of_another(fake: CampaignsFake, test: str) -> None:
+    """409 when another test's chaos is on: the server answers every client alike, so two
+    tests at once (xdist workers sharing one server) would draw from each other's chaos."""
+    current = _chaos.attached(fake._engine)
+    if current is not None and current.test != test:
+        raise ControlError(
+            409,
+            f"the chaos of test {current.test!r} is on: chaos against a server runs one test "
+            "at a time (under pytest-xdist give each worker a server of its own); if the run "
+            "that set it is gone, DELETE /_fake/chaos with no body clears it",
+        )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.awsrequest import AWSPreparedRequest, HeadersDict
 
+from ..engine import _chaos
 from ..services.campaigns import _snapshot
 from . import _control_plane as _control
 
@@ -38,7 +39,9 @@ def replay(db: sqlite3.Connection, fake: CampaignsFake) -> int:
 
 
 def forget_run(fake: CampaignsFake) -> None:
-    """What a restart forgets: the faults and the journal (a test run's, not the service's)."""
+    """What a restart forgets: the faults, chaos and the journal (a test run's, not the
+    service's)."""
+    _chaos.attach(fake._engine, None)
     fake._faults.clear()
     fake._faults_v2.clear()
     fake._journal.clear()
