@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from .server._durable import StateFileError
@@ -142,6 +143,12 @@ def parser() -> argparse.ArgumentParser:
         default=10.0,
         help="seconds a stop lets the requests in flight finish (default 10)",
     )
+    verify = commands.add_parser(
+        "verify",
+        help="replay recorded tests (--campaigns-record) against a fresh fake and report every "
+        "difference (exit 0: all match; 1: a difference; 2: unreadable input)",
+    )
+    verify.add_argument("directory", metavar="DIR", help="the directory a run recorded to")
     return parser
 
 
@@ -194,6 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     top = parser()
     _from_environment(subcommand(top, "serve"), os.environ)
     arguments = top.parse_args(argv)
+    if arguments.command == "verify":
+        from .suite._verify import verify
+
+        return verify(Path(arguments.directory), sys.stdout, sys.stderr)
     from .server._http import CannotListen, Limits, MissingExtra, require
     from .server._server import CampaignsServer
 

@@ -1,0 +1,460 @@
+"""``--campaigns-record=DIR`` and ``pytest-campaigns-fake verify DIR``, end to end.
+
+Suites are recorded through ``pytester`` (in process, under xdist, against a server process);
+``verify`` runs as the installed command would, in a process of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORD = "--campaigns-record=recorded"
+QUIET = ("-p", "no:cacheprovider", "-p", "no:randomly", "-q")
+
+HELPERS = """
+import pytest
+
+DIALER = {"progressiveDialerConfig": {"bandwidthAllocation": 1.0}}
+OUTBOUND = {"connectContactFlowId": "flow-1", "connectQueueId": "queue-1"}
+
+
+def create(client, name, instance="instance-1"):
+    return client.create_campaign(
+        name=name, connectInstanceId=instance, dialerConfig=DIALER, outboundCallConfig=OUTBOUND
+    )
+"""
+
+# A suite that seeds the fake through its controls before and between its calls.
+IN_PROCESS_SUITE = (
+    HELPERS
+    + """
+from datetime import timedelta
+
+
+def test_seeded_then_driven(campaigns_fake, campaigns_client):
+    campaigns_fake.add_instance("instance-1")
+    created = create(campaigns_client, "renewals")
+    campaigns_client.start_campaign(id=created["id"])
+    campaigns_fake.set_campaign_state(created["id"], "Paused")  # a control between two calls
+    assert campaigns_client.get_campaign_state(id=created["id"])["state"] == "Paused"
+    campaigns_client.resume_campaign(id=created["id"])
+    described = campaigns_client.describe_campaign(id=created["id"])["campaign"]
+    assert described["arn"] == created["arn"]
+
+
+@pytest.mark.campaigns_fake(onboarding_polls=None)
+def test_onboarding_advanced_by_the_test(campaigns_fake, campaigns_client):
+    campaigns_client.start_instance_onboarding_job(
+        connectInstanceId="instance-2", encryptionConfig={"enabled": False}
+    )
+    job = campaigns_client.get_instance_onboarding_job_status(connectInstanceId="instance-2")
+    assert job["connectInstanceOnboardingJobStatus"]["status"] == "IN_PROGRESS"
+    campaigns_fake.advance_onboarding("instance-2")
+    create(campaigns_client, "after onboarding", instance="instance-2")
+
+
+def test_pages_and_tokens(campaigns_fake, campaigns_client):
+    campaigns_fake.add_instance("instance-1")
+    for name in ("a", "b", "c"):
+        create(campaigns_client, name)
+    first = campaigns_client.list_campaigns(maxResults=2)
+    rest = campaigns_client.list_campaigns(maxResults=2, nextToken=first["nextToken"])
+    assert len(first["campaignSummaryList"]) + len(rest["campaignSummaryList"]) == 3
+
+
+def test_dial_requests_after_the_clock_moved(campaigns_fake, campaigns_client):
+    campaigns_fake.add_instance("instance-1")
+    created = create(campaigns_client, "dialer")
+    campaigns_client.start_campaign(id=created["id"])
+    campaigns_fake.clock.advance(timedelta(days=3))
+    answer = campaigns_client.put_dial_request_batch(
+        id=created["id"],
+        dialRequests=[
+            {
+                "clientToken": "token-1",
+                "phoneNumber": "+15550100",
+                "expirationTime": campaigns_fake.clock.now() + timedelta(minutes=5),
+                "attributes": {},
+            }
+        ],
+    )
+    assert len(answer["successfulRequests"]) == 1
+
+
+def test_an_error_and_an_injected_fault(campaigns_fake, campaigns_client):
+    with pytest.raises(campaigns_client.exceptions.ResourceNotFoundException):
+        campaigns_client.describe_campaign(id="no-such-campaign")
+    campaigns_fake.inject_error("ListCampaigns", "AccessDeniedException")
+    with pytest.raises(campaigns_client.exceptions.AccessDeniedException):
+        campaigns_client.list_campaigns()
+    assert campaigns_client.list_campaigns()["campaignSummaryList"] == []
+"""
+)
+
+
+def verify(directory: Path) -> subprocess.CompletedProcess[str]:
+    """``pytest-campaigns-fake verify DIR`` in a process of its own, this checkout first."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "pytest_campaigns_fake", "verify", str(directory)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def recordings(directory: Path) -> dict[str, dict[str, Any]]:
+    """Each recording of ``directory`` by its test's node id."""
+    found = {}
+    for path in sorted(directory.glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        found[document["test"]] = document
+    return found
+
+
+def exchanges(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [event for event in document["events"] if event["kind"] == "exchange"]
+
+
+@pytest.fixture
+def recorded_suite(pytester: pytest.Pytester) -> Path:
+    pytester.makepyfile(test_suite=IN_PROCESS_SUITE)
+    pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=5)
+    return pytester.path / "recorded"
+
+
+def test_a_suite_recorded_in_process_verifies_cleanly(recorded_suite: Path) -> None:
+    found = recordings(recorded_suite)
+    assert sorted(found) == sorted(
+        f"test_suite.py::{name}"
+        for name in (
+            "test_seeded_then_driven",
+            "test_onboarding_advanced_by_the_test",
+            "test_pages_and_tokens",
+            "test_dial_requests_after_the_clock_moved",
+            "test_an_error_and_an_injected_fault",
+        )
+    )
+    document = found["test_suite.py::test_seeded_then_driven"]
+    assert document["format"] == "pytest-campaigns-fake-recording" and document["version"] == 1
+    assert document["outcome"] == "passed"
+    kinds = [(e["kind"], e.get("operation")) for e in document["events"]]
+    # The seeded instance before the first call; the state set between two calls before the
+    # second of them.
+    assert kinds == [
+        ("state", None),
+        ("exchange", "CreateCampaign"),
+        ("exchange", "StartCampaign"),
+        ("state", None),
+        ("exchange", "GetCampaignState"),
+        ("exchange", "ResumeCampaign"),
+        ("exchange", "DescribeCampaign"),
+    ]
+    create = exchanges(document)[0]
+    assert create["service"] == "connectcampaigns" and create["region"] == "us-east-1"
+    assert create["status"] == 200 and create["errorCode"] is None
+    assert create["params"]["name"] == "renewals" and create["response"]["id"]
+    error = exchanges(found["test_suite.py::test_an_error_and_an_injected_fault"])
+    assert [(e["status"], e["errorCode"], e["injected"]) for e in error] == [
+        (404, "ResourceNotFoundException", False),
+        (403, "AccessDeniedException", True),
+        (200, None, False),
+    ]
+
+    result = verify(recorded_suite)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "5 recording(s), 19 exchange(s): all match the fake (1 exchange(s) answered by a "
+        "fault the test injected, not replayed)"
+    )
+
+
+def test_a_tampered_answer_is_the_difference_verify_reports(recorded_suite: Path) -> None:
+    path = next(p for p in recorded_suite.glob("*.json") if "test_seeded_then_driven" in p.name)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    state = next(e for e in exchanges(document) if e["operation"] == "GetCampaignState")
+    state["response"]["state"] = "Running"
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    result = verify(recorded_suite)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout == textwrap.dedent(
+        """\
+        DIFFERS test_suite.py::test_seeded_then_driven
+          exchange 3 of 5: GetCampaignState
+            recorded: 200
+            replayed: 200
+            at response.state: recorded "Running", replayed "Paused"
+        1 of 5 recording(s) differ from the fake (1 exchange(s) answered by a fault the test \
+injected, not replayed)
+        """
+    )
+
+
+def test_ids_are_renamed_consistently_not_ignored(recorded_suite: Path) -> None:
+    # Another id where the recording had the created campaign's: the fake answered the same id
+    # as in the CreateCampaign before, so the renaming no longer holds.
+    path = next(p for p in recorded_suite.glob("*.json") if "test_seeded_then_driven" in p.name)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    described = next(e for e in exchanges(document) if e["operation"] == "DescribeCampaign")
+    created_id = described["response"]["campaign"]["id"]
+    described["response"]["campaign"]["id"] = "0" * 8 + created_id[8:]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    # Between calls alone: the first two campaigns of the list, swapped.
+    path = next(p for p in recorded_suite.glob("*.json") if "test_pages_and_tokens" in p.name)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    listed = next(e for e in exchanges(document) if e["operation"] == "ListCampaigns")
+    first, second = listed["response"]["campaignSummaryList"][:2]
+    id_a, id_b = first["id"], second["id"]
+    first["id"], second["id"] = id_b, id_a
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    result = verify(recorded_suite)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "exchange 4 of 5: ListCampaigns" in result.stdout
+    assert (
+        f"at response.campaignSummaryList[0].id: recorded {id_b!r} was replayed as "
+    ) in result.stdout
+    assert "in exchange 2, and as " in result.stdout  # b's CreateCampaign
+    assert "exchange 5 of 5: DescribeCampaign" in result.stdout
+    assert "at response.campaign.id: replayed " in result.stdout
+    # The state the control set was loaded before it: the fake holds the recorded id itself.
+    assert (
+        f"stands for recorded {created_id!r} (in the recorded state loaded before it), and "
+        f"for recorded '00000000{created_id[8:]}' here"
+    ) in result.stdout
+
+
+def test_a_control_between_calls_is_what_makes_the_replay_match(recorded_suite: Path) -> None:
+    # Without the state event the control left, the replayed campaign is still Running.
+    path = next(p for p in recorded_suite.glob("*.json") if "test_seeded_then_driven" in p.name)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    del document["events"][3]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = verify(recorded_suite)
+    assert result.returncode == 1
+    assert 'at response.state: recorded "Paused", replayed "Running"' in result.stdout
+
+
+# -- a server started with other options -----------------------------------------------------
+
+
+@pytest.fixture
+def server_with_quota_of_one(tmp_path: Path) -> Iterator[str]:
+    """``pytest-campaigns-fake serve`` with one campaign per instance (the fake's default: 25)."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest_campaigns_fake",
+            "serve",
+            "--port",
+            "0",
+            "--no-access-log",
+            "--campaigns-per-instance",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("pytest-campaigns-fake serving on "), line
+        yield line.split()[-1]
+    finally:
+        process.terminate()
+        process.communicate(timeout=60)
+
+
+SERVER_SUITE = (
+    HELPERS
+    + """
+import os
+
+import boto3
+
+
+@pytest.fixture
+def client():
+    return boto3.client(
+        "connectcampaigns",
+        endpoint_url=os.environ["CAMPAIGNS_URL"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def test_onboard_and_create_two(client):
+    client.start_instance_onboarding_job(
+        connectInstanceId="instance-1", encryptionConfig={"enabled": False}
+    )
+    client.get_instance_onboarding_job_status(connectInstanceId="instance-1")
+    first = create(client, "first")
+    client.describe_campaign(id=first["id"])
+    try:
+        create(client, "second")
+    except client.exceptions.ServiceQuotaExceededException:
+        pass
+    client.list_campaigns()
+
+
+def test_untouched_by_the_quota(client):
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.describe_campaign(id="no-such-campaign")
+"""
+)
+
+
+def test_verify_finds_exactly_what_a_server_with_another_quota_answered(
+    pytester: pytest.Pytester, server_with_quota_of_one: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAMPAIGNS_URL", server_with_quota_of_one)
+    pytester.makepyfile(test_server=SERVER_SUITE)
+    pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=2)
+    directory = pytester.path / "recorded"
+    found = recordings(directory)
+    # Nothing but the clients' calls: the server's fake is another process.
+    assert all(e["kind"] == "exchange" for d in found.values() for e in d["events"])
+
+    result = verify(directory)
+    assert result.returncode == 1, result.stdout + result.stderr
+    # The quota, and nothing else: the second CreateCampaign, and the list that followed it.
+    assert result.stdout == textwrap.dedent(
+        """\
+        DIFFERS test_server.py::test_onboard_and_create_two
+          exchange 5 of 6: CreateCampaign
+            recorded: 402 ServiceQuotaExceededException
+            replayed: 200
+            at status: recorded 402, replayed 200
+          and 1 later exchange(s) differ
+        1 of 2 recording(s) differ from the fake
+        """
+    )
+
+
+# -- under xdist, and the ini option ---------------------------------------------------------
+
+
+def test_xdist_workers_each_write_their_own_tests_files(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    pytester.makepyfile(
+        test_many="""
+        import pytest
+
+        @pytest.mark.parametrize("number", range(6))
+        def test_calls(campaigns_client, number):
+            answer = campaigns_client.list_campaigns(maxResults=number + 1)
+            assert answer["campaignSummaryList"] == []
+        """
+    )
+    result = pytester.runpytest_subprocess("-n", "2", RECORD, *QUIET)
+    result.assert_outcomes(passed=6)
+    directory = pytester.path / "recorded"
+    found = recordings(directory)
+    assert sorted(found) == sorted(f"test_many.py::test_calls[{n}]" for n in range(6))
+    assert len(list(directory.iterdir())) == 6  # no leftover temporary file
+    for nodeid, document in found.items():
+        (call,) = exchanges(document)
+        assert call["params"] == {"maxResults": int(nodeid[-2]) + 1}
+    verified = verify(directory)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "6 recording(s), 6 exchange(s): all match the fake" in verified.stdout
+
+
+def test_the_ini_option_records_relative_to_the_ini_file(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\ncampaigns_record = from-ini\n")
+    pytester.makepyfile(
+        test_one="""
+        def test_it(campaigns_client):
+            campaigns_client.list_campaigns()
+        """
+    )
+    pytester.mkdir("elsewhere")
+    result = pytester.runpytest(str(pytester.path / "test_one.py"), *QUIET)
+    result.assert_outcomes(passed=1)
+    assert [p.name for p in (pytester.path / "from-ini").iterdir()] == [
+        next((pytester.path / "from-ini").iterdir()).name
+    ]
+    # The command line wins over the ini file.
+    pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=1)
+    assert len(list((pytester.path / "recorded").iterdir())) == 1
+
+
+def test_file_names_are_safe_and_distinct(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_names="""
+        import pytest
+
+        @pytest.mark.parametrize("text", ["a/b", "a:b", "a b", "ü/../x", "a_b"])
+        def test_it(campaigns_client, text):
+            pass
+        """
+    )
+    pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=5)
+    names = [p.name for p in (pytester.path / "recorded").iterdir()]
+    assert len(names) == 5
+    assert all(
+        set(name) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        for name in names
+    )
+    assert all(name.startswith("test_names.py--test_it_") for name in names), names
+
+
+# -- unreadable input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{", "not a readable JSON file"),
+        ('{"format": "something else"}', "not a recording"),
+        (
+            '{"format": "pytest-campaigns-fake-recording", "version": 99, "test": "t", '
+            '"events": []}',
+            "recording version 99; this pytest-campaigns-fake reads version 1",
+        ),
+        (
+            '{"format": "pytest-campaigns-fake-recording", "version": 1, "test": "t", '
+            '"events": [{"kind": "exchange"}]}',
+            "event 1: exchange event without 'service' (str)",
+        ),
+    ],
+)
+def test_unreadable_input_exits_2(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "one.json").write_text(content, encoding="utf-8")
+    result = verify(tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_no_recording_to_verify_exits_2(tmp_path: Path) -> None:
+    result = verify(tmp_path)
+    assert result.returncode == 2 and "holds no recording" in result.stderr
+    result = verify(tmp_path / "missing")
+    assert result.returncode == 2 and "is not a directory" in result.stderr
