@@ -386,23 +386,33 @@ def test_xdist_workers_each_write_their_own_tests_files(pytester: pytest.Pyteste
     assert "6 recording(s), 6 exchange(s): all match the fake" in verified.stdout
 
 
-def test_the_ini_option_records_relative_to_the_ini_file(pytester: pytest.Pytester) -> None:
+def test_the_ini_option_records_relative_to_the_ini_file(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytester.makeini("[pytest]\ncampaigns_record = from-ini\n")
     pytester.makepyfile(
         test_one="""
         def test_it(campaigns_client):
             campaigns_client.list_campaigns()
+
+        def test_failing(campaigns_client):
+            campaigns_client.list_campaigns()
+            assert False
         """
     )
-    pytester.mkdir("elsewhere")
-    result = pytester.runpytest(str(pytester.path / "test_one.py"), *QUIET)
-    result.assert_outcomes(passed=1)
-    assert [p.name for p in (pytester.path / "from-ini").iterdir()] == [
-        next((pytester.path / "from-ini").iterdir()).name
-    ]
+    elsewhere = pytester.mkdir("elsewhere")
+    monkeypatch.chdir(elsewhere)  # run from another directory: the ini file's is the base
+    pytester.runpytest(str(pytester.path), *QUIET).assert_outcomes(passed=1, failed=1)
+    monkeypatch.chdir(pytester.path)
+    found = recordings(pytester.path / "from-ini")
+    assert {nodeid: d["outcome"] for nodeid, d in found.items()} == {
+        "test_one.py::test_it": "passed",
+        "test_one.py::test_failing": "failed",
+    }
+    assert not (elsewhere / "from-ini").exists()
     # The command line wins over the ini file.
-    pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=1)
-    assert len(list((pytester.path / "recorded").iterdir())) == 1
+    pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=1, failed=1)
+    assert len(list((pytester.path / "recorded").iterdir())) == 2
 
 
 def test_file_names_are_safe_and_distinct(pytester: pytest.Pytester) -> None:
@@ -458,3 +468,43 @@ def test_no_recording_to_verify_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2 and "holds no recording" in result.stderr
     result = verify(tmp_path / "missing")
     assert result.returncode == 2 and "is not a directory" in result.stderr
+
+
+def test_the_region_and_the_v2_api_are_replayed_as_recorded(pytester: pytest.Pytester) -> None:
+    # The instance is in eu-west-2 alone: replayed in the fake's default region, the
+    # CreateCampaign would find no onboarded instance.
+    pytester.makepyfile(
+        test_elsewhere=HELPERS
+        + """
+import boto3
+
+
+def test_in_another_region(campaigns_fake):
+    campaigns_fake.add_instance("instance-1", region="eu-west-2")
+    v1 = boto3.client("connectcampaigns", region_name="eu-west-2")
+    v2 = boto3.client("connectcampaignsv2", region_name="eu-west-2")
+    created = create(v1, "renewals")
+    assert v2.list_campaigns()["campaignSummaryList"] == []
+    with pytest.raises(v2.exceptions.ResourceNotFoundException):
+        v2.describe_campaign(id=created["id"])
+"""
+    )
+    pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=1)
+    directory = pytester.path / "recorded"
+    (document,) = recordings(directory).values()
+    calls = [(e["service"], e["operation"], e["region"]) for e in exchanges(document)]
+    assert calls == [
+        ("connectcampaigns", "CreateCampaign", "eu-west-2"),
+        ("connectcampaignsv2", "ListCampaigns", "eu-west-2"),
+        ("connectcampaignsv2", "DescribeCampaign", "eu-west-2"),
+    ]
+    result = verify(directory)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 recording(s), 3 exchange(s): all match the fake" in result.stdout
+    for event in exchanges(document):
+        event["region"] = "us-east-1"
+    (path,) = directory.glob("*.json")
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = verify(directory)
+    assert result.returncode == 1
+    assert "exchange 1 of 3: CreateCampaign" in result.stdout

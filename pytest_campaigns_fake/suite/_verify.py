@@ -232,29 +232,33 @@ class Replay:
         if difference is not None:
             self.outcome.differences.append(difference)
 
-    def _send(
-        self, service: str, region: str, operation: str, params: dict[str, Any]
-    ) -> dict[str, Any]:
-        from botocore import xform_name
+    def _client(self, service: str, region: str) -> Any:
+        """A client of ``service`` in ``region``, made as a user makes one (once per replay)."""
         from botocore.config import Config
-        from botocore.exceptions import ClientError
+
+        from ..interception._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
 
         client = self._clients.get((service, region))
         if client is None:
-            import botocore.session
-
-            from ..interception._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
-
-            client = self._clients[(service, region)] = botocore.session.Session().create_client(
+            client = self._clients[(service, region)] = _session().create_client(
                 service,
                 region_name=region,
                 aws_access_key_id=DUMMY_ACCESS_KEY,
                 aws_secret_access_key=DUMMY_CREDENTIALS.secret_key,
+                # Nothing here throttles: an error the first attempt gets is the answer.
                 config=Config(retries={"total_max_attempts": 1}),
             )
-        sent = self.names.rewrite(params)
+        return client
+
+    def _send(
+        self, service: str, region: str, operation: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        from botocore import xform_name
+        from botocore.exceptions import ClientError
+
         try:
-            answer = getattr(client, xform_name(operation))(**sent)
+            client = self._client(service, region)
+            answer = getattr(client, xform_name(operation))(**self.names.rewrite(params))
         except ClientError as error:
             body = {k: v for k, v in error.response.items() if k != "ResponseMetadata"}
             return {
@@ -263,7 +267,9 @@ class Replay:
                 "response": plain(body),
                 "raised": None,
             }
-        except Exception as error:  # what the client raised: the recording may say the same
+        # What the client raised (a parameter it refused, a service or an operation this
+        # botocore does not know): the recording may say the same.
+        except Exception as error:
             return {"status": 0, "errorCode": None, "response": {}, "raised": type(error).__name__}
         return {
             "status": answer.get("ResponseMetadata", {}).get("HTTPStatusCode", 200),
@@ -346,6 +352,18 @@ def _first(
 def _short(value: Any) -> str:
     text = json.dumps(value, sort_keys=True)
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+_SESSION: list[Any] = []
+
+
+def _session() -> Any:
+    """One botocore session for the run: each session loads the models it is asked for once."""
+    if not _SESSION:
+        import botocore.session
+
+        _SESSION.append(botocore.session.Session())
+    return _SESSION[0]
 
 
 _TIMESTAMPS: dict[tuple[str, str], frozenset[str]] = {}
