@@ -149,6 +149,12 @@ def parser() -> argparse.ArgumentParser:
         "difference (exit 0: all match; 1: a difference; 2: unreadable input)",
     )
     verify.add_argument("directory", metavar="DIR", help="the directory a run recorded to")
+    verify.add_argument(
+        "--snapshot",
+        metavar="FILE",
+        help="a snapshot (JSON or YAML) each fresh fake starts from: the state the recorded "
+        "service had before the run (an onboarded instance of your AWS sandbox)",
+    )
     return parser
 
 
@@ -204,7 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command == "verify":
         from .suite._verify import verify
 
-        return verify(Path(arguments.directory), sys.stdout, sys.stderr)
+        snapshot = Path(arguments.snapshot) if arguments.snapshot is not None else None
+        return verify(Path(arguments.directory), sys.stdout, sys.stderr, snapshot)
     from .server._http import CannotListen, Limits, MissingExtra, require
     from .server._server import CampaignsServer
 

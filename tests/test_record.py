@@ -6,16 +6,20 @@ Suites are recorded through ``pytester`` (in process, under xdist, against a ser
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import textwrap
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from pytest_campaigns_fake import CampaignsFake
 
 pytest_plugins = ["pytester"]
 
@@ -104,14 +108,14 @@ def test_an_error_and_an_injected_fault(campaigns_fake, campaigns_client):
 )
 
 
-def verify(directory: Path) -> subprocess.CompletedProcess[str]:
+def verify(directory: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """``pytest-campaigns-fake verify DIR`` in a process of its own, this checkout first."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     return subprocess.run(
-        [sys.executable, "-m", "pytest_campaigns_fake", "verify", str(directory)],
+        [sys.executable, "-m", "pytest_campaigns_fake", "verify", str(directory), *options],
         capture_output=True,
         text=True,
         env=env,
@@ -256,25 +260,16 @@ def test_a_control_between_calls_is_what_makes_the_replay_match(recorded_suite: 
 # -- a server started with other options -----------------------------------------------------
 
 
-@pytest.fixture
-def server_with_quota_of_one(tmp_path: Path) -> Iterator[str]:
-    """``pytest-campaigns-fake serve`` with one campaign per instance (the fake's default: 25)."""
+@contextlib.contextmanager
+def served(*options: str) -> Iterator[str]:
+    """``pytest-campaigns-fake serve`` in a process of its own, with ``options``: its URL."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
+    command = [sys.executable, "-m", "pytest_campaigns_fake", "serve", "--port", "0"]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest_campaigns_fake",
-            "serve",
-            "--port",
-            "0",
-            "--no-access-log",
-            "--campaigns-per-instance",
-            "1",
-        ],
+        [*command, "--no-access-log", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -288,6 +283,13 @@ def server_with_quota_of_one(tmp_path: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.communicate(timeout=60)
+
+
+@pytest.fixture
+def server_with_quota_of_one() -> Iterator[str]:
+    """A server with one campaign per instance (the fake's default: 25)."""
+    with served("--campaigns-per-instance", "1") as url:
+        yield url
 
 
 SERVER_SUITE = (
@@ -508,3 +510,69 @@ def test_in_another_region(campaigns_fake):
     result = verify(directory)
     assert result.returncode == 1
     assert "exchange 1 of 3: CreateCampaign" in result.stdout
+
+
+# A suite written for a sandbox account: its instance is onboarded already, and the test builds
+# an ARN from the account it knows.
+SANDBOX_SUITE = (
+    HELPERS
+    + """
+import os
+
+import boto3
+
+ACCOUNT = "111122223333"
+
+
+def test_tag_a_campaign_by_its_arn():
+    client = boto3.client(
+        "connectcampaigns",
+        endpoint_url=os.environ["CAMPAIGNS_URL"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    created = create(client, "renewals", instance="sandbox-instance")
+    arn = f"arn:aws:connect-campaigns:us-east-1:{ACCOUNT}:campaign/{created['id']}"
+    client.tag_resource(arn=arn, tags={"team": "renewals"})
+    assert client.list_tags_for_resource(arn=arn)["tags"] == {"team": "renewals"}
+"""
+)
+
+
+def test_a_snapshot_gives_verify_the_state_the_recorded_service_started_from(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The "sandbox": another account, an instance onboarded before the run (no client saw it).
+    with served("--account-id", "111122223333") as url:
+        request = urllib.request.Request(
+            f"{url}/_fake/instances",
+            data=json.dumps({"connectInstanceId": "sandbox-instance"}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(request, timeout=30) as answer:
+            assert answer.status == 200
+        monkeypatch.setenv("CAMPAIGNS_URL", url)
+        pytester.makepyfile(test_sandbox=SANDBOX_SUITE)
+        pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=1)
+    directory = pytester.path / "recorded"
+
+    result = verify(directory)  # from an empty fake: the instance is not there
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "exchange 1 of 3: CreateCampaign" in result.stdout
+
+    sandbox = pytester.path / "sandbox.json"
+    fake = CampaignsFake()
+    fake.add_instance("sandbox-instance")
+    fake.save(sandbox)
+    # The ARN the test built (account 111122223333) is the one CreateCampaign answered: the
+    # request verify sends names the fake's campaign, in the fake's account.
+    result = verify(directory, "--snapshot", str(sandbox))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 recording(s), 3 exchange(s): all match the fake" in result.stdout
+
+    sandbox.write_text("{", encoding="utf-8")
+    result = verify(directory, "--snapshot", str(sandbox))
+    assert result.returncode == 2 and f"--snapshot {sandbox}: " in result.stderr

@@ -179,10 +179,13 @@ def _event_problem(event: Any) -> str | None:
 class Replay:
     """One recording replayed: a fresh fake, clients made as a user makes them."""
 
-    def __init__(self, test: str) -> None:
+    def __init__(self, test: str, start: dict[str, Any] | None = None) -> None:
         from .._fake import CampaignsFake
 
         self.outcome = Outcome(test)
+        # The state the recorded service started from (``--snapshot``), loaded into the fresh
+        # fake before the first event.
+        self._start = start
         self.names = Renaming()
         self._fake: CampaignsFake | None = None
         self._clients: dict[tuple[str, str], Any] = {}
@@ -206,6 +209,9 @@ class Replay:
                     region=region or fake.region,
                 )
             self._fake = fake.start()
+            if self._start is not None:
+                fake.load(self._start)
+                self.names.loaded(self._start)
         return self._fake
 
     def state(self, event: dict[str, Any]) -> None:
@@ -402,9 +408,10 @@ def _walk_timestamps(shape: Any, names: set[str], seen: set[str]) -> None:
         _walk_timestamps(shape.value, names, seen)
 
 
-def replay(document: dict[str, Any]) -> Outcome:
-    """Replay one recording against a fresh fake; what it found."""
-    run = Replay(document["test"])
+def replay(document: dict[str, Any], start: dict[str, Any] | None = None) -> Outcome:
+    """Replay one recording against a fresh fake (loaded from ``start`` when given); what it
+    found."""
+    run = Replay(document["test"], start)
     try:
         for event in document["events"]:
             if event["kind"] == "state":
@@ -420,12 +427,20 @@ def recordings(directory: Path) -> Iterator[Path]:
     return iter(sorted(directory.glob("*.json")))
 
 
-def verify(directory: Path, out: TextIO, errors: TextIO) -> int:
-    """Replay every recording of ``directory``; print what differs and a summary; the exit
-    status (MATCH, DIFFER, UNREADABLE)."""
+def verify(directory: Path, out: TextIO, errors: TextIO, snapshot: Path | None = None) -> int:
+    """Replay every recording of ``directory``, each against a fresh fake (loaded from
+    ``snapshot`` when given); print what differs and a summary; the exit status (MATCH, DIFFER,
+    UNREADABLE)."""
     if not directory.is_dir():
         print(f"pytest-campaigns-fake verify: {directory} is not a directory", file=errors)
         return UNREADABLE
+    start = None
+    if snapshot is not None:
+        try:
+            start = _starting_state(snapshot)
+        except Unreadable as error:
+            print(f"pytest-campaigns-fake verify: {error}", file=errors)
+            return UNREADABLE
     documents: list[dict[str, Any]] = []
     problems: list[str] = []
     for path in recordings(directory):
@@ -442,7 +457,7 @@ def verify(directory: Path, out: TextIO, errors: TextIO) -> int:
     outcomes: list[Outcome] = []
     for document in documents:
         try:
-            outcomes.append(replay(document))
+            outcomes.append(replay(document, start))
         except Unreadable as error:
             print(f"pytest-campaigns-fake verify: {error}", file=errors)
             return UNREADABLE
@@ -451,6 +466,19 @@ def verify(directory: Path, out: TextIO, errors: TextIO) -> int:
             print(describe(outcome), file=out)
     print(summary(outcomes), file=out)
     return DIFFER if any(outcome.differences for outcome in outcomes) else MATCH
+
+
+def _starting_state(path: Path) -> dict[str, Any]:
+    """The snapshot of ``--snapshot``, read and loaded once into a fake to check it."""
+    from .._fake import CampaignsFake
+    from ..services.campaigns import _snapshot
+
+    try:
+        data: dict[str, Any] = _snapshot.read(str(path))
+        CampaignsFake().load(data)
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise Unreadable(f"--snapshot {path}: {error}") from None
+    return data
 
 
 def describe(outcome: Outcome) -> str:
