@@ -576,3 +576,37 @@ def test_a_snapshot_gives_verify_the_state_the_recorded_service_started_from(
     sandbox.write_text("{", encoding="utf-8")
     result = verify(directory, "--snapshot", str(sandbox))
     assert result.returncode == 2 and f"--snapshot {sandbox}: " in result.stderr
+
+
+def test_the_campaigns_server_fixtures_controls_are_recorded(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_served=HELPERS
+        + """
+import boto3
+
+
+def test_through_http(campaigns_server):
+    campaigns_server.fake.add_instance("instance-1")
+    client = boto3.client(
+        "connectcampaigns",
+        endpoint_url=campaigns_server.url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    created = create(client, "renewals")
+    campaigns_server.fake.set_campaign_state(created["id"], "Running")
+    assert client.get_campaign_state(id=created["id"])["state"] == "Running"
+"""
+    )
+    pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=1)
+    directory = pytester.path / "recorded"
+    (document,) = recordings(directory).values()
+    assert [(e["kind"], e.get("operation")) for e in document["events"]] == [
+        ("state", None),
+        ("exchange", "CreateCampaign"),
+        ("state", None),
+        ("exchange", "GetCampaignState"),
+    ]
+    result = verify(directory)
+    assert result.returncode == 0, result.stdout + result.stderr
