@@ -610,3 +610,50 @@ def test_through_http(campaigns_server):
     ]
     result = verify(directory)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_what_an_injected_item_failure_left_comes_as_the_next_state(
+    pytester: pytest.Pytester,
+) -> None:
+    # verify does not send the batch a fault answered; the item it accepted is in the state
+    # recorded before the next call.
+    pytester.makepyfile(
+        test_items=HELPERS
+        + """
+from datetime import timedelta
+
+
+def test_one_item_fails(campaigns_fake, campaigns_client):
+    campaigns_fake.add_instance("instance-1")
+    created = create(campaigns_client, "dialer")
+    campaigns_client.start_campaign(id=created["id"])
+    campaigns_fake.fail_dial_requests("InvalidInput", phone_number="+15550101")
+    expires = campaigns_fake.clock.now() + timedelta(minutes=5)
+    answer = campaigns_client.put_dial_request_batch(
+        id=created["id"],
+        dialRequests=[
+            {"clientToken": f"token-{n}", "phoneNumber": f"+1555010{n}",
+             "expirationTime": expires, "attributes": {}}
+            for n in (0, 1)
+        ],
+    )
+    assert len(answer["failedRequests"]) == 1
+    campaigns_client.describe_campaign(id=created["id"])
+"""
+    )
+    pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=1)
+    directory = pytester.path / "recorded"
+    (document,) = recordings(directory).values()
+    assert [(e["kind"], e.get("operation"), e.get("injected")) for e in document["events"]] == [
+        ("state", None, None),
+        ("exchange", "CreateCampaign", False),
+        ("exchange", "StartCampaign", False),
+        ("exchange", "PutDialRequestBatch", True),
+        ("state", None, None),
+        ("exchange", "DescribeCampaign", False),
+    ]
+    (state,) = [e for e in document["events"][1:] if e["kind"] == "state"]
+    (campaign,) = state["snapshot"]["partitions"][0]["campaigns"]
+    assert [r["clientToken"] for r in campaign["dialRequests"]] == ["token-0"]
+    result = verify(directory)
+    assert result.returncode == 0, result.stdout + result.stderr
