@@ -657,3 +657,24 @@ def test_one_item_fails(campaigns_fake, campaigns_client):
     assert [r["clientToken"] for r in campaign["dialRequests"]] == ["token-0"]
     result = verify(directory)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_number_is_compared_by_value_and_a_bool_is_not_a_number(recorded_suite: Path) -> None:
+    path = next(p for p in recorded_suite.glob("*.json") if "test_seeded_then_driven" in p.name)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    described = next(e for e in exchanges(document) if e["operation"] == "DescribeCampaign")
+    dialer = described["response"]["campaign"]["dialerConfig"]["progressiveDialerConfig"]
+    assert dialer["bandwidthAllocation"] == 1.0
+    dialer["bandwidthAllocation"] = 1  # what another service's JSON may write
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = verify(recorded_suite)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    dialer["bandwidthAllocation"] = True
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = verify(recorded_suite)
+    assert result.returncode == 1
+    assert (
+        "at response.campaign.dialerConfig.progressiveDialerConfig.bandwidthAllocation: "
+        "recorded true, replayed 1.0"
+    ) in result.stdout
