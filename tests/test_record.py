@@ -139,7 +139,7 @@ def exchanges(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def recorded_suite(pytester: pytest.Pytester) -> Path:
-    pytester.makepyfile(test_suite=IN_PROCESS_SUITE)
+    pytester.makepyfile(test_rec_suite=IN_PROCESS_SUITE)
     pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=5)
     return pytester.path / "recorded"
 
@@ -147,7 +147,7 @@ def recorded_suite(pytester: pytest.Pytester) -> Path:
 def test_a_suite_recorded_in_process_verifies_cleanly(recorded_suite: Path) -> None:
     found = recordings(recorded_suite)
     assert sorted(found) == sorted(
-        f"test_suite.py::{name}"
+        f"test_rec_suite.py::{name}"
         for name in (
             "test_seeded_then_driven",
             "test_onboarding_advanced_by_the_test",
@@ -156,7 +156,7 @@ def test_a_suite_recorded_in_process_verifies_cleanly(recorded_suite: Path) -> N
             "test_an_error_and_an_injected_fault",
         )
     )
-    document = found["test_suite.py::test_seeded_then_driven"]
+    document = found["test_rec_suite.py::test_seeded_then_driven"]
     assert document["format"] == "pytest-campaigns-fake-recording" and document["version"] == 1
     assert document["outcome"] == "passed"
     kinds = [(e["kind"], e.get("operation")) for e in document["events"]]
@@ -175,7 +175,7 @@ def test_a_suite_recorded_in_process_verifies_cleanly(recorded_suite: Path) -> N
     assert create["service"] == "connectcampaigns" and create["region"] == "us-east-1"
     assert create["status"] == 200 and create["errorCode"] is None
     assert create["params"]["name"] == "renewals" and create["response"]["id"]
-    error = exchanges(found["test_suite.py::test_an_error_and_an_injected_fault"])
+    error = exchanges(found["test_rec_suite.py::test_an_error_and_an_injected_fault"])
     assert [(e["status"], e["errorCode"], e["injected"]) for e in error] == [
         (404, "ResourceNotFoundException", False),
         (403, "AccessDeniedException", True),
@@ -201,7 +201,7 @@ def test_a_tampered_answer_is_the_difference_verify_reports(recorded_suite: Path
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout == textwrap.dedent(
         """\
-        DIFFERS test_suite.py::test_seeded_then_driven
+        DIFFERS test_rec_suite.py::test_seeded_then_driven
           exchange 3 of 5: GetCampaignState
             recorded: 200
             replayed: 200
@@ -336,7 +336,7 @@ def test_verify_finds_exactly_what_a_server_with_another_quota_answered(
     pytester: pytest.Pytester, server_with_quota_of_one: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CAMPAIGNS_URL", server_with_quota_of_one)
-    pytester.makepyfile(test_server=SERVER_SUITE)
+    pytester.makepyfile(test_rec_server=SERVER_SUITE)
     pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=2)
     directory = pytester.path / "recorded"
     found = recordings(directory)
@@ -348,7 +348,7 @@ def test_verify_finds_exactly_what_a_server_with_another_quota_answered(
     # The quota, and nothing else: the second CreateCampaign, and the list that followed it.
     assert result.stdout == textwrap.dedent(
         """\
-        DIFFERS test_server.py::test_onboard_and_create_two
+        DIFFERS test_rec_server.py::test_onboard_and_create_two
           exchange 5 of 6: CreateCampaign
             recorded: 402 ServiceQuotaExceededException
             replayed: 200
@@ -365,7 +365,7 @@ def test_verify_finds_exactly_what_a_server_with_another_quota_answered(
 def test_xdist_workers_each_write_their_own_tests_files(pytester: pytest.Pytester) -> None:
     pytest.importorskip("xdist")
     pytester.makepyfile(
-        test_many="""
+        test_rec_many="""
         import pytest
 
         @pytest.mark.parametrize("number", range(6))
@@ -378,7 +378,7 @@ def test_xdist_workers_each_write_their_own_tests_files(pytester: pytest.Pyteste
     result.assert_outcomes(passed=6)
     directory = pytester.path / "recorded"
     found = recordings(directory)
-    assert sorted(found) == sorted(f"test_many.py::test_calls[{n}]" for n in range(6))
+    assert sorted(found) == sorted(f"test_rec_many.py::test_calls[{n}]" for n in range(6))
     assert len(list(directory.iterdir())) == 6  # no leftover temporary file
     for nodeid, document in found.items():
         (call,) = exchanges(document)
@@ -393,7 +393,7 @@ def test_the_ini_option_records_relative_to_the_ini_file(
 ) -> None:
     pytester.makeini("[pytest]\ncampaigns_record = from-ini\n")
     pytester.makepyfile(
-        test_one="""
+        test_rec_one="""
         def test_it(campaigns_client):
             campaigns_client.list_campaigns()
 
@@ -408,8 +408,8 @@ def test_the_ini_option_records_relative_to_the_ini_file(
     monkeypatch.chdir(pytester.path)
     found = recordings(pytester.path / "from-ini")
     assert {nodeid: d["outcome"] for nodeid, d in found.items()} == {
-        "test_one.py::test_it": "passed",
-        "test_one.py::test_failing": "failed",
+        "test_rec_one.py::test_it": "passed",
+        "test_rec_one.py::test_failing": "failed",
     }
     assert not (elsewhere / "from-ini").exists()
     # The command line wins over the ini file.
@@ -419,7 +419,7 @@ def test_the_ini_option_records_relative_to_the_ini_file(
 
 def test_file_names_are_safe_and_distinct(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
-        test_names="""
+        test_rec_names="""
         import pytest
 
         @pytest.mark.parametrize("text", ["a/b", "a:b", "a b", "ü/../x", "a_b"])
@@ -434,7 +434,7 @@ def test_file_names_are_safe_and_distinct(pytester: pytest.Pytester) -> None:
         set(name) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         for name in names
     )
-    assert all(name.startswith("test_names.py--test_it_") for name in names), names
+    assert all(name.startswith("test_rec_names.py--test_it_") for name in names), names
 
 
 # -- unreadable input -------------------------------------------------------------------------
@@ -476,7 +476,7 @@ def test_the_region_and_the_v2_api_are_replayed_as_recorded(pytester: pytest.Pyt
     # The instance is in eu-west-2 alone: replayed in the fake's default region, the
     # CreateCampaign would find no onboarded instance.
     pytester.makepyfile(
-        test_elsewhere=HELPERS
+        test_rec_elsewhere=HELPERS
         + """
 import boto3
 
@@ -555,7 +555,7 @@ def test_a_snapshot_gives_verify_the_state_the_recorded_service_started_from(
         with opener.open(request, timeout=30) as answer:
             assert answer.status == 200
         monkeypatch.setenv("CAMPAIGNS_URL", url)
-        pytester.makepyfile(test_sandbox=SANDBOX_SUITE)
+        pytester.makepyfile(test_rec_sandbox=SANDBOX_SUITE)
         pytester.runpytest(RECORD, *QUIET).assert_outcomes(passed=1)
     directory = pytester.path / "recorded"
 
@@ -580,7 +580,7 @@ def test_a_snapshot_gives_verify_the_state_the_recorded_service_started_from(
 
 def test_the_campaigns_server_fixtures_controls_are_recorded(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
-        test_served=HELPERS
+        test_rec_served=HELPERS
         + """
 import boto3
 
@@ -618,7 +618,7 @@ def test_what_an_injected_item_failure_left_comes_as_the_next_state(
     # verify does not send the batch a fault answered; the item it accepted is in the state
     # recorded before the next call.
     pytester.makepyfile(
-        test_items=HELPERS
+        test_rec_items=HELPERS
         + """
 from datetime import timedelta
 
