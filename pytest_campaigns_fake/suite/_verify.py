@@ -11,6 +11,7 @@ recorded id inside a later request is rewritten to the replayed one before it is
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterator
@@ -200,17 +201,15 @@ class Replay:
         if self._fake is None:
             # strict=False: no fault is ever set up here; any_region: the recording's clients
             # may have named any region.
-            fake = CampaignsFake(any_region=True, strict=False)
-            if account is not None or region is not None:
-                fake = CampaignsFake(
-                    any_region=True,
-                    strict=False,
-                    account_id=account or fake.account_id,
-                    region=region or fake.region,
-                )
-            self._fake = fake.start()
+            options: dict[str, Any] = {"any_region": True, "strict": False}
+            if account is not None:
+                options["account_id"] = account
+            if region is not None:
+                options["region"] = region
+            fake = self._fake = CampaignsFake(**options).start()
             if self._start is not None:
-                fake.load(self._start)
+                # A copy: every recording starts from the same data.
+                fake.load(copy.deepcopy(self._start))
                 self.names.loaded(self._start)
         return self._fake
 
