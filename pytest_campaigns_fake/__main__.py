@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from .server._durable import StateFileError
@@ -142,6 +143,18 @@ def parser() -> argparse.ArgumentParser:
         default=10.0,
         help="seconds a stop lets the requests in flight finish (default 10)",
     )
+    verify = commands.add_parser(
+        "verify",
+        help="replay recorded tests (--campaigns-record) against a fresh fake and report every "
+        "difference (exit 0: all match; 1: a difference; 2: unreadable input)",
+    )
+    verify.add_argument("directory", metavar="DIR", help="the directory a run recorded to")
+    verify.add_argument(
+        "--snapshot",
+        metavar="FILE",
+        help="a snapshot (JSON or YAML) each fresh fake starts from: the state the recorded "
+        "service had before the run (an onboarded instance of your AWS sandbox)",
+    )
     return parser
 
 
@@ -194,6 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     top = parser()
     _from_environment(subcommand(top, "serve"), os.environ)
     arguments = top.parse_args(argv)
+    if arguments.command == "verify":
+        from .suite._verify import verify
+
+        snapshot = Path(arguments.snapshot) if arguments.snapshot is not None else None
+        return verify(Path(arguments.directory), sys.stdout, sys.stderr, snapshot)
     from .server._http import CannotListen, Limits, MissingExtra, require
     from .server._server import CampaignsServer
 

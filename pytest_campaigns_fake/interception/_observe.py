@@ -13,6 +13,7 @@ One ``Exchange`` per API call, after botocore's retries: what the application sa
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ class Exchange:
     response: dict[str, Any] = field(default_factory=dict)
     #: The exception's type name when the call raised anything but ``ClientError``.
     raised: str | None = None
+    #: The client's region (where the call went: state is kept per region).
+    region: str = ""
 
 
 Observer = Callable[[Exchange], None]
@@ -81,9 +84,9 @@ def _make_api_call(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs
     try:
         result = wrapped(*args, **kwargs)
     except BaseException as error:
-        _tell(observers, _failed(service, operation, sent, error))
+        _tell(observers, _failed(service, operation, sent, error), instance)
         raise
-    _tell(observers, _succeeded(service, operation, sent, result))
+    _tell(observers, _succeeded(service, operation, sent, result), instance)
     return result
 
 
@@ -98,9 +101,9 @@ async def _amake_api_call(
     try:
         result = await wrapped(*args, **kwargs)
     except BaseException as error:
-        _tell(observers, _failed(service, operation, sent, error))
+        _tell(observers, _failed(service, operation, sent, error), instance)
         raise
-    _tell(observers, _succeeded(service, operation, sent, result))
+    _tell(observers, _succeeded(service, operation, sent, result), instance)
     return result
 
 
@@ -126,6 +129,7 @@ def _failed(service: str, operation: str, params: dict[str, Any], error: BaseExc
     return Exchange(service, operation, params, 0, None, {}, raised=type(error).__name__)
 
 
-def _tell(observers: list[Observer], exchange: Exchange) -> None:
+def _tell(observers: list[Observer], exchange: Exchange, client: Any) -> None:
+    exchange = dataclasses.replace(exchange, region=client.meta.region_name or "")
     for observer in observers:
         observer(exchange)
