@@ -139,7 +139,6 @@ class CampaignsFake(FaultControls):
             settings=v2.Settings(),
             quotas=v2.Quotas(),
             faults=self._engine.item_faults,  # replaced by serve(): the v2 faults' own
-            v1=self._service,
         )
         self._engine.serve(v2.DESCRIPTION, service_v2, self._faults_v2)
         # One onboarding job for both APIs, forgotten on both routes by v2's setting.
