@@ -10,7 +10,7 @@ dataclass of its own; the protocols below are what the rules written once read o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Callable, Protocol
 
@@ -33,10 +33,12 @@ class Api:
     #: What the API's ListCampaigns page tokens are bound to begins with this (a token one API
     #: issued is refused by the other).
     scope_prefix: str = ""
+    #: Whether the API is v2 (its campaigns are a bucket's ``v2``): a field, not a property,
+    #: read on the request path.
+    v2: bool = field(init=False)
 
-    @property
-    def v2(self) -> bool:
-        return self.name == V2
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "v2", self.name == V2)
 
     def campaigns(self, bucket: Bucket) -> Bucket:
         """This API's campaigns of the bucket's account and region. (The rules on the request
