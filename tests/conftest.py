@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support import Client, ClientFactory
+from support import INSTANCE, Client, ClientFactory
 from support_v2 import new_v2_client
 
 from pytest_campaigns_fake import CampaignsFake
@@ -109,6 +109,14 @@ def either(request: pytest.FixtureRequest) -> Client:
     """Each v2 client in turn: a check that is the server's job answers both."""
     client: Client = request.getfixturevalue(request.param)
     return client
+
+
+@pytest.fixture
+def v2_fake() -> Iterator[CampaignsFake]:
+    """An active fake with INSTANCE onboarded (shared by v1 and v2)."""
+    with CampaignsFake() as fake:
+        fake.add_instance(INSTANCE)
+        yield fake
 
 
 @pytest.fixture

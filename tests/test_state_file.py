@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import support_v2
 import test_server_process
 from botocore.exceptions import ClientError
 from support import INSTANCE, OTHER_ACCOUNT, create, new_client
@@ -39,8 +38,6 @@ from pytest_campaigns_fake.server._durable import READS
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and flock")
 # The server processes of test_server_process (started with --port 0, killed at the end).
 launch = test_server_process.launch
-# An active fake with INSTANCE onboarded.
-v2_fake = support_v2.v2_fake
 
 
 def fingerprint(state: Path) -> dict[str, str | None]:
