@@ -241,3 +241,35 @@ def test_every_module_is_on_the_map() -> None:
         and f"`{path.relative_to(PACKAGE).as_posix()}`" not in page
     )
     assert not missing, f"modules docs/architecture.md's rooms table does not name: {missing}"
+
+
+def _decorator_name(node: ast.expr) -> str:
+    target = node.func if isinstance(node, ast.Call) else node
+    return ast.unparse(target)
+
+
+def test_tests_import_no_fixture_and_no_test_module() -> None:
+    # Fixtures are defined in conftest.py, where pytest finds them: a test module that imports
+    # one (with a noqa) shadows it silently when it defines the same name. Helpers shared by
+    # test modules live in support modules, never in another test module.
+    found = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                imported = [node.module or ""]
+            else:
+                imported = []
+            found += [
+                f"{path.name} imports {name}" for name in imported if name.startswith("test_")
+            ]
+        if path.name != "conftest.py" and not path.name.startswith("test_"):
+            found += [
+                f"{path.name} defines the fixture {node.name}"
+                for node in ast.walk(tree)
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and any(_decorator_name(d) == "pytest.fixture" for d in node.decorator_list)
+            ]
+    assert not found, found
