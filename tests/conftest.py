@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from support import Client, ClientFactory
+from support import INSTANCE, Client, ClientFactory
+from support_server import Launch, server_processes
 from support_v2 import new_v2_client
 
 from pytest_campaigns_fake import CampaignsFake
@@ -109,6 +111,22 @@ def either(request: pytest.FixtureRequest) -> Client:
     """Each v2 client in turn: a check that is the server's job answers both."""
     client: Client = request.getfixturevalue(request.param)
     return client
+
+
+@pytest.fixture
+def v2_fake() -> Iterator[CampaignsFake]:
+    """An active fake with INSTANCE onboarded (shared by v1 and v2)."""
+    with CampaignsFake() as fake:
+        fake.add_instance(INSTANCE)
+        yield fake
+
+
+@pytest.fixture
+def launch(tmp_path: Path) -> Iterator[Launch]:
+    """``launch(*options)``: start ``serve --port 0 *options`` and wait until it is ready or
+    has exited. Every process still running at the end of the test is killed."""
+    with server_processes(tmp_path) as start:
+        yield start
 
 
 @pytest.fixture

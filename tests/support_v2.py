@@ -7,7 +7,6 @@ botocore 1.40) are skipped with ``needs_member``/``needs_operation``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -165,11 +164,3 @@ def running_v2(client: Client, fake: CampaignsFake, **members: Any) -> str:
     campaign_id: str = create_v2(client, **members)["id"]
     client.start_campaign(id=campaign_id)
     return campaign_id
-
-
-@pytest.fixture
-def v2_fake() -> Iterator[CampaignsFake]:
-    """An active fake with INSTANCE onboarded (shared by v1 and v2)."""
-    with CampaignsFake() as fake:
-        fake.add_instance(INSTANCE)
-        yield fake

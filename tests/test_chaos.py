@@ -21,12 +21,11 @@ from typing import Any
 
 import boto3
 import pytest
-import test_server_process
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from support import ACCESS_KEY, REGION, SECRET_KEY, create
-from test_docs import ROOT, fenced_blocks
-from test_server_process import Launch, ids_of
+from support_docs import ROOT, fenced_blocks
+from support_server import Launch, ids_of
 
 from pytest_campaigns_fake import CampaignsFake
 from pytest_campaigns_fake.engine import _chaos
@@ -34,7 +33,6 @@ from pytest_campaigns_fake.engine._model import load
 from pytest_campaigns_fake.server._server import CampaignsServer
 
 pytest_plugins = ["pytester"]
-launch = test_server_process.launch
 
 # As tests/test_docs.py runs its examples: hypothesis's plugin costs seconds per in-process
 # session, and pytest-benchmark warns in every session under xdist.

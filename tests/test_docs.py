@@ -24,12 +24,12 @@ import json
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import botocore
 import botocore.session
 import pytest
+from support_docs import fenced_blocks
 
 from pytest_campaigns_fake import Options
 
@@ -54,7 +54,6 @@ SHOWN = {
     "text",  # output, a report, a diagram
     "js",  # a JavaScript SDK example (needs Node and the AWS SDK)
 }
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[ \t]*$")
 # Blocks that need an optional package run only where it is installed (CI has venvs with).
 NEEDS = {
     "moto": "moto",
@@ -71,28 +70,6 @@ def runnable(source: str) -> bool:
         for needle, module in NEEDS.items()
         if needle in source
     )
-
-
-def fenced_blocks(page: Path) -> list[tuple[int, str, str, str]]:
-    """(first line number, language, the line before the block, dedented source) of each
-    fenced block of ``page``, tabs' indented blocks included."""
-    lines = page.read_text(encoding="utf-8").splitlines()
-    blocks: list[tuple[int, str, str, str]] = []
-    i = 0
-    while i < len(lines):
-        opening = _FENCE.match(lines[i])
-        if opening is None:
-            i += 1
-            continue
-        indent, lang = opening.group("indent"), opening.group("lang")
-        end = i + 1
-        while end < len(lines) and lines[end].rstrip() != f"{indent}```":
-            end += 1
-        previous = next((line.strip() for line in reversed(lines[:i]) if line.strip()), "")
-        body = textwrap.dedent("\n".join(lines[i + 1 : end]))
-        blocks.append((i + 2, lang, previous, body + "\n"))
-        i = end + 1
-    return blocks
 
 
 def python_blocks(page: Path) -> list[tuple[int, str]]:

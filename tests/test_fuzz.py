@@ -32,19 +32,29 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import botocore.session
 import pytest
 from botocore import xform_name
-from botocore.awsrequest import AWSPreparedRequest, AWSRequest
+from botocore.awsrequest import AWSRequest
 from botocore.exceptions import ClientError
 from botocore.model import OperationModel, Shape
-from hypothesis import HealthCheck, example, given, note, reject, settings
+from hypothesis import example, given, note, reject
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from support import OTHER_REGION, REGION, STATES, new_client
+from support_fuzz import (
+    Capture,
+    Fuzzer,
+    ValidValues,
+    as_json,
+    fuzz_profile,
+    output_problems,
+    pinned_bug,
+)
 
 from pytest_campaigns_fake import CampaignsFake, mock_campaigns
 
@@ -73,22 +83,7 @@ def known_bug(operation: str, params: Mapping[str, Any]) -> str | None:
     return None
 
 
-settings.register_profile(
-    "campaigns-fuzz",
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=False,
-    # Requests botocore cannot serialize are rejected by design; the tests assert instead that
-    # enough valid and invalid requests reached the fake.
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
-)
-FUZZ_SETTINGS = settings.get_profile("campaigns-fuzz")
+FUZZ_SETTINGS = fuzz_profile("campaigns-fuzz", max_examples=60)
 
 # Java's '.' (no DOTALL) stops at these; ECMAScript's at all of them but \x85.
 LINE_TERMINATORS = "\n\r\x85\u2028\u2029"
@@ -505,29 +500,6 @@ def service_rule(operation: str, params: Mapping[str, Any], world: World) -> str
     return None
 
 
-def output_problems(shape: Shape | None, value: Any, path: str = "") -> list[str]:
-    """Missing required members and enum values off the model in a parsed answer."""
-    found: list[str] = []
-    if shape is None or value is None:
-        return found
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
-        for name in shape.required_members:
-            if value.get(name) is None:
-                found.append(f"{_join(path, name)} missing")
-        for name, member in shape.members.items():
-            found += output_problems(member, value.get(name), _join(path, name))
-    elif kind == "list" and isinstance(value, list):
-        for i, item in enumerate(value, 1):
-            found += output_problems(shape.member, item, f"{path}.{i}")
-    elif kind == "map" and isinstance(value, dict):
-        for key, item in value.items():
-            found += output_problems(shape.value, item, f"{path}[{key!r}]")
-    elif kind == "string" and getattr(shape, "enum", None) and value not in shape.enum:
-        found.append(f"{path}={value!r} not in {shape.enum}")
-    return found
-
-
 # -- strategies from the model ---------------------------------------------------------------
 
 
@@ -542,30 +514,12 @@ def pad(text: str, size: int) -> str:
     return text + text[-1] * (size - len(text)) if text else "x" * size
 
 
-def as_json(value: Any) -> Any:
-    """Plain JSON data, as botocore would serialize it (datetimes ISO, NaN as a string)."""
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, dict):
-        return {str(k): as_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_json(v) for v in value]
-    return value
-
-
-class Strategies:
+class Strategies(ValidValues):
     """Valid and mangled values for every shape of the model, built once and cached."""
 
     def __init__(self) -> None:
-        self._valid: dict[str, SearchStrategy[Any]] = {}
+        super().__init__()
         self._mangled: dict[str, SearchStrategy[Any]] = {}
-
-    def valid(self, shape: Shape) -> SearchStrategy[Any]:
-        if shape.name not in self._valid:
-            self._valid[shape.name] = st.deferred(lambda: self._build_valid(shape))
-        return self._valid[shape.name]
 
     def mangled(self, shape: Shape) -> SearchStrategy[Any]:
         if shape.name not in self._mangled:
@@ -574,22 +528,8 @@ class Strategies:
 
     # valid ------------------------------------------------------------------------------
 
-    def _build_valid(self, shape: Shape) -> SearchStrategy[Any]:
+    def scalar(self, shape: Shape) -> SearchStrategy[Any]:
         kind, meta = shape.type_name, shape.metadata
-        if kind == "structure":
-            members = shape.members
-            if meta.get("union"):
-                return st.sampled_from(sorted(members)).flatmap(
-                    lambda name: self.valid(members[name]).map(lambda v: {name: v})
-                )
-            return st.fixed_dictionaries(
-                {name: self.valid(members[name]) for name in shape.required_members},
-                optional={
-                    name: self.valid(member)
-                    for name, member in members.items()
-                    if name not in shape.required_members
-                },
-            )
         if kind == "list":
             low, high = meta.get("min", 0), meta.get("max", 10)
             item = self.valid(shape.member)
@@ -925,29 +865,6 @@ STRATEGIES = Strategies()
 # -- sending ---------------------------------------------------------------------------------
 
 
-class Capture:
-    """A before-send hook: records each request as sent, optionally replacing its JSON body."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str, bytes]] = []
-        self.body: bytes | None = None
-
-    def __call__(self, request: AWSPreparedRequest, **_: Any) -> None:
-        if self.body is not None:
-            request.body = self.body
-            request.headers["Content-Length"] = str(len(self.body))
-        body = request.body
-        if isinstance(body, str):
-            body = body.encode()
-        self.sent.append((request.method, request.url, body or b""))
-
-
-@dataclass
-class Fuzzer:
-    client: Any
-    capture: Capture
-
-
 @pytest.fixture(scope="module")
 def fuzzer() -> Fuzzer:
     client = new_client(REGION, validate=False, max_attempts=1)
@@ -1168,11 +1085,8 @@ def test_every_model_pattern_can_be_bounded() -> None:
 # Raw requests handed to CampaignsFake._engine.answer, so that botocore cannot refuse them first.
 
 
-def _bug(name: str, cause: str) -> tuple[pytest.MarkDecorator, ...]:
-    """A regression test of a fixed bug; while the bug is listed as known, a strict xfail."""
-    if name in KNOWN_BUGS:
-        return (pytest.mark.xfail(strict=True, reason=f"{name}: {cause}"),)
-    return ()
+# A regression test of a fixed bug; while the bug is listed as known, a strict xfail.
+_bug = partial(pinned_bug, KNOWN_BUGS)
 
 
 @pytest.mark.parametrize(

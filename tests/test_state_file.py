@@ -25,22 +25,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import support_v2
-import test_server_process
 from botocore.exceptions import ClientError
 from support import INSTANCE, OTHER_ACCOUNT, create, new_client
+from support_server import Launch, Served, control, ids_of
 from support_v2 import create_v2, new_v2_client
-from test_server_process import Launch, Served, control, ids_of
 
 from pytest_campaigns_fake import CampaignsFake, CampaignsServer
 from pytest_campaigns_fake.server import _durable
 from pytest_campaigns_fake.server._durable import READS
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and flock")
-# The server processes of test_server_process (started with --port 0, killed at the end).
-launch = test_server_process.launch
-# An active fake with INSTANCE onboarded.
-v2_fake = support_v2.v2_fake
 
 
 def fingerprint(state: Path) -> dict[str, str | None]:

@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import cache
+from functools import cache, partial
 from typing import Any
 from urllib.parse import quote
 
@@ -47,15 +47,24 @@ import boto3
 import botocore.session
 import pytest
 from botocore import xform_name
-from botocore.awsrequest import AWSPreparedRequest, AWSRequest
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.model import OperationModel, Shape
 from botocore.parsers import create_parser
-from hypothesis import HealthCheck, example, given, note, reject, settings
+from hypothesis import example, given, note, reject, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from support import ACCESS_KEY, REGION, SECRET_KEY, Client
+from support_fuzz import (
+    Capture,
+    Fuzzer,
+    ValidValues,
+    as_json,
+    fuzz_profile,
+    output_problems,
+    pinned_bug,
+)
 from support_v2 import (
     DOMAIN_ARN,
     FLOW_ARN,
@@ -103,22 +112,7 @@ KNOWN_BUGS: frozenset[str] = frozenset()
 # How deep a JSON value nests in the raw bodies: deep enough for the known bug unless listed.
 DEEP = 300 if "deep-json-value-crash" in KNOWN_BUGS else 900
 
-settings.register_profile(
-    "campaigns-v2-fuzz",
-    max_examples=25,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=False,
-    # Requests botocore cannot serialize are rejected by design; the tests assert instead that
-    # enough requests of each kind reached the fake.
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
-)
-FUZZ_SETTINGS = settings.get_profile("campaigns-v2-fuzz")
+FUZZ_SETTINGS = fuzz_profile("campaigns-v2-fuzz", max_examples=25)
 
 
 # -- the seeded world ------------------------------------------------------------------------
@@ -261,33 +255,11 @@ def patterned(name: str) -> SearchStrategy[str] | None:
     return table.get(name)
 
 
-class Strategies:
+class Strategies(ValidValues):
     """Valid values of every input shape of the model, built once per shape."""
 
-    def __init__(self) -> None:
-        self._valid: dict[str, SearchStrategy[Any]] = {}
-
-    def valid(self, shape: Shape) -> SearchStrategy[Any]:
-        if shape.name not in self._valid:
-            self._valid[shape.name] = st.deferred(lambda: self._build(shape))
-        return self._valid[shape.name]
-
-    def _build(self, shape: Shape) -> SearchStrategy[Any]:
+    def scalar(self, shape: Shape) -> SearchStrategy[Any]:
         kind, meta = shape.type_name, shape.metadata
-        if kind == "structure":
-            members = shape.members
-            if meta.get("union"):
-                return st.sampled_from(sorted(members)).flatmap(
-                    lambda name: self.valid(members[name]).map(lambda v: {name: v})
-                )
-            return st.fixed_dictionaries(
-                {name: self.valid(members[name]) for name in shape.required_members},
-                optional={
-                    name: self.valid(member)
-                    for name, member in members.items()
-                    if name not in shape.required_members
-                },
-            )
         if kind == "list":
             low = meta.get("min", 0)
             return st.lists(
@@ -628,42 +600,6 @@ def apply(request: dict[str, Any], site: Site, mangle: Mangle) -> dict[str, Any]
 # -- sending and judging ---------------------------------------------------------------------
 
 
-def as_json(value: Any) -> Any:
-    """Plain JSON data, as botocore would serialize it (datetimes ISO, NaN as a string)."""
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, dict):
-        return {str(k): as_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_json(v) for v in value]
-    return value
-
-
-class Capture:
-    """A before-send hook: records each request as sent, optionally replacing its JSON body."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str, bytes]] = []
-        self.body: bytes | None = None
-
-    def __call__(self, request: AWSPreparedRequest, **_: Any) -> None:
-        if self.body is not None:
-            request.body = self.body
-            request.headers["Content-Length"] = str(len(self.body))
-        body = request.body
-        if isinstance(body, str):
-            body = body.encode()
-        self.sent.append((request.method, request.url, body or b""))
-
-
-@dataclass
-class Fuzzer:
-    client: Client
-    capture: Capture
-
-
 @pytest.fixture(scope="module")
 def fuzzer() -> Fuzzer:
     client = _client()
@@ -676,29 +612,6 @@ def modelled_status(code: str) -> int:
     if code == "SerializationException":
         return 400  # a rest-json front end's answer; no model lists it
     return int(MODEL.shape_for(code).metadata["error"]["httpStatusCode"])
-
-
-def output_problems(shape: Shape | None, value: Any, path: str = "") -> list[str]:
-    """Missing required members and enum values off the model in a parsed answer."""
-    found: list[str] = []
-    if shape is None or value is None:
-        return found
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
-        for name in shape.required_members:
-            if value.get(name) is None:
-                found.append(f"{path}.{name} missing")
-        for name, member in shape.members.items():
-            found += output_problems(member, value.get(name), f"{path}.{name}")
-    elif kind == "list" and isinstance(value, list):
-        for i, item in enumerate(value):
-            found += output_problems(shape.member, item, f"{path}[{i}]")
-    elif kind == "map" and isinstance(value, dict):
-        for key, item in value.items():
-            found += output_problems(shape.value, item, f"{path}[{key!r}]")
-    elif kind == "string" and getattr(shape, "enum", None) and value not in shape.enum:
-        found.append(f"{path}={value!r} not in {shape.enum}")
-    return found
 
 
 def state_of(fake: CampaignsFake) -> tuple[Any, list[tuple[str, str, str]]]:
@@ -1112,11 +1025,8 @@ def test_raw_http_requests_with_random_bodies(seeder: Client) -> None:
 # Raw requests handed to CampaignsFake._engine.answer, so that botocore cannot refuse them first.
 
 
-def _bug(name: str, cause: str) -> tuple[pytest.MarkDecorator, ...]:
-    """A regression test of a fixed bug; while the bug is listed as known, a strict xfail."""
-    if name in KNOWN_BUGS:
-        return (pytest.mark.xfail(strict=True, reason=f"{name}: {cause}"),)
-    return ()
+# A regression test of a fixed bug; while the bug is listed as known, a strict xfail.
+_bug = partial(pinned_bug, KNOWN_BUGS)
 
 
 DEEP_CAUSE = (

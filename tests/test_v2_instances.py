@@ -32,7 +32,6 @@ from support_v2 import (
     create_v2,
     needs_member,
     running_v2,
-    v2_fake,  # noqa: F401
 )
 
 from pytest_campaigns_fake import CampaignsFake
@@ -78,7 +77,7 @@ def fake() -> Iterator[CampaignsFake]:
 
 
 @pytest.fixture
-def onboarded(v2_fake: CampaignsFake) -> CampaignsFake:  # noqa: F811
+def onboarded(v2_fake: CampaignsFake) -> CampaignsFake:
     return v2_fake
 
 

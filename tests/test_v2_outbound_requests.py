@@ -40,7 +40,6 @@ from support_v2 import (
     outbound_request,
     profile_request,
     running_v2,
-    v2_fake,  # noqa: F401
 )
 
 from pytest_campaigns_fake import CampaignsFake
@@ -64,7 +63,7 @@ def v2() -> Client:
 
 
 @pytest.fixture
-def fake(v2_fake: CampaignsFake) -> CampaignsFake:  # noqa: F811
+def fake(v2_fake: CampaignsFake) -> CampaignsFake:
     """The v2 fake, its clock frozen at a whole second."""
     v2_fake.clock.freeze(FROZEN_AT)
     return v2_fake

@@ -3,7 +3,7 @@ settings a test may change while the fake runs, each value checked when it is se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Callable, ClassVar
 
@@ -66,3 +66,13 @@ class Service:
     #: record for both APIs, and the rule is v2's setting (``job_expiry_days``): the fake
     #: hands its reader over, so both APIs' routes forget the job at the same instant.
     job_retention: Callable[[], timedelta | None] = _never
+    #: The settings both APIs read (onboarding, shared campaigns): ``settings`` itself, under
+    #: the name v2's service gives them, so that a rule written once reads either API's.
+    shared: Settings = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.shared = self.settings
+
+    def share_job_retention(self, reader: Callable[[], timedelta | None]) -> None:
+        """Forget onboarding jobs by ``reader`` (the service served beside this one decides)."""
+        self.job_retention = reader

@@ -9,7 +9,8 @@ its settings and quotas, and faults named by v2 operation names (checked against
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from datetime import timedelta
+from typing import Any, Callable, Protocol
 
 from ...engine._clock import Clock
 from ...engine._engine import Engine
@@ -17,6 +18,7 @@ from ...engine._errors import ServiceError
 from ...engine._faults import FaultControls, Faults, Rule, item_match
 from ...engine._journal import Calls
 from ...engine._seeds import check_choice, check_request
+from ..campaigns._api import SharedSettings
 from ..campaigns._context import Context
 from ..campaigns._records import (
     V2,
@@ -26,7 +28,6 @@ from ..campaigns._records import (
     detached,
 )
 from ..campaigns._views import CampaignV2
-from ..connectcampaigns import _service as v1
 from . import _description as v2
 from ._snapshot import Section
 
@@ -254,8 +255,18 @@ def request_faults(clock: Clock) -> Faults:
     return Faults(clock, V2, modelled_only=v2.MODELLED_ONLY_ERRORS)
 
 
+class SharingService(Protocol):
+    """What v2 shares with the service it is served beside (v1's): the settings both APIs
+    read, and the onboarding job's retention, which v2's setting decides for both."""
+
+    @property
+    def settings(self) -> SharedSettings: ...
+
+    def share_job_retention(self, reader: Callable[[], timedelta | None]) -> None: ...
+
+
 def connect(
-    context: Context, engine: Engine, faults: Faults, v1_service: v1.Service
+    context: Context, engine: Engine, faults: Faults, v1_service: SharingService
 ) -> tuple[CampaignsV2, Section]:
     """Serve connectcampaignsv2's description on ``engine`` beside v1's (instances, and so
     onboarding, are shared with ``v1_service``), ``faults`` firing on its requests; returns
@@ -268,9 +279,8 @@ def connect(
         settings=v2.Settings(),
         quotas=v2.Quotas(),
         faults=engine.item_faults,  # replaced by serve(): the v2 faults' own
-        v1=v1_service,
     )
     engine.serve(v2.DESCRIPTION, service, faults)
     # One onboarding job for both APIs, forgotten on both routes by v2's setting.
-    v1_service.job_retention = service.settings.job_retention
+    v1_service.share_job_retention(service.settings.job_retention)
     return CampaignsV2(context, service, faults), Section(service)

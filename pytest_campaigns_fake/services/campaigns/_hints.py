@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..campaigns._records import Bucket, Store
+from ._records import Bucket, Store
 
 # The operations whose need for an onboarded instance require_onboarding=False lifts (v1's
 # CreateCampaign; v2's CreateCampaign, integration and instance-limit operations).
