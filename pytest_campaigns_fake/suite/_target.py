@@ -211,6 +211,7 @@ def remote_fake(request: pytest.FixtureRequest, passed: Callable[[], bool]) -> I
                     patch.delenv(name, raising=False)
                 else:
                     patch.setenv(name, value)
+            _fresh_default_session(patch)
             yield fake
             stop()
             _delete(request, connection, created)
@@ -222,6 +223,17 @@ def remote_fake(request: pytest.FixtureRequest, passed: Callable[[], bool]) -> I
                     fake.verify()
             finally:
                 fake.forget_faults()
+
+
+def _fresh_default_session(patch: pytest.MonkeyPatch) -> None:
+    """A new default session for ``boto3.client(...)`` in this test: the one a previous test
+    made holds its credentials (botocore resolves them once per session), which act in that
+    test's account, and its region."""
+    try:
+        import boto3
+    except ImportError:
+        return
+    patch.setattr(boto3, "DEFAULT_SESSION", None)
 
 
 def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
