@@ -63,7 +63,8 @@ def test_seeded_state_and_the_journal(campaigns_fake, campaigns_client):
     assert [c.operation for c in calls] == ["CreateCampaign", "ListCampaigns", "DescribeCampaign"]
     calls.assert_called_once("CreateCampaign", name="renewals")
     calls.assert_not_called("DeleteCampaign")
-    assert calls.filter("DescribeCampaign", id=seeded.id).last.response["campaign"]["id"] == seeded.id
+    described = calls.filter("DescribeCampaign", id=seeded.id).last
+    assert described.response["campaign"]["id"] == seeded.id
     assert calls[0].response["id"] == created["id"]
     with pytest.raises(TypeError, match="no input member 'nmae'"):
         calls.filter("CreateCampaign", nmae="renewals")
@@ -164,14 +165,14 @@ def test_the_same_file_passes_in_process_and_against_a_server(
     # tests created were deleted when they ended.
     accounts = {call["account"] for call in calls}
     assert len(accounts) == 3 and "123456789012" not in accounts
-    created = [c["response"]["id"] for c in calls if c["operation"] == "CreateCampaign" and c["response"]]
+    created = [
+        c["response"]["id"] for c in calls if c["operation"] == "CreateCampaign" and c["response"]
+    ]
     deleted = [c["params"]["id"] for c in calls if c["operation"] == "DeleteCampaign"]
     assert sorted(created) == sorted(deleted) and len(created) == 2
 
 
-def test_the_ini_option_and_what_other_plugins_read(
-    pytester: pytest.Pytester, server: str
-) -> None:
+def test_the_ini_option_and_what_other_plugins_read(pytester: pytest.Pytester, server: str) -> None:
     pytester.makeini(f"[pytest]\ncampaigns_target = {server}/\n")
     pytester.makeconftest(
         """
@@ -202,7 +203,8 @@ def test_tests_sharing_one_server_under_xdist_see_only_their_own(
         def test_alone(campaigns_fake, campaigns_client, n):
             campaigns_fake.add_instance("instance-1")
             campaigns_fake.add_campaign(connect_instance_id="instance-1", name=f"c{n}")
-            assert [s["name"] for s in campaigns_client.list_campaigns()["campaignSummaryList"]] == [f"c{n}"]
+            listed = campaigns_client.list_campaigns()["campaignSummaryList"]
+            assert [s["name"] for s in listed] == [f"c{n}"]
             campaigns_fake.inject_error("ListCampaigns", "AccessDeniedException", times=None)
             with pytest.raises(ClientError):
                 campaigns_client.list_campaigns()
@@ -376,8 +378,9 @@ def test_campaigns_that_could_not_be_deleted_are_listed(
     result.stdout.fnmatch_lines(
         [
             "*= campaigns target: resources not deleted =*",
-            "  connectcampaigns campaign arn:aws:connect-campaigns:eu-west-2:555555555555:campaign/*"
-            " (created by test_aws.py::test_onboard_and_create): AccessDeniedException: *",
+            "  connectcampaigns campaign arn:aws:connect-campaigns:eu-west-2:555555555555:"
+            "campaign/* (created by test_aws.py::test_onboard_and_create): "
+            "AccessDeniedException: *",
             "  (1 resource(s) left: delete them by hand)",
         ]
     )

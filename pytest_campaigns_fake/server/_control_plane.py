@@ -204,9 +204,7 @@ def _scoped(fake: CampaignsFake, rule: Any, account: str | None) -> Any:
 
 def _in_account(rule: Any, account: str | None) -> bool:
     """Whether ``rule`` belongs to ``account`` (every rule, when no account is given)."""
-    return account is None or (
-        isinstance(rule.match, _InAccount) and rule.match.account == account
-    )
+    return account is None or (isinstance(rule.match, _InAccount) and rule.match.account == account)
 
 
 @control("POST", "accounts")
@@ -402,9 +400,7 @@ def _fail_items(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str
 def _unused(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
     account = _take(body, {"accountId": "account_id"}).get("account_id")
     return {
-        "unused": [
-            rule.describe() for rule in fake.unused_faults if _in_account(rule, account)
-        ]
+        "unused": [rule.describe() for rule in fake.unused_faults if _in_account(rule, account)]
     }
 
 

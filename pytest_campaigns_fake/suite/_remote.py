@@ -11,10 +11,12 @@ stands in: reading a control skips the test with a reason that names the control
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import secrets
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import datetime
 from typing import Any, NoReturn
@@ -165,14 +167,19 @@ class RemoteClock:
         self._plane = plane
 
     def now(self) -> datetime:
-        return parse_timestamp(self._plane.request("GET", "clock")["now"])
+        return _instant(self._plane.request("GET", "clock")["now"])
 
     def advance(self, seconds: float) -> datetime:
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
             raise TypeError(f"seconds must be a number over a server target, not {seconds!r}")
-        return parse_timestamp(
-            self._plane.request("POST", "clock/advance", {"seconds": seconds})["now"]
-        )
+        return _instant(self._plane.request("POST", "clock/advance", {"seconds": seconds})["now"])
+
+
+def _instant(value: Any) -> datetime:
+    instant = parse_timestamp(value)
+    if instant is None:
+        raise FakeUsageError(f"the server's clock answered {value!r}, not an instant")
+    return instant
 
 
 def _campaign(answer: dict[str, Any]) -> RemoteCampaign:
@@ -256,7 +263,12 @@ class _Controls:
         self, operation: str, code: str, times: int | None, match: dict[str, Any] | None
     ) -> RemoteFault:
         __tracebackhide__ = True
-        body = {"operation": operation, "code": code, "times": times, "accountId": self._account}
+        body: dict[str, Any] = {
+            "operation": operation,
+            "code": code,
+            "times": times,
+            "accountId": self._account,
+        }
         if match:
             body["match"] = match
         return RemoteFault(self._post("faults/items", **body)["fault"])
@@ -389,8 +401,7 @@ class RemoteFake(_Controls):
         answer = self._plane.request(
             "POST",
             path,
-            {"status": status, "region": region or self._region, "accountId": self._account}
-            | body,
+            {"status": status, "region": region or self._region, "accountId": self._account} | body,
         )
         return _instance(connect_instance_id, answer)
 
@@ -452,7 +463,7 @@ def _instance(connect_instance_id: str, answer: dict[str, Any]) -> RemoteInstanc
 def _segment(value: Any) -> str:
     if not isinstance(value, str) or not value or "/" in value:
         raise ValueError(f"{value!r} is not an id")
-    return urllib.request.quote(value, safe="")
+    return urllib.parse.quote(value, safe="")
 
 
 def _camel(name: str) -> str:
@@ -468,12 +479,10 @@ def _call(entry: dict[str, Any]) -> Call:
     params = entry["params"]
     model = load(service)
     if operation in model.operations:
-        try:
-            # Timestamps back to datetimes, as in process (a request that failed validation
-            # keeps its params as decoded).
+        # Timestamps back to datetimes, as in process (a request that failed validation keeps
+        # its params as decoded).
+        with contextlib.suppress(TypeError, ValueError):
             params = shaped(model.operations[operation].input_shape, params)
-        except (TypeError, ValueError):
-            pass
     response = entry.get("response")
     return Call(
         operation=operation,

@@ -62,8 +62,10 @@ _PROBED = pytest.StashKey[dict[str, str | None]]()
 def parse(value: str) -> Target:
     """The target a value of ``--campaigns-target`` (or ``campaigns_target``) names."""
     text = value.strip()
-    if text in (INPROCESS, AWS):
-        return Target(text)  # type: ignore[arg-type]
+    if text == INPROCESS:
+        return Target("inprocess")
+    if text == AWS:
+        return Target("aws")
     parts = urlsplit(text)
     if parts.scheme in ("http", "https") and parts.hostname and not parts.query:
         return Target("url", text.rstrip("/"))
@@ -99,7 +101,7 @@ def configure(config: pytest.Config) -> None:
 
 
 def target(config: pytest.Config) -> Target:
-    return config.stash.get(_TARGET, Target(INPROCESS))
+    return config.stash.get(_TARGET, Target("inprocess"))
 
 
 def remote(config: pytest.Config) -> bool:
