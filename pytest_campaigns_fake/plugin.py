@@ -151,7 +151,14 @@ def campaigns_fake(request: pytest.FixtureRequest) -> Iterator[CampaignsFake]:
             call = request.node.stash.get(_REPORTS_KEY, {}).get("call")
             return call is not None and call.passed
 
-        with _target.remote_fake(request, passed) as remote:
+        # The suite's ini defaults a server or AWS honours (the others configure a fake in
+        # this process): the clients' region, strictness.
+        defaults = {
+            name: Options.parse(name, value)
+            for name in ("region", "strict")
+            if (value := _ini_value(request.config, f"campaigns_fake_{name}")) is not None
+        }
+        with _target.remote_fake(request, passed, defaults) as remote:
             yield remote
         return
     fake = CampaignsFake(**_options(request))

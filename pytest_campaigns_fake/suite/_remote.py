@@ -30,7 +30,8 @@ from ..engine._errors import FakeUsageError
 from ..engine._journal import Calls
 from ..engine._model import load
 from ..engine._wire import parse_timestamp, shaped
-from ..services.campaigns._records import V2
+from ..engine._clock import Clock
+from ..services.campaigns._records import V2, DialRequest
 
 #: Header of the control token (the server's ``TOKEN_HEADER``; named here, not imported, so
 #: that the server's HTTP extra is not needed to reach a server).
@@ -166,6 +167,14 @@ class RemoteClock:
     def __init__(self, plane: ControlPlane) -> None:
         self._plane = plane
 
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or not hasattr(Clock, name):
+            raise AttributeError(f"campaigns_fake.clock has no attribute {name!r}")
+        pytest.skip(
+            f"campaigns_fake.clock.{name} is not available over the control plane (the server's "
+            f"clock is shared by every test using it): skipped against {self._plane.url}"
+        )
+
     def now(self) -> datetime:
         return _instant(self._plane.request("GET", "clock")["now"])
 
@@ -199,11 +208,12 @@ def _given(**values: Any) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None}
 
 
-def _mapping(name: str, value: Any) -> Any:
+def _mapping(control: str, value: Any, where: str) -> Any:
+    """``value``, a match to send; a callable cannot be sent: the test is skipped."""
     if value is not None and callable(value):
-        raise TypeError(
-            f"{name} must be a mapping against a server target: a callable cannot be sent to "
-            "the server (match on request members, or run this test in process)"
+        pytest.skip(
+            f"{control}(match=<a callable>) is not available over the control plane (a function "
+            f"cannot be sent to the server; a mapping of members can): skipped against {where}"
         )
     return value
 
@@ -240,7 +250,7 @@ class _Controls:
         body = _given(operation=operation, message=message, members=members)
         body.update(code=code, times=times, accountId=self._account)
         if match is not None:
-            body["match"] = _mapping("match", match)
+            body["match"] = _mapping(f"{self._prefix}.inject_error", match, self._where)
         return RemoteFault(self._post("faults/errors", **body)["fault"])
 
     def throttle(
@@ -426,12 +436,21 @@ class RemoteFake(_Controls):
         __tracebackhide__ = True
         return self._fail_items("GetCampaignStateBatch", code, times, {"campaignId": campaign_id})
 
-    def dial_requests(self, campaign_id: str) -> list[dict[str, Any]]:
-        """The dial requests a campaign accepted, as JSON (member names as in the model)."""
+    def dial_requests(self, campaign_id: str) -> list[DialRequest]:
+        """The dial requests a campaign accepted, in order, as in process."""
         __tracebackhide__ = True
         answer = self._plane.request("GET", f"campaigns/{_segment(campaign_id)}/requests")
-        requests: list[dict[str, Any]] = answer.get("dialRequests", [])
-        return requests
+        return [
+            DialRequest(
+                id=item["id"],
+                client_token=item["clientToken"],
+                phone_number=item["phoneNumber"],
+                expiration_time=_instant(item["expirationTime"]),
+                attributes=item["attributes"],
+                accepted_at=_instant(item["acceptedAt"]),
+            )
+            for item in answer.get("dialRequests", [])
+        ]
 
     @property
     def unused_faults(self) -> list[RemoteFault]:

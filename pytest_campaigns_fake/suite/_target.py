@@ -166,7 +166,9 @@ def connection_of(fake: Any) -> Connection:
 
 
 @contextlib.contextmanager
-def remote_fake(request: pytest.FixtureRequest, passed: Callable[[], bool]) -> Iterator[Any]:
+def remote_fake(
+    request: pytest.FixtureRequest, passed: Callable[[], bool], defaults: dict[str, Any]
+) -> Iterator[Any]:
     """``campaigns_fake`` for a server or AWS target, for the length of one test: the object
     that drives the server (or skips fake-only controls), with the environment pointing the
     code under test's clients at the target; afterwards, the campaigns the test created are
@@ -174,7 +176,7 @@ def remote_fake(request: pytest.FixtureRequest, passed: Callable[[], bool]) -> I
     __tracebackhide__ = True
     config = request.config
     where = target(config)
-    marker = _marker_options(request)
+    marker = {**defaults, **_marker_options(request)}
     region = marker.get("region")
     fake: Any
     if where.kind == AWS:
@@ -240,8 +242,7 @@ def _fresh_default_session(patch: pytest.MonkeyPatch) -> None:
 
 def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     """The test's ``campaigns_fake`` marker options; a test whose marker sets one only a fake in
-    this process honours is skipped, naming it (the suite's ini options configure the
-    in-process fake alone, and are not read here)."""
+    this process honours is skipped, naming it."""
     __tracebackhide__ = True
     found = request.node.get_closest_marker("campaigns_fake")
     if found is None:
