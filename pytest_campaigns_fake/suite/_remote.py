@@ -107,6 +107,12 @@ def _raise(method: str, path: str, status: int, message: str) -> NoReturn:
     raise FakeUsageError(f"the server refused {method} {_PREFIX}{path} ({status}): {message}")
 
 
+def skip(reason: str) -> NoReturn:
+    """Skip the running test, reported at the test (not at this module's line)."""
+    __tracebackhide__ = True
+    raise pytest.skip.Exception(reason, _use_item_location=True)
+
+
 def new_identity() -> tuple[str, str]:
     """A fresh access key and the 12-digit account it acts in, for one test on a shared server:
     random, as pytest-xdist's workers cannot agree on a counter."""
@@ -170,7 +176,7 @@ class RemoteClock:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or not hasattr(Clock, name):
             raise AttributeError(f"campaigns_fake.clock has no attribute {name!r}")
-        pytest.skip(
+        skip(
             f"campaigns_fake.clock.{name} is not available over the control plane (the server's "
             f"clock is shared by every test using it): skipped against {self._plane.url}"
         )
@@ -211,7 +217,7 @@ def _given(**values: Any) -> dict[str, Any]:
 def _mapping(control: str, value: Any, where: str) -> Any:
     """``value``, a match to send; a callable cannot be sent: the test is skipped."""
     if value is not None and callable(value):
-        pytest.skip(
+        skip(
             f"{control}(match=<a callable>) is not available over the control plane (a function "
             f"cannot be sent to the server; a mapping of members can): skipped against {where}"
         )
@@ -301,7 +307,7 @@ class _Controls:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or not hasattr(self._of, name):
             raise AttributeError(f"{self._prefix} has no attribute {name!r}")
-        pytest.skip(
+        skip(
             f"{self._prefix}.{name} is not available over the control plane: skipped against "
             f"{self._where}"
         )
@@ -549,4 +555,4 @@ class FakeOnly:
             raise AttributeError(f"{self._prefix} has no attribute {name!r}")
         if name == "v2" and self._of is CampaignsFake:
             return FakeOnly(self._where, self.region, f"{self._prefix}.v2", CampaignsV2)
-        pytest.skip(f"{self._prefix}.{name} is a fake-only control: skipped against {self._where}")
+        skip(f"{self._prefix}.{name} is a fake-only control: skipped against {self._where}")
