@@ -417,3 +417,22 @@ def test_an_endpoint_that_is_not_this_projects_server_skips_fake_only_controls(
             "pytest-campaigns-fake server: GET /_fake/health answered 404)"
         ]
     )
+
+
+def test_the_docs_example_passes_against_a_server_and_skips_its_seeding_against_aws(
+    pytester: pytest.Pytester, server: str, aws: str
+) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from test_docs import python_blocks
+    finally:
+        sys.path.remove(str(ROOT / "tests"))
+    [(_, source)] = python_blocks(ROOT / "docs" / "targets.md")
+    pytester.makepyfile(test_doc=source)
+    run(pytester, f"--campaigns-target={server}").assert_outcomes(passed=2)
+    result = run(pytester, "--campaigns-target=aws")
+    result.assert_outcomes(skipped=2)
+    # Reported at the test, where the user looks, not at the plugin's line.
+    result.stdout.fnmatch_lines(
+        ["SKIPPED [[]1[]] test_doc.py:*: campaigns_fake.add_instance is a fake-only control: *"] * 2
+    )
