@@ -26,11 +26,11 @@ import pytest
 from .._fake import SERVICES, CampaignsFake
 from .._fake_v2 import CampaignsV2
 from ..engine._call import Call
+from ..engine._clock import Clock
 from ..engine._errors import FakeUsageError
 from ..engine._journal import Calls
 from ..engine._model import load
 from ..engine._wire import parse_timestamp, shaped
-from ..engine._clock import Clock
 from ..services.campaigns._records import V2, DialRequest
 
 #: Header of the control token (the server's ``TOKEN_HEADER``; named here, not imported, so
