@@ -232,11 +232,23 @@ def test_a_fault_that_never_fired_fails_the_test_as_in_process(
         @pytest.mark.campaigns_fake(strict=False)
         def test_not_strict(campaigns_fake):
             campaigns_fake.inject_error("DeleteCampaign", "AccessDeniedException")
+
+        def test_failing(campaigns_fake, campaigns_client):
+            campaigns_client.list_campaigns(maxResults=5)
+            assert False, "the test's own failure"
         """
     )
     result = run(pytester, f"--campaigns-target={server}")
-    result.assert_outcomes(passed=2, errors=1)
+    result.assert_outcomes(passed=2, failed=1, errors=1)
     result.stdout.fnmatch_lines(["*1 fault(s) set up on the server at * never fired:*"])
+    # A failing test's report shows its calls on the server, as in process.
+    result.stdout.fnmatch_lines(
+        [
+            "*the test's own failure*",
+            f"*- connectcampaigns calls (server {server}, account *) -*",
+            "  1. ListCampaigns(maxResults=5) -> 200 OK",
+        ]
+    )
 
 
 def test_marker_options_only_a_fake_in_process_honours_skip(

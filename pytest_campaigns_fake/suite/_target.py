@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -55,6 +55,9 @@ class Target:
 
 
 _TARGET = pytest.StashKey[Target]()
+# The server's fake a test used: a failing test's report shows its calls.
+_REMOTE = pytest.StashKey[_remote.RemoteFake]()
+_SHOWN = pytest.StashKey[bool]()
 # Per process: what GET /_fake/health said of the URL (None: this project's server).
 _PROBED = pytest.StashKey[dict[str, str | None]]()
 
@@ -97,7 +100,7 @@ def configure(config: pytest.Config) -> None:
     config.stash[_TARGET] = target
     config.stash[_PROBED] = {}
     if target.remote:
-        config.pluginmanager.register(_Leftovers(), "campaigns_target_leftovers")
+        config.pluginmanager.register(_Reports(), "campaigns_target_reports")
 
 
 def target(config: pytest.Config) -> Target:
@@ -193,6 +196,7 @@ def remote_fake(
             plane.request("POST", "accounts", {"accessKeyId": key, "accountId": account})
             connection = Connection(where.url, key, region)
             fake = _remote.RemoteFake(plane, key, account, region, marker.get("strict", True))
+            request.node.stash[_REMOTE] = fake
         else:
             connection = Connection(where.url, DUMMY_ACCESS_KEY, region)
             fake = _remote.FakeOnly(
@@ -330,12 +334,32 @@ def _left(request: pytest.FixtureRequest, service: str, arn: str, why: str) -> N
     )
 
 
-class _Leftovers:
-    """Lists, at the end of the run, the resources tests created and teardown failed to delete
-    (collected from the reports, so pytest-xdist's workers' too)."""
+class _Reports:
+    """A failing test's calls on the server, in its report (as in process); at the end of the
+    run, the resources tests created and teardown failed to delete (collected from the
+    reports, so pytest-xdist's workers' too)."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        fake = item.stash.get(_REMOTE, None)
+        if fake is None or not report.failed or item.stash.get(_SHOWN, False):
+            return report
+        item.stash[_SHOWN] = True
+        try:
+            text = fake.calls.describe() or "  (no connectcampaigns calls)"
+        except Exception as error:  # the report must not hide the test's own failure
+            text = f"  (the server's journal could not be read: {error})"
+        title = f"connectcampaigns calls (server {fake.url}, account {fake.account_id})"
+        if report.when != "call":
+            title += f" ({report.when})"
+        report.sections.append((title, text))
+        return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "teardown":
