@@ -82,6 +82,19 @@ def test_an_injected_fault(campaigns_fake, campaigns_client):
     assert succeeded.ok
 
 
+def test_the_v2_api(campaigns_fake):
+    campaigns_fake.add_instance("instance-1")
+    seeded = campaigns_fake.v2.add_campaign(connect_instance_id="instance-1", name="sms")
+    campaigns_fake.v2.set_campaign_state(seeded.id, "Running")
+    campaigns_fake.v2.inject_error("DescribeCampaign", "AccessDeniedException")
+    v2 = boto3.client("connectcampaignsv2", config=Config(retries={"total_max_attempts": 1}))
+    with pytest.raises(ClientError):
+        v2.describe_campaign(id=seeded.id)
+    assert v2.get_campaign_state(id=seeded.id)["state"] == "Running"
+    assert [c.status_code for c in campaigns_fake.v2.calls] == [403, 200]
+    campaigns_fake.v2.calls.assert_called_once("GetCampaignState", id=seeded.id)
+
+
 def test_item_failures_and_the_clock(campaigns_fake, campaigns_client):
     campaigns_fake.add_instance("instance-1")
     campaign = campaigns_fake.add_campaign(connect_instance_id="instance-1", state="Running")
@@ -157,14 +170,14 @@ def test_the_same_file_passes_in_process_and_against_a_server(
     pytester: pytest.Pytester, server: str
 ) -> None:
     pytester.makepyfile(test_sample=SAMPLE)
-    run(pytester).assert_outcomes(passed=3)
+    run(pytester).assert_outcomes(passed=4)
     before = len(control(server, "GET", "calls")["calls"])
-    run(pytester, f"--campaigns-target={server}").assert_outcomes(passed=3)
+    run(pytester, f"--campaigns-target={server}").assert_outcomes(passed=4)
     calls = control(server, "GET", "calls")["calls"][before:]
     # The calls went to the server, each test's in an account of its own; the campaigns the
     # tests created were deleted when they ended.
     accounts = {call["account"] for call in calls}
-    assert len(accounts) == 3 and "123456789012" not in accounts
+    assert len(accounts) == 4 and "123456789012" not in accounts
     created = [
         c["response"]["id"] for c in calls if c["operation"] == "CreateCampaign" and c["response"]
     ]
@@ -182,10 +195,10 @@ def test_the_ini_option_and_what_other_plugins_read(pytester: pytest.Pytester, s
     )
     pytester.makepyfile(test_sample=SAMPLE)
     result = run(pytester)
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
     result.stdout.fnmatch_lines([f"target: {server}"])
     result = run(pytester, "--campaigns-target=inprocess", "-k", "fault")
-    result.assert_outcomes(passed=1, deselected=2)
+    result.assert_outcomes(passed=1, deselected=3)
     result.stdout.fnmatch_lines(["target: inprocess"])
 
 
@@ -286,7 +299,7 @@ def test_a_bad_target_is_a_usage_error_and_an_absent_server_fails_clearly(
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*'localhost:8999' is not a target: give inprocess*"])
     result = run(pytester, "--campaigns-target=http://127.0.0.1:9", "-k", "fault")
-    result.assert_outcomes(errors=1, deselected=2)
+    result.assert_outcomes(errors=1, deselected=3)
     result.stdout.fnmatch_lines(["*http://127.0.0.1:9: nothing answers there*"])
 
 
@@ -426,7 +439,7 @@ def test_an_endpoint_that_is_not_this_projects_server_skips_fake_only_controls(
     finally:
         httpd.shutdown()
         httpd.server_close()
-    result.assert_outcomes(skipped=3)
+    result.assert_outcomes(skipped=4)
     result.stdout.fnmatch_lines(
         [
             f"*campaigns_fake.add_instance is a fake-only control: skipped against {url} (not a "
