@@ -141,8 +141,26 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 @pytest.fixture
 def campaigns_fake(request: pytest.FixtureRequest) -> Iterator[CampaignsFake]:
-    """An active connectcampaigns fake with fresh state for this test."""
+    """An active connectcampaigns fake with fresh state for this test (against a server or
+    AWS, ``--campaigns-target``: the object that drives the server's control plane, or skips
+    the test at a fake-only control)."""
     __tracebackhide__ = True
+    if _target.remote(request.config):
+
+        def passed() -> bool:
+            call = request.node.stash.get(_REPORTS_KEY, {}).get("call")
+            return call is not None and call.passed
+
+        # The suite's ini defaults a server or AWS honours (the others configure a fake in
+        # this process): the clients' region, strictness.
+        defaults = {
+            name: Options.parse(name, value)
+            for name in ("region", "strict")
+            if (value := _ini_value(request.config, f"campaigns_fake_{name}")) is not None
+        }
+        with _target.remote_fake(request, passed, defaults) as remote:
+            yield remote
+        return
     fake = CampaignsFake(**_options(request))
     fake._owner = _fake.FIXTURE
     fake.start()
@@ -204,6 +222,9 @@ def campaigns_client(
     Clients are made once per region and session: every fake answers every client, so a test
     pays nothing for its client.
     """
+    if _target.remote(request.config):
+        # The target's own client (endpoint, keys): made per test, as the keys are the test's.
+        return _target.connection_of(campaigns_fake).client("connectcampaigns")
     region = campaigns_fake.region
     client = _campaigns_clients.get(region)
     if client is None:

@@ -66,6 +66,7 @@ CREATE_BODY: dict[str, Any] = {
 # Every operation of the control plane, as its 404 lists them.
 ROUTES = (
     "GET /_fake/health",
+    "POST /_fake/accounts",
     "POST /_fake/reset",
     "POST /_fake/instances",
     "POST /_fake/instances/{instance}/onboarding",
@@ -76,6 +77,7 @@ ROUTES = (
     "POST /_fake/faults/throttle",
     "POST /_fake/faults/items",
     "GET /_fake/faults/unused",
+    "DELETE /_fake/faults",
     "GET /_fake/clock",
     "POST /_fake/clock/advance",
     "GET /_fake/calls",

@@ -8,13 +8,16 @@ durable state file replays them (``Control.apply``), so both go through one tabl
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..engine import _chaos
+from ..engine import _chaos, _wire
 from ..engine._journal import Call
+from ..engine._seeds import check_account_id
 from ..engine._wire import json_default
 
 if TYPE_CHECKING:
@@ -149,6 +152,68 @@ def _side(fake: CampaignsFake, body: dict[str, Any]) -> Any:
 _WHERE = {"region": "region", "accountId": "account_id"}
 
 
+# -- accounts: what keeps the tests sharing one server apart ---------------------------------------
+
+# The access key of the API request the server is answering (None: no request, or unsigned).
+# A fault scoped to an account (``accountId`` in its body) reads it when it may fire: the
+# engine hands a fault the request's parameters alone, and tests sharing one server (pytest
+# --campaigns-target=URL, under xdist too) must not fire one another's faults.
+_answering: ContextVar[str | None] = ContextVar("answering_access_key", default=None)
+
+
+@contextlib.contextmanager
+def answering(request: Any) -> Iterator[None]:
+    """While the server answers ``request``: faults scoped to an account see whose it is."""
+    token = _answering.set(_wire.envelope(request).access_key)
+    try:
+        yield
+    finally:
+        _answering.reset(token)
+
+
+class _InAccount:
+    """A fault's match that also requires the request to act in ``account`` (its repr is what
+    the fault's description shows)."""
+
+    def __init__(self, fake: CampaignsFake, account: str, match: Any) -> None:
+        self.fake = fake
+        self.account = account
+        self.match = match
+
+    def __call__(self, params: dict[str, Any]) -> bool:
+        key = _answering.get()
+        account = self.fake._accounts.get(key or "", self.fake.account_id)
+        if account != self.account:
+            return False
+        if self.match is None:
+            return True
+        return all(k in params and params[k] == v for k, v in self.match.items())
+
+    def __repr__(self) -> str:
+        shown = f"{self.match!r} " if self.match else ""
+        return f"{shown}in account {self.account}"
+
+
+def _scoped(fake: CampaignsFake, rule: Any, account: str | None) -> Any:
+    """``rule``, limited to requests in ``account`` when one is given (checked as given)."""
+    if account is not None:
+        check_account_id(account)
+        rule.match = _InAccount(fake, account, rule.match)
+    return rule
+
+
+def _in_account(rule: Any, account: str | None) -> bool:
+    """Whether ``rule`` belongs to ``account`` (every rule, when no account is given)."""
+    return account is None or (isinstance(rule.match, _InAccount) and rule.match.account == account)
+
+
+@control("POST", "accounts")
+def _register_account(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    arguments = _take(body, {"accessKeyId": "access_key_id", "accountId": "account_id"})
+    fake.register_account(arguments["access_key_id"], arguments["account_id"])
+    return {}
+
+
 # -- state -----------------------------------------------------------------------------------------
 
 
@@ -272,20 +337,37 @@ def _inject_error(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, s
             "message": "message",
             "match": "match",
             "members": "members",
+            "accountId": "account_id",
         },
     )
-    return {"fault": side.inject_error(arguments.pop("operation", None), **arguments).describe()}
+    account = arguments.pop("account_id", None)
+    rule = side.inject_error(arguments.pop("operation", None), **arguments)
+    return {"fault": _scoped(fake, rule, account).describe()}
 
 
 @control("POST", "faults/throttle")
 def _throttle(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
     side = _side(fake, body)
     arguments = _take(
-        body, {"operation": "operation", "times": "times", "rate": "rate", "burst": "burst"}
+        body,
+        {
+            "operation": "operation",
+            "times": "times",
+            "rate": "rate",
+            "burst": "burst",
+            "accountId": "account_id",
+        },
     )
+    account = arguments.pop("account_id", None)
+    if account is not None and "rate" in arguments:
+        raise ControlError(
+            400,
+            "a rate limit is the whole server's and cannot be scoped to an account: "
+            "give times instead of rate, or no accountId",
+        )
     rule = side.throttle(**arguments)
     if hasattr(rule, "describe"):
-        return {"fault": rule.describe()}
+        return {"fault": _scoped(fake, rule, account).describe()}
     return {
         "fault": f"rate limit of {rule.rate:g} requests/s (burst {rule.burst:g}) on "
         f"{rule.operation or 'every operation'}"
@@ -296,7 +378,14 @@ def _throttle(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str])
 def _fail_items(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
     side = _side(fake, body)
     arguments = _take(
-        body, {"operation": "operation", "code": "code", "times": "times", "match": "match"}
+        body,
+        {
+            "operation": "operation",
+            "code": "code",
+            "times": "times",
+            "match": "match",
+            "accountId": "account_id",
+        },
     )
     faults = fake._faults_v2 if side is fake.v2 else fake._faults
     if "operation" not in arguments or "code" not in arguments:
@@ -304,12 +393,31 @@ def _fail_items(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str
     rule = faults.add_item_failure(
         arguments["operation"], arguments["code"], arguments.get("times"), arguments.get("match")
     )
-    return {"fault": rule.describe()}
+    return {"fault": _scoped(fake, rule, arguments.get("account_id")).describe()}
 
 
 @control("GET", "faults/unused", changes=False)
 def _unused(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
-    return {"unused": [rule.describe() for rule in fake.unused_faults]}
+    account = _take(body, {"accountId": "account_id"}).get("account_id")
+    return {
+        "unused": [rule.describe() for rule in fake.unused_faults if _in_account(rule, account)]
+    }
+
+
+@control("DELETE", "faults")
+def _forget_faults(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
+    """Remove the faults scoped to ``accountId`` (every request fault and item fault without
+    one): a test sharing the server removes its own when it ends."""
+    account = _take(body, {"accountId": "account_id"}).get("account_id")
+    removed = 0
+    for faults in (fake._faults, fake._faults_v2):
+        with faults._lock:
+            kept = [rule for rule in faults.rules if not _in_account(rule, account)]
+            removed += len(faults.rules) - len(kept)
+            faults.rules[:] = kept
+            if account is None:
+                faults.limits.clear()
+    return {"removed": removed}
 
 
 # -- time and the journal ------------------------------------------------------------------------
@@ -328,7 +436,14 @@ def _advance(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) 
 
 @control("GET", "calls", changes=False)
 def _calls(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
-    return {"calls": [call_json(call) for call in fake.calls]}
+    # With accountId: the calls that acted in that account alone (one test's, on a shared
+    # server).
+    account = _take(body, {"accountId": "account_id"}).get("account_id")
+    return {
+        "calls": [
+            call_json(call) for call in fake.calls if account is None or call.account == account
+        ]
+    }
 
 
 def call_json(call: Call) -> dict[str, Any]:
@@ -346,6 +461,7 @@ def call_json(call: Call) -> dict[str, Any]:
             "account": call.account,
             "requestId": call.request_id,
             "injected": call.injected,
+            "injectedItems": list(call.injected_items),
             "response": call.response,
             "summary": call.summary(),
         }

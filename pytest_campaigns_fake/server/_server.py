@@ -258,7 +258,8 @@ class CampaignsServer:
         request = AWSPreparedRequest(method, target, headers, body, stream_output=False)
         fake = self.fake
         calls = fake.calls
-        with fake._engine.lock:
+        # answering: faults a test scoped to its account see whose request this is.
+        with fake._engine.lock, _control.answering(request):
             if self._closed:
                 return (*_json(503, {"error": "the server is stopping"}), "-")
             before = len(calls)
