@@ -8,6 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+SKIP_MARK = "<!-- docs-test: skip -->"
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[ \t]*$")
 
 
@@ -31,3 +32,12 @@ def fenced_blocks(page: Path) -> list[tuple[int, str, str, str]]:
         blocks.append((i + 2, lang, previous, body + "\n"))
         i = end + 1
     return blocks
+
+
+def python_blocks(page: Path) -> list[tuple[int, str]]:
+    """(first line number, dedented source) of each ``python`` block not marked to skip."""
+    return [
+        (line, body)
+        for line, lang, previous, body in fenced_blocks(page)
+        if lang == "python" and previous != SKIP_MARK
+    ]

@@ -522,19 +522,7 @@ def test_a_wrong_value_is_a_usage_error(pytester: pytest.Pytester, given: str, s
     result.stderr.fnmatch_lines([f"*--campaigns-chaos={given!r}*{said}*Give SEED[[]:RATE[]]*"])
 
 
-# A stand-in for the target feature's option while it is not in this branch: the same
-# destination (``campaigns_target``), registered only when the plugin has none.
-TARGET_OPTION = """
-def pytest_addoption(parser):
-    try:
-        parser.addoption("--campaigns-target", dest="campaigns_target", default=None)
-    except ValueError:
-        pass  # the plugin's own
-"""
-
-
 def test_against_aws_chaos_is_refused(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest(TARGET_OPTION)
     pytester.makepyfile("def test_nothing(): pass")
     result = pytester.runpytest(*QUIET, "--campaigns-target=aws", "--campaigns-chaos=7")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -575,7 +563,6 @@ def test_the_server_target_takes_chaos_through_its_control_plane(
 ) -> None:
     with CampaignsServer(CampaignsFake(any_region=True, require_onboarding=False)) as server:
         campaign = server.fake.add_campaign(connect_instance_id="instance-1")
-        pytester.makeconftest(TARGET_OPTION)
         pytester.makepyfile(
             f"""
             import boto3

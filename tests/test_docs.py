@@ -29,7 +29,7 @@ from pathlib import Path
 import botocore
 import botocore.session
 import pytest
-from support_docs import fenced_blocks
+from support_docs import SKIP_MARK, fenced_blocks, python_blocks
 
 from pytest_campaigns_fake import Options
 
@@ -37,7 +37,6 @@ pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SKIP_MARK = "<!-- docs-test: skip -->"
 # Where docs/coverage.md records the botocore it was generated from.
 COVERAGE_VERSION = re.compile(r"<!-- generated-from: botocore (\S+) -->")
 # Every page a user reads: README.md and each page of the site, found, not listed, so that a
@@ -70,15 +69,6 @@ def runnable(source: str) -> bool:
         for needle, module in NEEDS.items()
         if needle in source
     )
-
-
-def python_blocks(page: Path) -> list[tuple[int, str]]:
-    """(first line number, dedented source) of each ``python`` block not marked to skip."""
-    return [
-        (line, body)
-        for line, lang, previous, body in fenced_blocks(page)
-        if lang == "python" and previous != SKIP_MARK
-    ]
 
 
 def pages_with_examples() -> list[str]:

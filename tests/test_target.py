@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support_docs import python_blocks
 
 from pytest_campaigns_fake.suite._target import AWS_STAND_IN
 
@@ -451,11 +452,6 @@ def test_an_endpoint_that_is_not_this_projects_server_skips_fake_only_controls(
 def test_the_docs_example_passes_against_a_server_and_skips_its_seeding_against_aws(
     pytester: pytest.Pytester, server: str, aws: str
 ) -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
-    try:
-        from test_docs import python_blocks
-    finally:
-        sys.path.remove(str(ROOT / "tests"))
     [(_, source)] = python_blocks(ROOT / "docs" / "targets.md")
     pytester.makepyfile(test_doc=source)
     run(pytester, f"--campaigns-target={server}").assert_outcomes(passed=2)
