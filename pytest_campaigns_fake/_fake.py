@@ -14,7 +14,6 @@ from .engine._clock import Clock, Ids
 from .engine._engine import Engine
 from .engine._errors import FakeUsageError, ServiceError
 from .engine._faults import (
-    FaultControls,
     Faults,
     RateLimit,
     Rule,
@@ -30,6 +29,7 @@ from .engine._seeds import (
 )
 from .interception import _intercept
 from .services.campaigns import _snapshot
+from .services.campaigns._fault_controls import CampaignFaultControls
 from .services.campaigns._records import (
     V1,
     V2,
@@ -69,7 +69,7 @@ MOCK = "mock_campaigns"
 _on_start: list[Callable[[CampaignsFake], None]] = []
 
 
-class CampaignsFake(FaultControls):
+class CampaignsFake(CampaignFaultControls):
     """An in-memory Amazon Connect Outbound Campaigns service.
 
     While active (``start()`` or ``with``), every botocore client in the process that calls
@@ -118,7 +118,6 @@ class CampaignsFake(FaultControls):
         self._owner: str | None = None
         #: The request path: what interception hands every request to.
         self._engine = Engine(
-            store=self._store,
             ids=self._ids,
             faults=self._faults,
             journal=self._journal,

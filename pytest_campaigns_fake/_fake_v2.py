@@ -12,9 +12,10 @@ from typing import Any, Protocol
 
 from .engine._engine import Engine
 from .engine._errors import ServiceError
-from .engine._faults import FaultControls, Faults, Rule, item_match
+from .engine._faults import Faults, Rule, item_match
 from .engine._journal import Calls, Journal
 from .engine._seeds import check_choice, check_request
+from .services.campaigns._fault_controls import CampaignFaultControls
 from .services.campaigns._records import (
     V2,
     Bucket,
@@ -49,7 +50,7 @@ DEFAULT_TELEPHONY: dict[str, Any] = {
 }
 
 
-class CampaignsV2(FaultControls):
+class CampaignsV2(CampaignFaultControls):
     """The connectcampaignsv2 side of a fake: ``campaigns_fake.v2``."""
 
     def __init__(self, fake: _Fake, service: v2.Service, faults: Faults) -> None:

@@ -20,6 +20,7 @@ from typing import Any, Callable
 from ...engine._engine import Description, Operation, Result
 from ...engine._errors import ServiceError, not_found, validation
 from ...engine._model import load
+from ..campaigns import _serving as serving
 from ..campaigns._batches import accept
 from ..campaigns._records import (
     V1,
@@ -553,6 +554,9 @@ DESCRIPTION = Description(
     model=load(V1),
     operations=OPERATIONS,
     checks=CHECKS,
+    buckets=serving.buckets,
     error_member=error_member,
     hint=hint,
+    key_params=serving.KEY_PARAMS,
+    item_keys=serving.ITEM_KEYS,
 )

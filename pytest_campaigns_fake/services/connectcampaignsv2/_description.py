@@ -23,6 +23,7 @@ from ...engine._errors import ServiceError, not_found, validation
 from ...engine._faults import ItemFaults, item_failure_codes
 from ...engine._model import load
 from ...engine._seeds import check_bool, check_count, check_known
+from ..campaigns import _serving as serving
 from ..campaigns._batches import accept
 from ..campaigns._records import (
     V2,
@@ -1060,7 +1061,10 @@ DESCRIPTION = Description(
     checks=CHECKS,
     error_member=error_member,
     hint=hint,
-    us_gov_arns=lambda service: service.settings.accept_us_gov_arns,
+    buckets=serving.buckets,
+    widening=serving.US_GOV_ARNS,
     # Its calls are read on fake.v2: the journal says so.
     label="v2.",
+    key_params=serving.KEY_PARAMS,
+    item_keys=serving.ITEM_KEYS,
 )
