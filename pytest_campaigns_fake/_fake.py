@@ -28,6 +28,7 @@ from .engine._seeds import (
     check_choice,
 )
 from .interception import _intercept
+from .services._registry import serve_registered
 from .services.campaigns import _snapshot
 from .services.campaigns._fault_controls import CampaignFaultControls
 from .services.campaigns._records import (
@@ -146,6 +147,8 @@ class CampaignsFake(CampaignFaultControls):
         #: The connectcampaignsv2 API's controls: its campaigns, outbound requests, settings,
         #: quotas, faults and calls (instances and onboarding are shared with v1).
         self.v2 = CampaignsV2(self, service_v2, self._faults_v2)
+        # Services registered beside the two APIs (services/_registry.py), on the same engine.
+        self._services = serve_registered(self._engine, self.clock, self._ids)
 
     @property
     def strict(self) -> bool:
@@ -224,6 +227,7 @@ class CampaignsFake(CampaignFaultControls):
             self._faults.clear()
             self._faults_v2.clear()
             self.v2._service.missing_profiles.clear()
+            self._services.reset()
             self._journal.clear()
 
     def register_account(self, access_key_id: str, account_id: str) -> None:
@@ -443,13 +447,14 @@ class CampaignsFake(CampaignFaultControls):
     @property
     def unused_faults(self) -> list[Rule]:
         """Faults set up and never fired (what a strict fake fails on), v1's and v2's."""
-        return self._faults.unused() + self._faults_v2.unused()
+        return self._faults.unused() + self._faults_v2.unused() + self._services.unused()
 
     def _rate_limits(self) -> list[RateLimit]:
         """The rate limits set up (``throttle(rate=...)``), v1's and v2's: listed in a failing
         test's report, never checked by strictness (a limit that never throttled is the
         application staying under it)."""
-        return self._faults.rate_limits() + self._faults_v2.rate_limits()
+        rate_limits = self._faults.rate_limits() + self._faults_v2.rate_limits()
+        return rate_limits + self._services.rate_limits()
 
     def verify(self) -> None:
         """Raise FakeUsageError naming every fault that was set up and never fired."""

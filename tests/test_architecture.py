@@ -26,16 +26,14 @@ PACKAGE = ROOT / "pytest_campaigns_fake"
 MAY_IMPORT: dict[str, frozenset[str]] = {}
 for _room, _below in [
     ("botocore_corners", ()),
-    ("services", ()),  # the folder of the services: a docstring, nothing else
     ("engine", ("botocore_corners",)),
     ("interception", ("engine",)),
     ("services.campaigns", ("engine",)),
     ("services.connectcampaigns", ("services.campaigns",)),
     ("services.connectcampaignsv2", ("services.campaigns",)),
-    (
-        "surface",
-        ("services.connectcampaigns", "services.connectcampaignsv2", "interception"),
-    ),
+    # The folder's own modules: the registry of the services a fake serves.
+    ("services", ("services.connectcampaigns", "services.connectcampaignsv2")),
+    ("surface", ("services", "interception")),
     ("server", ("surface",)),
     ("suite", ("server",)),
     ("entry", ("suite",)),
