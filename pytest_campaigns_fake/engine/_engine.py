@@ -177,8 +177,9 @@ class Engine:
         if hasattr(state, "faults"):
             # The rules ask their own model's faults for per-item failures.
             state.faults = item_faults
-        # What an item fault's match may name beyond an item's own members.
-        faults.item_keys = description.item_keys
+        # What an item fault's match may name beyond an item's own members: faults shared by
+        # several descriptions take the keys of each.
+        faults.item_keys = {**faults.item_keys, **description.item_keys}
         bucket = description.buckets(state) if description.buckets is not None else _no_bucket
         self._served.append(
             Served(description, state, faults, item_faults, bucket, _summary(description))
