@@ -17,10 +17,16 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_campaigns_fake import CampaignsFake, FakeUsageError, UnimplementedOperationWarning
-from pytest_campaigns_fake.services._registry import ServiceControls, packages, register
+from pytest_campaigns_fake.services._registry import (
+    ServiceControls,
+    packages,
+    register,
+    unregister,
+)
 
 # The one line outside its folder that serves it:
 SERVICE = register("third_service.pinpoint_sms_voice")
@@ -170,6 +176,32 @@ def test_a_fault_that_never_fired_fails_a_strict_fake() -> None:
     controls(strict).inject_error("SendVoiceMessage", "BadRequestException")
     with pytest.raises(FakeUsageError, match="BadRequestException on SendVoiceMessage"):
         strict.verify()
+
+
+def test_interception_follows_the_services_the_active_fakes_serve(
+    no_network: list[object], lookups: list[str]
+) -> None:
+    # A fake made while the service is not registered does not serve it: its clients are not
+    # answered (here they reach for the network, which the suite refuses), until a fake that
+    # serves it is active; when that one stops, they are left alone again.
+    unregister(NAME)
+    try:
+        without = CampaignsFake(strict=False)
+    finally:
+        register(SERVICE.state.__module__.rpartition(".")[0] if SERVICE.state else "")
+    with without:
+        sms = client(config=Config(retries={"max_attempts": 1}))
+        with pytest.raises(Exception, match="test tried to reach the network"):
+            sms.list_configuration_sets()
+        assert len(no_network) == 1 and lookups == ["sms-voice.pinpoint.us-east-1.amazonaws.com"]
+        with CampaignsFake(strict=False) as serving:
+            assert sms.list_configuration_sets()["ConfigurationSets"] == []
+            assert controls(serving).calls.last.operation == "ListConfigurationSets"
+        with pytest.raises(Exception, match="test tried to reach the network"):
+            sms.list_configuration_sets()
+        assert len(no_network) == 2
+        # The campaigns APIs were answered throughout.
+        assert boto3.client("connectcampaigns").list_campaigns()["campaignSummaryList"] == []
 
 
 def test_reset_forgets_its_state(fake: CampaignsFake) -> None:
