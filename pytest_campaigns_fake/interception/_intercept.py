@@ -150,7 +150,7 @@ def deactivate(fake: ActiveFake) -> None:
 def _serve(fakes: list[ActiveFake]) -> bool:
     """Handle the events of every service the active fakes serve (the first fake that serves
     a model names it); whether that changed what is handled."""
-    global _prefixes
+    global _served, _prefixes
     served: dict[str, Model] = {}
     for fake in fakes:
         for each in fake._engine.served:
@@ -158,8 +158,8 @@ def _serve(fakes: list[ActiveFake]) -> bool:
             served.setdefault(_endpoints.event_service(model), model)
     if served == _served:
         return False
-    _served.clear()
-    _served.update(served)
+    # Rebound, never changed in place: a request on another thread reads one or the other.
+    _served = served
     _prefixes = tuple(f"{kind}.{name}." for name in served for kind in _KINDS)
     # The caches below read _served and _prefixes.
     _kind.cache_clear()
