@@ -23,19 +23,31 @@ from botocore.exceptions import ClientError
 from pytest_campaigns_fake import CampaignsFake, FakeUsageError, UnimplementedOperationWarning
 from pytest_campaigns_fake.services._registry import (
     ServiceControls,
+    ServicePackage,
     packages,
     register,
     unregister,
 )
 
-# The one line outside its folder that serves it:
-SERVICE = register("third_service.pinpoint_sms_voice")
-
 ROOT = Path(__file__).resolve().parent.parent
-# Its folder, found from what it registered (so that this file names its package once).
-FOLDER = Path(inspect.getfile(SERVICE.state)).parent if SERVICE.state else ROOT
 NAME = "pinpoint-sms-voice"
 VOICE = {"PlainTextMessage": {"Text": "Your code is 1234", "VoiceId": "Joanna"}}
+
+
+@pytest.fixture(autouse=True)
+def served() -> Iterator[ServicePackage]:
+    """The service, served by the fakes each test here makes, and by none of other modules'
+    tests (they count what a fake serves)."""
+    # The one line outside its folder that serves it:
+    service = register("third_service.pinpoint_sms_voice")
+    yield service
+    unregister(service.name)
+
+
+def folder(service: ServicePackage) -> Path:
+    """Its folder, found from what it registered (so that this file names its package once)."""
+    assert service.state is not None
+    return Path(inspect.getfile(service.state)).parent
 
 
 @pytest.fixture
@@ -179,7 +191,7 @@ def test_a_fault_that_never_fired_fails_a_strict_fake() -> None:
 
 
 def test_interception_follows_the_services_the_active_fakes_serve(
-    no_network: list[object], lookups: list[str]
+    served: ServicePackage, no_network: list[object], lookups: list[str]
 ) -> None:
     # A fake made while the service is not registered does not serve it: its clients are not
     # answered (here they reach for the network, which the suite refuses), until a fake that
@@ -188,7 +200,7 @@ def test_interception_follows_the_services_the_active_fakes_serve(
     try:
         without = CampaignsFake(strict=False)
     finally:
-        register(SERVICE.state.__module__.rpartition(".")[0] if SERVICE.state else "")
+        register(".".join(folder(served).relative_to(ROOT / "tests").parts))
     with without:
         sms = client(config=Config(retries={"max_attempts": 1}))
         with pytest.raises(Exception, match="test tried to reach the network"):
@@ -211,23 +223,33 @@ def test_reset_forgets_its_state(fake: CampaignsFake) -> None:
     assert sms.list_configuration_sets()["ConfigurationSets"] == []
 
 
-def test_it_is_served_from_its_folder_and_one_line() -> None:
+def test_it_is_served_from_its_folder_and_one_line(served: ServicePackage) -> None:
     # The registry holds it beside the campaigns APIs, and nothing of the product names it.
-    assert SERVICE in packages() and SERVICE.name == NAME
+    assert served in packages() and served.name == NAME
     product = ROOT / "pytest_campaigns_fake"
     assert not [p for p in product.rglob("*.py") if "pinpoint" in p.read_text().lower()]
     # Outside its folder, one line of one file names its package: the registration above.
+    own = folder(served)
     touching = [
         (path.relative_to(ROOT).as_posix(), line.strip())
         for path in _project_files()
-        if FOLDER not in path.parents
+        if own not in path.parents
         for line in path.read_text(encoding="utf-8").splitlines()
-        if FOLDER.name in line
+        if own.name in line
     ]
     assert touching == [
-        ("tests/test_third_service.py", f'SERVICE = register("third_service.{FOLDER.name}")')
+        ("tests/test_third_service.py", f'service = register("third_service.{own.name}")')
     ]
-    assert sorted(p.name for p in FOLDER.glob("*.py")) == ["__init__.py", "_description.py"]
+    assert sorted(p.name for p in own.glob("*.py")) == ["__init__.py", "_description.py"]
+
+
+def test_other_modules_fakes_do_not_serve_it(served: ServicePackage) -> None:
+    unregister(served.name)
+    try:
+        assert served not in packages()
+        assert NAME not in CampaignsFake()._services
+    finally:
+        register(".".join(folder(served).relative_to(ROOT / "tests").parts))
 
 
 def _project_files() -> Iterator[Path]:
