@@ -25,6 +25,7 @@ from .engine._faults import RateLimit, Rule, describe_rules
 from .engine._journal import Calls, Journal
 from .engine._seeds import check_access_key, check_account_id
 from .interception import _intercept
+from .services._registry import serve_registered
 from .services.campaigns import _snapshot
 from .services.campaigns._context import Context
 from .services.campaigns._records import V1, V2, Bucket, Store
@@ -87,7 +88,6 @@ class CampaignsFake(Activation, v1.ConnectCampaignsControls):
         self._accounts: dict[str, str] = {}
         #: The request path: what interception hands every request to.
         self._engine = Engine(
-            store=self._store,
             ids=self._ids,
             faults=self._faults,
             journal=self._journal,
@@ -106,6 +106,8 @@ class CampaignsFake(Activation, v1.ConnectCampaignsControls):
         #: quotas, faults and calls (instances and onboarding are shared with v1).
         self.v2: v2.CampaignsV2 = v2_controls
         self._sections: tuple[_snapshot.Section, ...] = (v1_section, v2_section)
+        # Services registered beside the two APIs (services/_registry.py), on the same engine.
+        self._services = serve_registered(self._engine, self.clock, self._ids)
 
     @property
     def account_id(self) -> str:
@@ -128,6 +130,7 @@ class CampaignsFake(Activation, v1.ConnectCampaignsControls):
             self._faults_v2.clear()
             for section in self._sections:
                 section.clear()
+            self._services.reset()
             self._journal.clear()
 
     def register_account(self, access_key_id: str, account_id: str) -> None:
@@ -158,13 +161,14 @@ class CampaignsFake(Activation, v1.ConnectCampaignsControls):
     @property
     def unused_faults(self) -> list[Rule]:
         """Faults set up and never fired (what a strict fake fails on), v1's and v2's."""
-        return self._faults.unused() + self._faults_v2.unused()
+        return self._faults.unused() + self._faults_v2.unused() + self._services.unused()
 
     def _rate_limits(self) -> list[RateLimit]:
         """The rate limits set up (``throttle(rate=...)``), v1's and v2's: listed in a failing
         test's report, never checked by strictness (a limit that never throttled is the
         application staying under it)."""
-        return self._faults.rate_limits() + self._faults_v2.rate_limits()
+        rate_limits = self._faults.rate_limits() + self._faults_v2.rate_limits()
+        return rate_limits + self._services.rate_limits()
 
     def verify(self) -> None:
         """Raise FakeUsageError naming every fault that was set up and never fired."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, TypedDict
 
+from .engine import _endpoints
 from .engine._nearest import did_you_mean
 from .engine._seeds import check_bool, check_count
 
@@ -210,14 +210,7 @@ def check_region(region: Any) -> None:
         raise ValueError(f"region must be a non-empty region name, not {region!r}")
 
 
-@cache
 def offered_regions() -> tuple[str, ...]:
-    """Every region where botocore's endpoint data says AWS offers connectcampaigns."""
-    import botocore.session
-
-    session = botocore.session.Session()
-    return tuple(
-        region
-        for partition in session.get_available_partitions()
-        for region in session.get_available_regions("connectcampaigns", partition_name=partition)
-    )
+    """Every region where botocore's endpoint data says AWS offers connectcampaigns: the
+    regions the fake's own ``region`` may name without ``any_region``."""
+    return _endpoints.offered_regions("connectcampaigns")

@@ -176,6 +176,15 @@ def test_errors_of_the_second_model_come_from_its_model(fake: CampaignsFake) -> 
     assert fake.calls.last.error_code == "ResourceNotFoundException"
 
 
+def test_a_second_model_on_the_same_faults_keeps_what_the_first_items_may_match(
+    fake: CampaignsFake,
+) -> None:
+    # The tiny model is served on the engine's own faults (v1's): a batch item of v1 still
+    # carries its campaign's id, and a fault may still match it.
+    rule = fake.fail_dial_requests("InvalidInput", campaign_id="c-1")
+    assert rule.match == {"campaignId": "c-1"}
+
+
 def test_an_operation_without_a_rule_is_answered_501_and_warned_once(fake: CampaignsFake) -> None:
     # The model of a newer botocore than the fake: serving it never fails, and only the
     # operation without a rule is refused, per request.

@@ -326,14 +326,14 @@ EmitWrapper = Callable[[Callable[..., Any], Any, str, Any, bool], Any]
 
 def wrap_emitter(wrapper: EmitWrapper, prefixes: tuple[str, ...] = ("",)) -> None:
     """Route the botocore events whose names start with one of ``prefixes``, of every client,
-    through ``wrapper``; every other event goes straight to ``_emit``."""
+    through ``wrapper``; every other event goes straight to ``_emit``. Again while wrapped:
+    the new ones take over in one assignment (no event passes unwrapped meanwhile)."""
     # Touches the private botocore.hooks.HierarchicalEmitter._emit, on the class: clients copy
     # their session's emitter when created, so no public register() reaches them all. A plain
     # function, not a wrapt wrapper: every event of every client passes here, and the events of
     # other services must cost one string test, not a descriptor binding per call; the events
     # routed get _emit's own arguments, with no bound method or argument tuple made for them.
-    original = HierarchicalEmitter.__dict__["_emit"]
-    _originals.setdefault((HierarchicalEmitter, "_emit"), original)
+    original = _originals.setdefault((HierarchicalEmitter, "_emit"), HierarchicalEmitter._emit)
 
     def _emit(self: Any, event_name: str, kwargs: Any, stop_on_response: bool = False) -> Any:
         if not event_name.startswith(prefixes):

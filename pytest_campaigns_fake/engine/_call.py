@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._journal_values import copied
 from ._wire import shaped
@@ -11,10 +11,20 @@ from ._wire import shaped
 if TYPE_CHECKING:
     from botocore.model import Shape
 
-# Parameters worth showing in a one-line summary of a call, most telling first.
-_KEY_PARAMS = ("id", "name", "connectInstanceId", "arn", "campaignIds", "maxResults", "nextToken")
-# Batch members, shown by their length.
-_BATCHES = ("dialRequests", "outboundRequests", "profileOutboundRequests")
+
+class Summary(NamedTuple):
+    """How a service's calls are written on one line (the engine makes one per description)."""
+
+    #: Written before the operation's name: where a test finds that API's controls (``v2.``).
+    label: str
+    #: Parameters worth showing, most telling first, as ``name='value'``.
+    key_params: tuple[str, ...]
+    #: Batch members (lists of structures), shown by their length: ``items=<3 items>``.
+    batches: tuple[str, ...]
+
+
+#: The summary of a call whose service says nothing of its own.
+PLAIN = Summary("", (), ())
 
 
 class Call:
@@ -33,7 +43,6 @@ class Call:
         "_hint",
         "_injected",
         "_injected_items",
-        "_label",
         "_operation",
         "_params",
         "_region",
@@ -42,6 +51,7 @@ class Call:
         "_service",
         "_shape",
         "_status_code",
+        "_summary",
     )
 
     def __init__(
@@ -63,14 +73,14 @@ class Call:
         elsewhere: bool = False,
         shape: Shape | None = None,
         service: str,
-        label: str = "",
+        summary: Summary = PLAIN,
     ) -> None:
         # On the hot path: plain slot stores, nothing computed. The params as decoded from the
         # wire are made into the model's shape (declared members only, timestamps as
         # datetimes) when a test first reads them.
         self._operation = operation
         self._service = service
-        self._label = label
+        self._summary = summary
         self._params = params
         self._shape = shape
         self._status_code = status_code
@@ -91,13 +101,12 @@ class Call:
 
     @property
     def operation(self) -> str:
-        """The operation's name in the model, ``"CreateCampaign"``."""
+        """The operation's name in the model, ``"CreateThing"`` (not ``create_thing``)."""
         return self._operation
 
     @property
     def service(self) -> str:
-        """The botocore service name of the API called: ``connectcampaigns`` (v1) or
-        ``connectcampaignsv2``."""
+        """The botocore service name of the API called (as ``boto3.client()`` takes it)."""
         return self._service
 
     @property
@@ -191,11 +200,12 @@ class Call:
 
     def _line(self, note: str = "") -> str:
         params = self._shaped()
+        label, key_params, batches = self._summary
         shown = []
-        for key in _KEY_PARAMS:
+        for key in key_params:
             if key in params:
                 shown.append(f"{key}={params[key]!r}")
-        for batch in _BATCHES:
+        for batch in batches:
             if isinstance(params.get(batch), list):
                 shown.append(f"{batch}=<{len(params[batch])} items>")
         outcome = "200 OK" if self.ok else f"{self._status_code} {self._error_code}"
@@ -205,7 +215,7 @@ class Call:
         retry = f" [attempt {self._attempt}]" if self._attempt > 1 else ""
         where = f" [{self._region}, account {self._account}]" if self._elsewhere else ""
         hint = f"\n       hint: {self._hint}" if self._hint else ""
-        called = f"{self._label}{self._operation}({', '.join(shown)})"
+        called = f"{label}{self._operation}({', '.join(shown)})"
         return f"{called} -> {outcome}{retry}{where}{note}{hint}"
 
     def _items_outcome(self) -> str:

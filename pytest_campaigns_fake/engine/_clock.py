@@ -169,7 +169,7 @@ class Ids:
         self._lock = threading.Lock()
 
     def uuid(self) -> str:
-        """A resource id (campaign, dial request)."""
+        """A resource id (of a resource, or an accepted item of a batch)."""
         return self._uuid(self._random)
 
     def request_id(self) -> str:

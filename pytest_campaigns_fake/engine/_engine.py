@@ -5,9 +5,10 @@
 
 The engine serves one or more service descriptions. A description says which botocore model
 it serves and holds an explicit table, operation name -> rule; a request is routed by path to
-the model that serves it. The engine knows nothing of campaigns: rules, hints and the state
-an injected error reports come from the description. Interception (and a server) talk only to
-``Engine.answer`` and ``Engine.record_delay``.
+the model that serves it. The engine knows no service: rules, the state they act on (sliced by
+account and region), hints, the state an injected error reports and how its calls are summed
+up come from the description. Interception (and a server) talk only to ``Engine.answer`` and
+``Engine.record_delay``.
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional
+from urllib.parse import urlsplit
 
-from ..services.campaigns._records import Bucket, Store
 from . import _wire
-from ._errors import ServiceError
+from ._call import Summary
+from ._endpoints import aws_host_region
+from ._errors import PRODUCT, ServiceError
 from ._faults import Faults
 from ._journal import Call, Journal
 from ._model import Model
-from ._validation import accept_us_gov_arns, admitter
+from ._validation import Widening, admitter, widening
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -36,12 +39,15 @@ if TYPE_CHECKING:
     from ._clock import Ids
 
 Result = Optional[dict[str, Any]]
-# An operation's implementation: its business rules, on the caller's bucket, with params that
-# passed validation. ``state`` is the description's own object (settings, quotas, clock...).
-Operation = Callable[[Any, Bucket, dict[str, Any]], Result]
+# An operation's implementation: its business rules, on the caller's bucket (what the caller's
+# account sees in the request's region: ``Description.buckets``), with params that passed
+# validation. ``state`` is the description's own object (settings, quotas, clock...).
+Operation = Callable[[Any, Any, dict[str, Any]], Result]
 # What a description can tell about a request beyond answering it.
-ErrorMember = Callable[[Any, Bucket, str, dict[str, Any]], Any]
+ErrorMember = Callable[[Any, Any, str, dict[str, Any]], Any]
 Hint = Callable[[Any, str, dict[str, Any], str, str], Optional[str]]
+# Given the state the rules act on: the bucket of an (account, region).
+Buckets = Callable[[Any], Callable[[str, str], Any]]
 
 #: The status and code of an operation of the installed model the description has no rule for
 #: (a newer botocore than the fake): 501 is HTTP's "the server does not support the
@@ -68,21 +74,28 @@ class Description:
     ``operations`` should hold every operation of the model (the conformance tests check it);
     one it lacks (a botocore newer than the fake) is answered 501 ``NotImplemented``;
     ``checks`` are the operation's checks on the request alone (ValidationException), made
-    before faults; ``error_member`` supplies an injected error's required member from the
-    state (InvalidCampaignStateException's ``state``); ``hint`` explains a
-    ResourceNotFoundException the test could have avoided; ``us_gov_arns`` tells whether the
-    state's settings accept us-gov ARNs under the model's full-match ARN patterns; ``label``
-    is what a journaled call's repr writes before the operation's name (``v2.``: where a test
-    finds that API's controls).
+    before faults; ``buckets`` gives, from the state, the function that finds the bucket of an
+    (account, region), which each rule gets (None: the rules get None); ``error_member``
+    supplies an injected error's required member from the state (an error's ``state`` member:
+    the resource's own); ``hint`` explains a ResourceNotFoundException the test could have
+    avoided; ``widening`` is a setting of the state under which the model's patterns accept
+    more; ``label`` is what a journaled call's repr writes before the operation's name (``v2.``:
+    where a test finds that API's controls); ``key_params`` are the parameters a call's
+    one-line summary shows, most telling first (by default, the members the model's URIs
+    carry); ``item_keys`` are what an item fault's match may name besides an item's own
+    members: key -> the member of the batch request whose value items carry under that key.
     """
 
     model: Model
     operations: Mapping[str, Operation]
     checks: Mapping[str, Operation] = field(default_factory=dict)
+    buckets: Buckets | None = None
     error_member: ErrorMember | None = None
     hint: Hint | None = None
-    us_gov_arns: Callable[[Any], bool] | None = None
+    widening: Widening | None = None
     label: str = ""
+    key_params: tuple[str, ...] = ()
+    item_keys: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,6 +106,9 @@ class Served:
     state: Any
     faults: Faults
     item_faults: _ItemFaults
+    #: The bucket of an (account, region), found once per request.
+    bucket: Callable[[str, str], Any]
+    summary: Summary
 
 
 @dataclass(frozen=True)
@@ -127,14 +143,12 @@ class Engine:
     def __init__(
         self,
         *,
-        store: Store,
         ids: Ids,
         faults: Faults,
         journal: Journal,
         accounts: Mapping[str, str],
         home: Callable[[], tuple[str, str]],
     ) -> None:
-        self.store = store
         self.faults = faults
         self.journal = journal
         # What rules call for per-item failures (and what the journal learns from).
@@ -163,7 +177,13 @@ class Engine:
         if hasattr(state, "faults"):
             # The rules ask their own model's faults for per-item failures.
             state.faults = item_faults
-        self._served.append(Served(description, state, faults, item_faults))
+        # What an item fault's match may name beyond an item's own members: faults shared by
+        # several descriptions take the keys of each.
+        faults.item_keys = {**faults.item_keys, **description.item_keys}
+        bucket = description.buckets(state) if description.buckets is not None else _no_bucket
+        self._served.append(
+            Served(description, state, faults, item_faults, bucket, _summary(description))
+        )
         return item_faults
 
     def _plan(self, description: Description, op_model: OperationModel) -> _Plan:
@@ -214,7 +234,10 @@ class Engine:
         region = envelope.region or region_default
         request_id = self._ids.request_id()
         if not envelope.signed:
-            # AWS's front end refuses it (403) before any operation runs; journaled all the same.
+            # AWS's front end refuses it (403) before any operation runs; journaled all the same,
+            # in the region of the host when it is AWS's host of the service.
+            host = urlsplit(envelope.url).hostname or ""
+            region = aws_host_region(model, host) or region_default
             name, decoded = _wire.identify(model, request, routed)
             refused = _wire.missing_token()
             self.journal.record(
@@ -229,7 +252,7 @@ class Engine:
                     account=account_default,
                     request_id=request_id,
                     service=model.service.service_name,
-                    label=description.label,
+                    summary=served.summary,
                 )
             )
             return _wire.failure(envelope.url, request_id, 403, refused)
@@ -244,7 +267,7 @@ class Engine:
         faults = served.faults
         injected_items = served.item_faults.injected
         injected_items.clear()
-        bucket = self.store.bucket(account, region)
+        bucket = served.bucket(account, region)
         try:
             op_model, raw = _wire.decode(request, routed)
             operation = op_model.name
@@ -253,12 +276,13 @@ class Engine:
             # request is rejected before any fault can fire, so it never uses one up.
             # From here on, the params hold only the members the model declares, timestamps
             # as datetimes, whoever answers: the service, or an injected fault.
-            if description.us_gov_arns is not None and description.us_gov_arns(state):
-                accepting = accept_us_gov_arns.set(True)
+            wider = description.widening
+            if wider is not None and wider.active(state):
+                widened = widening.set(wider)
                 try:
                     params = plan.admit(raw)
                 finally:
-                    accept_us_gov_arns.reset(accepting)
+                    widening.reset(widened)
             else:
                 params = plan.admit(raw)
             valid = plan.input_shape
@@ -302,7 +326,7 @@ class Engine:
             hint=hint,
             elsewhere=account != account_default or region != region_default,
             service=model.service.service_name,
-            label=description.label,
+            summary=served.summary,
         )
         self.journal.record(call)
         if error is not None:
@@ -327,14 +351,13 @@ def _not_implemented(model: Model, operation: str) -> Operation:
 
     service = model.service.service_name
     message = (
-        f"pytest-campaigns-fake does not implement {service} {operation} yet (it is in the "
-        f"model of the installed botocore {botocore.__version__}); every other operation is "
-        "answered as usual. Upgrade pytest-campaigns-fake, or pin botocore to a release "
-        "without it"
+        f"{PRODUCT} does not implement {service} {operation} yet (it is in the model of the "
+        f"installed botocore {botocore.__version__}); every other operation is answered as "
+        f"usual. Upgrade {PRODUCT}, or pin botocore to a release without it"
     )
     warnings.warn(message, UnimplementedOperationWarning, stacklevel=user_stacklevel())
 
-    def answer(state: Any, bucket: Bucket, params: dict[str, Any]) -> Result:
+    def answer(state: Any, bucket: Any, params: dict[str, Any]) -> Result:
         raise _NotImplemented(NOT_IMPLEMENTED_CODE, message)
 
     return answer
@@ -360,10 +383,44 @@ def user_stacklevel() -> int:
 
 
 def _state_of(
-    description: Description, state: Any, bucket: Bucket, params: dict[str, Any]
+    description: Description, state: Any, bucket: Any, params: dict[str, Any]
 ) -> Callable[[str], Any] | None:
     """The callback an injected error asks for the required members the test left out."""
     error_member = description.error_member
     if error_member is None:
         return None
     return lambda member: error_member(state, bucket, member, params)
+
+
+def _no_bucket(account: str, region: str) -> None:
+    """The bucket of a description that names none: its rules get None."""
+    return None
+
+
+def _summary(description: Description) -> Summary:
+    """How the description's calls are written on one line: its label, its key parameters (by
+    default the members the model's URIs carry, in the order the model lists them) and its
+    batches (the input members that are lists of structures)."""
+    service = description.model.service
+    inputs = [
+        shape
+        for shape in (service.operation_model(op).input_shape for op in service.operation_names)
+        if shape is not None
+    ]
+    key_params = description.key_params or tuple(
+        dict.fromkeys(
+            name
+            for shape in inputs
+            for name, member in shape.members.items()
+            if member.serialization.get("location") == "uri"
+        )
+    )
+    batches = tuple(
+        dict.fromkeys(
+            name
+            for shape in inputs
+            for name, member in shape.members.items()
+            if member.type_name == "list" and member.member.type_name == "structure"
+        )
+    )
+    return Summary(description.label, key_params, batches)

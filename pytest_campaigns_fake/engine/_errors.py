@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+#: The package users import (this module's top-level package), and the product's name as
+#: messages write it: read from the package, so that the engine names no product of its own.
+PACKAGE = __name__.partition(".")[0]
+PRODUCT = PACKAGE.replace("_", "-")
+
 
 class FakeUsageError(AssertionError):
     """The fake was used in a way that would let a test pass by accident: a fault that never
@@ -11,7 +16,7 @@ class FakeUsageError(AssertionError):
 
 
 # Shown in tracebacks as where users import it from, not as a private module's class.
-FakeUsageError.__module__ = "pytest_campaigns_fake"
+FakeUsageError.__module__ = PACKAGE
 
 
 class ServiceError(Exception):

@@ -15,14 +15,14 @@ from functools import cache
 from typing import Any, Callable, Optional, Protocol, overload
 
 from ._clock import Clock
-from ._errors import ServiceError
+from ._errors import PRODUCT, ServiceError
 from ._matches import Match, answering_operations, check_item_match, check_match, may_answer
 from ._model import COMMON_ERRORS, load
 from ._nearest import did_you_mean
 from ._validation import violations
 
-# Supplies the value of an error member the test did not set (InvalidCampaignStateException's
-# ``state``) from the service's state: a callback the engine hands over with each request.
+# Supplies the value of an error member the test did not set (an error's ``state``: the
+# resource's own) from the service's state: a callback the engine hands over with each request.
 StateOf = Optional[Callable[[str], Any]]
 THROTTLING = "ThrottlingException"
 # A token bucket counts requests in floats: beyond 2**53, taking one token changes nothing
@@ -90,7 +90,7 @@ class ThrottleRule(ErrorRule):
 @dataclass
 class ItemRule(Rule):
     """An item fault: matching items of a batch operation fail with the failure ``code``,
-    while the call itself succeeds (``fail_dial_requests``, ``fail_campaign_state``)."""
+    while the call itself succeeds (a batch answers them under its failed items)."""
 
     def _label(self) -> str:
         return "item failure"
@@ -164,8 +164,12 @@ class Faults:
         #: The botocore service name of the model whose operations and errors the rules name.
         self.service = service
         #: Common AWS errors this service's faults answer only from operations whose model
-        #: lists them (connectcampaignsv2: ThrottlingException), not from any operation.
+        #: lists them (ThrottlingException, for a service that says so), not from any operation.
         self.modelled_only = modelled_only
+        #: What an item fault's match may name besides an item's own members: key -> the
+        #: member of the batch request whose value the items carry under it (the engine sets
+        #: it from the description it serves these faults with).
+        self.item_keys: Mapping[str, str] = {}
         self._lock = threading.Lock()
         self.rules: list[Rule] = []
         self.limits: list[RateLimit] = []
@@ -262,7 +266,7 @@ class Faults:
                 f"{did_you_mean(code, allowed)}; choose from {allowed}"
             )
         _check_times(times)
-        check_item_match(operation, match, self.service)
+        check_item_match(operation, match, self.service, self.item_keys)
         rule = ItemRule(operation, code, times, match)
         with self._lock:
             self.rules.append(rule)
@@ -418,17 +422,6 @@ class FaultControls:
         assert isinstance(rule, ThrottleRule)
         return rule
 
-    def fail_campaign_state(
-        self, campaign_id: str, code: str = "UnknownError", *, times: int | None = None
-    ) -> Rule:
-        """Report ``campaign_id`` under failedRequests of GetCampaignStateBatch with ``code``."""
-        __tracebackhide__ = True
-        if not isinstance(campaign_id, str):
-            raise TypeError(f"campaign_id must be a str, not {campaign_id!r}")
-        return self._faults.add_item_failure(
-            "GetCampaignStateBatch", code, times, {"campaignId": campaign_id}
-        )
-
 
 def describe_rules(rules: Sequence[Rule | RateLimit]) -> str:
     """The rules (or rate limits), one ``describe()`` line each, as listed in reports."""
@@ -483,12 +476,12 @@ def _camel(name: str) -> str:
 def _default_message(code: str, operation: str) -> str:
     if code == THROTTLING:
         return "Rate exceeded"
-    return f"{code} injected into {operation} by pytest-campaigns-fake"
+    return f"{code} injected into {operation} by {PRODUCT}"
 
 
 def _check_members(code: str, members: dict[str, Any], service: str) -> dict[str, Any]:
     """The members a test gives an injected error must be members of its shape, with values
-    the shape allows (InvalidCampaignStateException.state is a CampaignState)."""
+    the shape allows (an enum member takes one of the enum's values)."""
     __tracebackhide__ = True
     shape = load(service).error_shape(code)
     if shape is None:
@@ -517,8 +510,8 @@ def _check_members(code: str, members: dict[str, Any], service: str) -> dict[str
 def _required_members(
     code: str, members: dict[str, Any], state_of: StateOf, service: str
 ) -> dict[str, Any]:
-    """The error's required members (InvalidCampaignStateException.state) the test left out:
-    the service's own answer when ``state_of`` knows it, else the shape's first enum value."""
+    """The error's required members (beyond its message) the test left out: the service's own
+    answer when ``state_of`` knows it, else the shape's first enum value."""
     shape = load(service).error_shape(code)
     if shape is None:
         return members

@@ -140,8 +140,8 @@ class Calls(Sequence[Call]):
 
     def assert_called(self, operation: str, **params: Any) -> Call:
         """The last matching call that succeeded; AssertionError listing the calls made if
-        there is none (naming the matching calls that failed: a StartCampaign answered 403
-        started nothing). ``assert_attempted`` takes attempts of any outcome."""
+        there is none (naming the matching calls that failed: a start answered 403 started
+        nothing). ``assert_attempted`` takes attempts of any outcome."""
         __tracebackhide__ = True
         found = self.filter(operation, **params)
         succeeded = [c for c in found if c.ok]
@@ -278,7 +278,7 @@ def _operation_name(operation: str, services: tuple[str, ...]) -> str:
 
 def _inputs(operation: str, services: tuple[str, ...]) -> list[dict[str, Any]]:
     """The input members of one operation, by name, as botocore shapes: one mapping per model
-    in ``services`` that has the operation (v1 and v2 both have a CreateCampaign)."""
+    in ``services`` that has the operation (two versions of an API share operation names)."""
     found = []
     for service in services:
         model = load(service)

@@ -208,8 +208,9 @@ class contains:  # lower case: it reads as a call in ``dialRequests=contains(...
     """Matches a list parameter of which any item is ``value``, or, for a list of structures,
     any item whose given ``members`` all equal the values given.
 
-    ``calls.filter("GetCampaignStateBatch", campaignIds=contains("id-1"))``,
-    ``calls.assert_not_called("PutDialRequestBatch", dialRequests=contains(phoneNumber="+1555"))``.
+    ``calls.filter("GetThingBatch", thingIds=contains("id-1"))`` (a list of strings),
+    ``calls.assert_not_called("PutItemBatch", items=contains(phoneNumber="+1555"))`` (a list
+    of structures; the journal page shows the fake's own batches).
     When used, it is checked against the model: the parameter must be a list; a list of
     structures takes member names as keywords (names its items have), a list of scalars one
     positional value, and every value must fit its member's shape; anything else is a

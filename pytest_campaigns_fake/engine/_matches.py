@@ -103,14 +103,17 @@ def check_match(
             _refuse_match_value(f"match[{key!r}]=", problems[0], value, f"{candidates[0]} requests")
 
 
-def check_item_match(operation: str, match: Match, service: str) -> None:
-    """An item fault's match (``phone_number=``, ``profile_id=``, ``campaign_id=``...) names
-    members of the batch's items, or ``campaignId`` (the batch's campaign): each value must be
-    one such an item could carry, or the rule could never fire."""
+def check_item_match(
+    operation: str, match: Match, service: str, item_keys: Mapping[str, str] | None = None
+) -> None:
+    """An item fault's match names members of the batch's items, or a key of ``item_keys``
+    (a member of the batch request the items carry under that key, such as the id of the
+    resource the batch is for): each value must be one such an item could carry, or the rule
+    could never fire."""
     __tracebackhide__ = True
     if match is None or callable(match):
         return
-    shapes = _item_member_shapes(operation, service)
+    shapes = _item_member_shapes(operation, service, tuple(sorted((item_keys or {}).items())))
     for key, value in match.items():
         shape = shapes.get(key)
         if shape is None:
@@ -122,10 +125,12 @@ def check_item_match(operation: str, match: Match, service: str) -> None:
 
 
 @cache
-def _item_member_shapes(operation: str, service: str) -> dict[str, Shape]:
+def _item_member_shapes(
+    operation: str, service: str, item_keys: tuple[tuple[str, str], ...]
+) -> dict[str, Shape]:
     """What an item of ``operation``'s batch carries, by name: the members of the structure
-    its input lists (``dialRequests``: DialRequest), or the listed value itself
-    (``campaignIds``: ``campaignId``), and ``campaignId`` for the batch's ``id``."""
+    its input lists, or the listed value itself (a list ``thingIds``: ``thingId``), and each
+    ``item_keys`` key for the batch request's member it names, where the input has it."""
     shape = load(service).operations[operation].input_shape
     found: dict[str, Shape] = {}
     for name, member in shape.members.items():
@@ -136,8 +141,9 @@ def _item_member_shapes(operation: str, service: str) -> dict[str, Shape]:
             found.update(item.members)
         else:
             found[name.removesuffix("s")] = item
-    if "id" in shape.members:
-        found.setdefault("campaignId", shape.members["id"])
+    for key, member in item_keys:
+        if member in shape.members:
+            found.setdefault(key, shape.members[member])
     return found
 
 

@@ -2,7 +2,7 @@
 
 Everything the fake knows about shapes, routes and error statuses is read from here, so a
 botocore upgrade that changes the model changes the fake without code. ``load(name)`` gives
-the installed model of a botocore service (``connectcampaigns``); ``build()`` makes the same
+the installed model of a botocore service (by its botocore name); ``build()`` makes the same
 from any rest-json ``ServiceModel`` (the engine serves each model it is given).
 """
 
@@ -81,7 +81,7 @@ class Model:
         return f"<Model {self.service.service_name} {self.service.api_version}>"
 
     def operation_name(self, name: str) -> str:
-        """``describe_campaign`` or ``DescribeCampaign`` -> ``DescribeCampaign``; ValueError
+        """``describe_thing`` or ``DescribeThing`` -> ``DescribeThing``; ValueError
         naming the known operations otherwise."""
         __tracebackhide__ = True
         if name in self.operations:
@@ -170,7 +170,7 @@ def load(service_name: str) -> Model:
 def build(service: ServiceModel) -> Model:
     """The fake's view of a rest-json service model: operations, routes, error statuses."""
     operations = {name: service.operation_model(name) for name in service.operation_names}
-    # Literal routes before templated ones, so `/campaigns-state` never reads as a label.
+    # Literal routes before templated ones, so `/things-state` never reads as `/things/{id}`.
     routes = sorted(
         (_compile_route(op) for op in operations.values()),
         key=lambda r: (r.pattern.pattern.count("(?P<"), -len(r.pattern.pattern)),
@@ -203,7 +203,8 @@ _contains: dict[tuple[tuple[int, str], Callable[[Shape], bool]], bool] = {}
 
 def shape_key(shape: Shape) -> tuple[int, str]:
     """What identifies a shape across models: shape names are unique only within one model
-    (v1 and v2 both have a ``Campaign``), so the key adds the model the shape belongs to."""
+    (two versions of an API may both have a ``Thing``), so the key adds the model the shape
+    belongs to."""
     return (shape_model_identity(shape), shape.name)
 
 

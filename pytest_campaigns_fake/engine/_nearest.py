@@ -18,7 +18,7 @@ def did_you_mean(given: object, known: Iterable[str]) -> str:
     nearest ``given``, to follow the name refused; ``""`` when none is near, or ``given`` is
     not a str.
 
-    Case is ignored when comparing (``startcampaign`` is near ``StartCampaign``)."""
+    Case is ignored when comparing (``startthing`` is near ``StartThing``)."""
     if not isinstance(given, str):
         return ""
     folded = given.casefold()

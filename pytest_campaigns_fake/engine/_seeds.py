@@ -20,7 +20,7 @@ from ._wire import shaped
 
 
 def enum(shape_name: str, service: str) -> tuple[str, ...]:
-    """The values of one of the model's enum shapes (``CampaignState``, ``FailureCode``...)."""
+    """The values of one of the model's enum shapes (a state, a failure code...)."""
     return tuple(load(service).service.shape_for(shape_name).enum)
 
 
@@ -129,8 +129,9 @@ def _walk(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
 
 
 def check_known(controls: Any, name: str) -> None:
-    """Refuse a name the settings or quotas object does not have: ``quotas.campaign_per_instance
-    = 1`` would otherwise make a new attribute and leave the quota as it was."""
+    """Refuse a name the settings or quotas object does not have: a misspelt
+    ``quotas.things_per_instanse = 1`` would otherwise make a new attribute and leave the quota
+    as it was."""
     __tracebackhide__ = True
     known = [field.name for field in fields(controls)]
     if name not in known:

@@ -15,6 +15,8 @@ import json
 import math
 import re
 from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 from botocore.model import Shape
@@ -31,13 +33,30 @@ _REFUSED: Any = object()
 # Compiled once per shape of each model the fake serves.
 _cache: dict[tuple[int, str], Checker] = {}
 
-# The region part of the v2 model's full-match Arn pattern, which no ``us-gov-*`` region
-# matches, and the form that takes them (as the same model's LambdaArn spells it).
-_REGION = r"[a-z]{2}-[a-z]+-\d"
-_REGION_WITH_GOV = r"[a-z]{2}(-gov)?-[a-z]+-\d"
-#: True while a request is validated for a service whose settings accept us-gov ARNs; a
+
+@dataclass(frozen=True)
+class Widening:
+    """A service's setting that accepts more than the model's patterns do: while
+    ``active(state)`` says so, a pattern that contains ``narrow`` also accepts what it accepts
+    with ``narrow`` replaced by ``wide``. Consulted only for a value the pattern refuses: the
+    request path of a valid request never meets it."""
+
+    narrow: str
+    wide: str
+    active: Callable[[Any], bool]
+
+    def accepts(self, pattern: str, value: str) -> bool:
+        return self.narrow in pattern and _widened(self, pattern).fullmatch(value) is not None
+
+
+@lru_cache(maxsize=256)
+def _widened(widening: Widening, pattern: str) -> re.Pattern[str]:
+    return re.compile(java_pattern(pattern.replace(widening.narrow, widening.wide)), re.ASCII)
+
+
+#: The widening of the service whose request is being validated, while its setting is on; a
 #: context variable, so that fakes in other threads or tasks keep their own answer.
-accept_us_gov_arns: ContextVar[bool] = ContextVar("accept_us_gov_arns", default=False)
+widening: ContextVar[Widening | None] = ContextVar("widening", default=None)
 
 
 def validator(shape: Shape | None) -> Callable[[dict[str, Any]], None]:
@@ -212,23 +231,15 @@ def _scalar_rules(shape: Shape) -> tuple[list[Constraint], Admit]:
         # (Named twice: the lambda's name is never None, for mypy.)
         pattern = regex = python if java.pattern == python.pattern else _Either(python, java)
         phrase = f"Member must satisfy regular expression pattern: {meta['pattern']}"
-        if _REGION in meta["pattern"]:
-            with_gov = re.compile(
-                java_pattern(meta["pattern"].replace(_REGION, _REGION_WITH_GOV)), re.ASCII
-            )
-            rules.append(
-                (
-                    phrase,
-                    _predicate(
-                        lambda v: (
-                            pattern.fullmatch(v) is None
-                            and not (accept_us_gov_arns.get() and with_gov.fullmatch(v))
-                        )
-                    ),
-                )
-            )
-        else:
-            rules.append((phrase, _predicate(lambda v: pattern.fullmatch(v) is None)))
+        text = meta["pattern"]
+
+        def refused(value: Any) -> bool:
+            if pattern.fullmatch(value) is not None:
+                return False
+            wide = widening.get()
+            return wide is None or not wide.accepts(text, value)
+
+        rules.append((phrase, refused))
     if getattr(shape, "enum", None):
         allowed = enum = frozenset(shape.enum)
         phrase = f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"

@@ -24,9 +24,6 @@ from ._model import Model, Route, shape_key
 # A SigV4 credential scope: access key / date / region / service / aws4_request.
 _SCOPE = re.compile(r"([^/,\s=]+)/\d{8}/([^/,\s]+)/[^/,\s]+/aws4_request")
 _AUTH_SCOPE = re.compile(r"Credential=" + _SCOPE.pattern)
-# AWS's host of the service: standard, FIPS or dual-stack; group 1 the region, group 2 the
-# DNS suffix (which only the partitions' data can tell from a custom endpoint's).
-AWS_HOST = re.compile(r"connect-campaigns(?:-fips)?\.([a-z0-9-]+)\.([a-z0-9.-]+)")
 _ATTEMPT = re.compile(r"attempt=(\d+)")
 
 
@@ -53,13 +50,9 @@ def envelope(request: AWSPreparedRequest) -> Envelope:
         found = _SCOPE.fullmatch(presigned[0]) if presigned else None
         if found is not None:
             scope = found.group(1), found.group(2)
-    access_key: str | None
-    region: str | None
-    if scope is not None:
-        access_key, region = scope
-    else:
-        host = AWS_HOST.match(url.hostname or "")
-        access_key, region = None, host.group(1) if host else None
+    # An unsigned request names no region: the engine reads it from the host of the model
+    # the request routes to (_endpoints), when that is AWS's.
+    access_key, region = scope if scope is not None else (None, None)
     # Positional: a class called with a keyword has it packed into a dict first.
     return Envelope(
         access_key,

@@ -1,15 +1,19 @@
-"""Answering connectcampaigns requests of every botocore client while a fake is active.
+"""Answering the requests of every botocore client of the served services while a fake is
+active.
 
 Each client has its own event emitter, copied from its session when it was created, so a
 handler registered on a session misses clients created earlier or elsewhere. Instead, while a
 fake is active, the emitter class itself is wrapped: every client, whenever and on whatever
-thread it was made, delivers its ``connectcampaigns`` events to the active fake, and every other
-event passes through untouched. When the last fake deactivates, the class is restored.
+thread it was made, delivers the events of the services the fake's engine serves to the active
+fake, and every other event passes through untouched. When the last fake deactivates, the class
+is restored. Which events, which signing name and which hosts are read from the served models'
+metadata (``serviceId``, ``signingName``, ``endpointPrefix``) and botocore's endpoint data
+(``engine/_endpoints.py``): nothing here names a service.
 
 aiobotocore's emitter overrides ``_emit`` with a coroutine; it is wrapped the same way, so
 async clients are answered as sync ones are.
 
-Five events are handled, all for ``connectcampaigns`` and ``connectcampaignsv2`` only:
+Five events are handled, for the served services only:
 
 * ``choose-signer``: a request the fake answers needs no SigV4 signature (its HMACs are a
   quarter of botocore's work per call): the fake chooses UNSIGNED, unless the client or the
@@ -53,11 +57,11 @@ from botocore import UNSIGNED
 from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.exceptions import EndpointConnectionError
 
-from .._options import offered_regions
 from ..botocore_corners import _aiobotocore, _botocore
-from ..engine import _wire
+from ..engine import _endpoints
 from ..engine._clock import Clock
 from ..engine._engine import Engine, user_stacklevel
+from ..engine._model import Model
 
 
 class _Options(Protocol):
@@ -83,14 +87,11 @@ class ActiveFake(Protocol):
 
 DUMMY_ACCESS_KEY = "AKIAFAKECAMPAIGNS000"
 DUMMY_CREDENTIALS = Credentials(DUMMY_ACCESS_KEY, "fake-secret-key-for-tests")
-# The event names of both APIs' clients (botocore names events by the hyphenized service id).
-_SERVICES = ("connectcampaigns", "connectcampaignsv2")
-_CHOOSE = tuple(f"choose-signer.{service}." for service in _SERVICES)
-_SIGN = tuple(f"before-sign.{service}." for service in _SERVICES)
-_SEND = tuple(f"before-send.{service}." for service in _SERVICES)
-_RETRY = tuple(f"needs-retry.{service}." for service in _SERVICES)
-_CREATED = tuple(f"request-created.{service}." for service in _SERVICES)
-_ALL = (*_CHOOSE, *_SIGN, *_SEND, *_RETRY, *_CREATED)
+# The services whose events are handled: the models the active fakes' engines serve, by the
+# name botocore's events carry (``before-send.<name>.<Operation>``), and the prefixes of those
+# events. Changed only under _lock, when a fake activates or deactivates.
+_served: dict[str, Model] = {}
+_prefixes: tuple[str, ...] = ()
 # Marks a request whose SigV4 signature the fake skipped (in the request's context).
 _SKIPPED = "pytest-campaigns-fake:unsigned"
 
@@ -127,9 +128,12 @@ def activate(fake: ActiveFake) -> None:
     with _lock:
         if fake in _active:
             raise RuntimeError(f"{fake!r} is already active")
-        if not _active:
-            _install(fake)
         _active.append(fake)
+        changed = _serve(_active)
+        if len(_active) == 1:
+            _install(fake)
+        elif changed:
+            _botocore.wrap_emitter(_emit, _prefixes)
 
 
 def deactivate(fake: ActiveFake) -> None:
@@ -139,6 +143,28 @@ def deactivate(fake: ActiveFake) -> None:
         _active.remove(fake)
         if not _active:
             _uninstall()
+        if _serve(_active) and _active:
+            _botocore.wrap_emitter(_emit, _prefixes)
+
+
+def _serve(fakes: list[ActiveFake]) -> bool:
+    """Handle the events of every service the active fakes serve (the first fake that serves
+    a model names it); whether that changed what is handled."""
+    global _served, _prefixes
+    served: dict[str, Model] = {}
+    for fake in fakes:
+        for each in fake._engine.served:
+            model = each.description.model
+            served.setdefault(_endpoints.event_service(model), model)
+    if served == _served:
+        return False
+    # Rebound, never changed in place: a request on another thread reads one or the other.
+    _served = served
+    _prefixes = tuple(f"{kind}.{name}." for name in served for kind in _KINDS)
+    # The caches below read _served and _prefixes.
+    _kind.cache_clear()
+    _unreachable_host_region.cache_clear()
+    return True
 
 
 def _emit(
@@ -164,7 +190,7 @@ def _emit(
             _sending.active = False
         return _answer(fake, event_name, event_kwargs, responses, aio=False)
     if kind == _SIGN_EVENT:
-        _stamp(event_kwargs)
+        _stamp(event_name, event_kwargs)
         return emit(emitter, event_name, event_kwargs, stop_on_response)
     responses = emit(emitter, event_name, event_kwargs, stop_on_response)
     if kind == _CHOOSE_EVENT:
@@ -199,7 +225,7 @@ async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: 
     if kind == _CHOOSE_EVENT:
         return _skip_signing(event_kwargs, await wrapped(*args, **kwargs))
     if kind == _SIGN_EVENT:
-        _stamp(event_kwargs)
+        _stamp(event_name, event_kwargs)
         return await wrapped(*args, **kwargs)
     if kind == _CREATED_EVENT:
         responses = await wrapped(*args, **kwargs)
@@ -217,15 +243,17 @@ async def _aemit(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: 
 
 # The fake's events, by the first word of botocore's event names.
 _CHOOSE_EVENT, _SIGN_EVENT, _SEND_EVENT = "choose-signer", "before-sign", "before-send"
-_CREATED_EVENT = "request-created"
+_CREATED_EVENT, _RETRY_EVENT = "request-created", "needs-retry"
+_KINDS = (_CHOOSE_EVENT, _SIGN_EVENT, _SEND_EVENT, _RETRY_EVENT, _CREATED_EVENT)
 
 
 # A client sends the same few event names again and again, so each is tested against the
 # prefixes once (bounded: event names carry operation names of every service in the process).
 @lru_cache(maxsize=1024)
 def _kind(event_name: str) -> str | None:
-    """The event's first word if it is one of the fake's events (of either API), else None."""
-    return event_name.partition(".")[0] if event_name.startswith(_ALL) else None
+    """The event's first word if it is one of the fake's events (of a served service), else
+    None."""
+    return event_name.partition(".")[0] if event_name.startswith(_prefixes) else None
 
 
 def _answer(
@@ -244,11 +272,17 @@ def _answer(
             return responses
     request = event_kwargs["request"]
     if not fake.options.any_region:
-        region = _unreachable_region(request.url)
+        url = request.url
+        # A URL without a scheme names no host (as urlsplit reads it).
+        region = (
+            _unreachable_host_region(event_name, url.split("/", 3)[2]) if "://" in url else None
+        )
         if region is not None:
             # No such host at AWS: the request never reaches a service, nor the journal.
             # botocore's endpoint turns this into its connection-error retries, then raises it.
-            raise _RegionNotOffered(endpoint_url=request.url, region=region)
+            raise _RegionNotOffered(
+                endpoint_url=url, region=region, service=_model_of(event_name).service.service_name
+            )
     answer = fake._engine.answer
     response = answer(request)
     return [*responses, (answer, _aiobotocore.aio_http_response(response) if aio else response)]
@@ -267,39 +301,26 @@ class _RegionNotOffered(EndpointConnectionError):  # type: ignore[misc]
 
     fmt = (
         'Could not connect to the endpoint URL: "{endpoint_url}" (pytest-campaigns-fake: AWS '
-        "does not offer connectcampaigns in {region}; any_region=True answers every region)"
+        "does not offer {service} in {region}; any_region=True answers every region)"
     )
 
 
-def _unreachable_region(url: str) -> str | None:
-    """The region of ``url``'s host when it is AWS's host of the service in a region AWS does
-    not offer it in; None for an offered region or any other host (a custom endpoint)."""
-    # A URL without a scheme names no host (as urlsplit reads it).
-    return _unreachable_host_region(url.split("/", 3)[2]) if "://" in url else None
+def _model_of(event_name: str) -> Model:
+    """The served model whose client emitted ``event_name`` (one of the fake's events)."""
+    return _served[event_name.split(".", 2)[1]]
 
 
-# A client asks the same few hosts again and again, so each is parsed once.
+# A client sends the same few events to the same few hosts again and again, so each pair is
+# looked at once: the region of the host when it is AWS's host of the event's service in a
+# region AWS does not offer it in; None for an offered region or any other host.
 @cache
-def _unreachable_host_region(host: str) -> str | None:
-    region = _aws_host_region(f"https://{host}/")
-    return region if region is not None and region not in offered_regions() else None
-
-
-def _aws_host_region(url: str) -> str | None:
-    """The region of an AWS host of the service; None for any other host (a custom endpoint)."""
-    found = _wire.AWS_HOST.fullmatch(urlsplit(url).hostname or "")
-    if found is None or found.group(2) not in _aws_dns_suffixes():
-        return None
-    return found.group(1)
-
-
-@cache
-def _aws_dns_suffixes() -> frozenset[str]:
-    return _botocore.aws_dns_suffixes()
+def _unreachable_host_region(event_name: str, host: str) -> str | None:
+    return _endpoints.unoffered(_model_of(event_name), urlsplit(f"https://{host}/").hostname or "")
 
 
 class FakeBypassedWarning(UserWarning):
-    """Another before-send handler answered a connectcampaigns request the fake never saw."""
+    """Another before-send handler answered a request of a served service the fake never
+    saw."""
 
 
 def _warn_bypassed(fake: ActiveFake, event_name: str, handler: Any) -> None:
@@ -372,7 +393,7 @@ def _skip_signing(
     return [*responses, (_skip_signing, UNSIGNED)]
 
 
-def _stamp(event_kwargs: dict[str, Any]) -> None:
+def _stamp(event_name: str, event_kwargs: dict[str, Any]) -> None:
     """before-sign of a request the fake skipped signing: the ``Authorization`` header names
     the access key and region a signature would (they pick the account and region the fake
     acts in), with no HMAC computed. The client's user handlers still run after it.
@@ -390,7 +411,7 @@ def _stamp(event_kwargs: dict[str, Any]) -> None:
         key = credentials.access_key
     scoped_region, scoped_name = _botocore.signing_scope(request)
     region = scoped_region or event_kwargs.get("region_name") or "us-east-1"
-    name = scoped_name or "connect-campaigns"
+    name = scoped_name or _endpoints.signing_name(_model_of(event_name))
     day = _scope_date(int(time.time() // _DAY))
     request.headers["Authorization"] = (
         f"AWS4-HMAC-SHA256 Credential={key}/{day}/{region}/{name}/aws4_request, "
@@ -439,7 +460,7 @@ async def _aacquire(wrapped: Callable[..., Any], instance: Any, args: Any, kwarg
 
 
 def _install(fake: ActiveFake) -> None:
-    _botocore.wrap_emitter(_emit, _ALL)
+    _botocore.wrap_emitter(_emit, _prefixes)
     _aiobotocore.wrap_aio_emitter(_aemit)
     _botocore.wrap_token_bucket_acquire(_acquire)
     _aiobotocore.wrap_aio_token_bucket_acquire(_aacquire)

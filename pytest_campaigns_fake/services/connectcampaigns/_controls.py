@@ -16,10 +16,11 @@ from typing import Any, Protocol
 from ...engine._clock import Clock
 from ...engine._engine import Engine
 from ...engine._errors import ServiceError
-from ...engine._faults import FaultControls, Faults, Rule, item_match
+from ...engine._faults import Faults, Rule, item_match
 from ...engine._nearest import did_you_mean
 from ...engine._seeds import check_choice
 from ..campaigns._context import Context
+from ..campaigns._fault_controls import CampaignFaultControls
 from ..campaigns._records import V1, Bucket, CampaignRecord, DialRequest, detached
 from ..campaigns._seeds import check_campaign, check_instance
 from ..campaigns._views import Campaign, Instance
@@ -49,7 +50,7 @@ class Options(Protocol):
     def share_campaigns(self) -> bool: ...
 
 
-class ConnectCampaignsControls(FaultControls):
+class ConnectCampaignsControls(CampaignFaultControls):
     """The connectcampaigns (v1) controls of a fake: seeding, onboarding, per-item faults and
     reads of the stored campaigns and instances."""
 

@@ -20,6 +20,7 @@ from ...engine._errors import ServiceError
 from ...engine._model import load
 from ..campaigns import _onboarding as onboarding
 from ..campaigns import _rules as rules
+from ..campaigns import _serving as serving
 from ..campaigns._api import Api
 from ..campaigns._batches import accept
 from ..campaigns._hints import not_found_hint
@@ -207,6 +208,9 @@ DESCRIPTION = Description(
     model=load(V1),
     operations=OPERATIONS,
     checks=CHECKS,
+    buckets=serving.buckets,
     error_member=rules.error_member(API),
     hint=hint,
+    key_params=serving.KEY_PARAMS,
+    item_keys=serving.ITEM_KEYS,
 )

@@ -15,11 +15,12 @@ from typing import Any, Callable, Protocol
 from ...engine._clock import Clock
 from ...engine._engine import Engine
 from ...engine._errors import ServiceError
-from ...engine._faults import FaultControls, Faults, Rule, item_match
+from ...engine._faults import Faults, Rule, item_match
 from ...engine._journal import Calls
 from ...engine._seeds import check_choice, check_request
 from ..campaigns._api import SharedSettings
 from ..campaigns._context import Context
+from ..campaigns._fault_controls import CampaignFaultControls
 from ..campaigns._records import (
     V2,
     CampaignV2Record,
@@ -38,7 +39,7 @@ DEFAULT_TELEPHONY: dict[str, Any] = {
 }
 
 
-class CampaignsV2(FaultControls):
+class CampaignsV2(CampaignFaultControls):
     """The connectcampaignsv2 side of a fake: ``campaigns_fake.v2``."""
 
     def __init__(self, context: Context, service: v2.Service, faults: Faults) -> None:

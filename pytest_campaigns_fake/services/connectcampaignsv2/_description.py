@@ -21,6 +21,7 @@ from typing import Any
 from ...engine._engine import Description
 from ...engine._model import load
 from ..campaigns import _rules as rules
+from ..campaigns import _serving as serving
 from ..campaigns._hints import not_found_hint
 from ..campaigns._records import V2
 from . import _campaigns, _checks, _instances, _outbound
@@ -76,9 +77,12 @@ DESCRIPTION = Description(
     model=load(V2),
     operations=OPERATIONS,
     checks=CHECKS,
+    buckets=serving.buckets,
     error_member=rules.error_member(API),
     hint=hint,
-    us_gov_arns=lambda service: service.settings.accept_us_gov_arns,
+    widening=serving.US_GOV_ARNS,
     # Its calls are read on fake.v2: the journal says so.
     label="v2.",
+    key_params=serving.KEY_PARAMS,
+    item_keys=serving.ITEM_KEYS,
 )
