@@ -1,5 +1,6 @@
 """Chaos: transient faults injected into a test's requests at a rate, from a seed and the test's
-id (``--campaigns-chaos=SEED[:RATE]``), so that a test fails the same way wherever it runs.
+id (the plugin's chaos option, ``suite/_chaos.py``), so that a test fails the same way wherever
+it runs.
 
 What is transient comes from the model: an error of the operation whose shape botocore retries
 (``retryable``), a throttle (429) or a server error (5xx); per item, the failure codes of the
@@ -33,8 +34,9 @@ SEED = re.compile(r"[A-Za-z0-9_.-]+")
 #: ``ResourceNotFound``, ``Conflict``): a code naming a throttle, an unknown or internal error
 #: or a limit reached goes away if the item is sent again; the others are the item's own fault.
 TRANSIENT_ITEM_CODE = re.compile(r"Throttl|Unknown|Internal|Unavailable|Timeout|LimitExceeded")
-# The members that name an item of a batch in the report, most telling first.
-_ITEM_KEYS = ("clientToken", "campaignId", "id")
+# What names an item of a batch in the report, most telling first: its token (unique per
+# request), then its id; whatever the service calls them.
+_ITEM_NAME_ENDINGS = ("Token", "Id", "id")
 
 
 def check(seed: object, rate: object) -> tuple[str, float]:
@@ -54,10 +56,10 @@ def check(seed: object, rate: object) -> tuple[str, float]:
     return seed, float(rate)
 
 
-def option(seed: str, rate: float) -> str:
-    """The option that asks for this chaos again: ``--campaigns-chaos=SEED:RATE``."""
+def describe_run(seed: str, rate: float) -> str:
+    """``SEED:RATE``: what asks for this chaos again."""
     # repr: the shortest text that reads back as the same float (":g" would round).
-    return f"--campaigns-chaos={seed}:{rate!r}"
+    return f"{seed}:{rate!r}"
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class Chaos:
         self._injected: list[Injected] = []
 
     def __repr__(self) -> str:
-        return f"<Chaos {option(self.seed, self.rate)} test={self.test!r}>"
+        return f"<Chaos {describe_run(self.seed, self.rate)} test={self.test!r}>"
 
     @property
     def injected(self) -> list[Injected]:
@@ -117,7 +119,7 @@ class Chaos:
     def message(self, code: str, operation: str) -> str:
         """The error's message: it names chaos, so that a log of the application says why."""
         said = "Rate exceeded" if code == "ThrottlingException" else f"{code} in {operation}"
-        return f"{said} (injected by {option(self.seed, self.rate)})"
+        return f"{said} (injected by chaos {describe_run(self.seed, self.rate)})"
 
     def item_failure(self, service: str, operation: str, item: dict[str, Any]) -> str | None:
         """The transient failure code for this item of ``operation``'s batch, or None."""
@@ -128,7 +130,7 @@ class Chaos:
             if self._random.random() >= self.rate:
                 return None
             code = codes[self._random.randrange(len(codes))]
-            named = next((f"{k}={item[k]!r}" for k in _ITEM_KEYS if k in item), "")
+            named = _item_name(item)
             self._injected.append(Injected(service, operation, code, item=named or "?"))
         return code
 
@@ -182,3 +184,12 @@ def attach(engine: Serving, chaos: Chaos | None) -> Chaos | None:
     for served in engine.served:
         served.faults.chaos = chaos
     return before
+
+
+def _item_name(item: dict[str, Any]) -> str:
+    """``clientToken='t-1'``: the member that names a batch item in the report ('' if none)."""
+    for ending in _ITEM_NAME_ENDINGS:
+        for key, value in item.items():
+            if key.endswith(ending) and isinstance(value, str):
+                return f"{key}={value!r}"
+    return ""

@@ -182,7 +182,7 @@ class Engine:
         faults.item_keys = {**faults.item_keys, **description.item_keys}
         bucket = description.buckets(state) if description.buckets is not None else _no_bucket
         self._served.append(
-            Served(description, state, faults, item_faults, bucket, _summary(description))
+            Served(description, state, faults, item_faults, bucket, summary_of(description))
         )
         return item_faults
 
@@ -397,7 +397,7 @@ def _no_bucket(account: str, region: str) -> None:
     return None
 
 
-def _summary(description: Description) -> Summary:
+def summary_of(description: Description) -> Summary:
     """How the description's calls are written on one line: its label, its key parameters (by
     default the members the model's URIs carry, in the order the model lists them) and its
     batches (the input members that are lists of structures)."""

@@ -100,7 +100,7 @@ class ItemRule(Rule):
 
 
 class Chaos(Protocol):
-    """Transient faults drawn for a test's requests (``--campaigns-chaos``, ``_chaos.Chaos``):
+    """Transient faults drawn for a test's requests (``_chaos.Chaos``):
     no rule, asked only when no rule answered."""
 
     def error(self, service: str, operation: str) -> str | None:
@@ -173,7 +173,7 @@ class Faults:
         self._lock = threading.Lock()
         self.rules: list[Rule] = []
         self.limits: list[RateLimit] = []
-        #: The chaos of the test running (``--campaigns-chaos``), asked after every rule.
+        #: The chaos of the test running (``_chaos.Chaos``), asked after every rule.
         self.chaos: Chaos | None = None
 
     # -- registration ------------------------------------------------------------------------

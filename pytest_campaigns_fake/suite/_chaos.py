@@ -109,10 +109,15 @@ def _target(config: pytest.Config) -> str | None:
     return text.lower() if text is not None and text.lower() in ("aws", "inprocess") else text
 
 
+def option(seed: str, rate: float) -> str:
+    """The option that asks for this chaos again: ``--campaigns-chaos=SEED:RATE``."""
+    return f"--campaigns-chaos={_chaos.describe_run(seed, rate)}"
+
+
 def replay_command(nodeid: str, seed: str, rate: float) -> str:
     """The command that runs one test alone with the same chaos (the id single-quoted)."""
     quoted = "'" + nodeid.replace("'", "'\"'\"'") + "'"
-    return f"pytest {quoted} {_chaos.option(seed, rate)}"
+    return f"pytest {quoted} {option(seed, rate)}"
 
 
 class _TestChaos:
@@ -170,7 +175,7 @@ class _TestChaos:
         injected = self.chaos.injected if self.chaos is not None else []
         lines = [f"  - {fault.describe()}" for fault in injected]
         lines += [f"  - {line} (server {run.server})" for line in self.server_injected]
-        said = _chaos.option(run.seed, run.rate)
+        said = option(run.seed, run.rate)
         if lines:
             head = f"{said} injected {len(lines)} fault(s) into this test, in order:"
         else:
@@ -196,7 +201,7 @@ class ChaosRun:
     def pytest_report_header(self, config: pytest.Config) -> str:
         where = f" (set on the server {self.server})" if self.server else ""
         return (
-            f"campaigns chaos: {_chaos.option(self.seed, self.rate)}{where}; a failing test's "
+            f"campaigns chaos: {option(self.seed, self.rate)}{where}; a failing test's "
             "report lists the faults injected and the command that replays it"
         )
 

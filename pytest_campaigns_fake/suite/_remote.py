@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import secrets
 import urllib.error
@@ -24,14 +25,17 @@ from typing import Any, NoReturn
 import pytest
 
 from .._fake import SERVICES, CampaignsFake
-from ..engine._call import Call
+from ..engine._call import Call, Summary
 from ..engine._clock import Clock
+from ..engine._engine import summary_of
 from ..engine._errors import FakeUsageError
 from ..engine._journal import Calls
 from ..engine._model import load
 from ..engine._wire import parse_timestamp, shaped
 from ..services.campaigns._records import V2, DialRequest
+from ..services.connectcampaigns._description import DESCRIPTION as V1_DESCRIPTION
 from ..services.connectcampaignsv2._controls import CampaignsV2
+from ..services.connectcampaignsv2._description import DESCRIPTION as V2_DESCRIPTION
 
 #: Header of the control token (the server's ``TOKEN_HEADER``; named here, not imported, so
 #: that the server's HTTP extra is not needed to reach a server).
@@ -523,7 +527,17 @@ def _call(entry: dict[str, Any]) -> Call:
         injected=entry["injected"],
         injected_items=tuple(entry.get("injectedItems") or ()),
         service=service,
+        summary=_summaries()[service],
     )
+
+
+@functools.cache
+def _summaries() -> dict[str, Summary]:
+    """How each API's calls are written on one line, as the engine serving it writes them."""
+    return {
+        description.model.service.service_name: summary_of(description)
+        for description in (V1_DESCRIPTION, V2_DESCRIPTION)
+    }
 
 
 # Attributes a fake has that its class does not (set in __init__).
