@@ -43,6 +43,26 @@ Result = Optional[dict[str, Any]]
 # account sees in the request's region: ``Description.buckets``), with params that passed
 # validation. ``state`` is the description's own object (settings, quotas, clock...).
 Operation = Callable[[Any, Any, dict[str, Any]], Result]
+
+
+def registrar(
+    default: dict[str, Operation],
+) -> Callable[..., Callable[[Operation], Operation]]:
+    """The ``@operation("Name")`` decorator of a description's table: registers a rule under
+    the model's name of its operation, in ``default`` or in the table given (``CHECKS``)."""
+
+    def operation(
+        name: str, table: dict[str, Operation] = default
+    ) -> Callable[[Operation], Operation]:
+        def register(rule: Operation) -> Operation:
+            table[name] = rule
+            return rule
+
+        return register
+
+    return operation
+
+
 # What a description can tell about a request beyond answering it.
 ErrorMember = Callable[[Any, Any, str, dict[str, Any]], Any]
 Hint = Callable[[Any, str, dict[str, Any], str, str], Optional[str]]

@@ -13,9 +13,9 @@ The rules v1 and v2 answer alike are written once in ``campaigns/`` (``_rules.py
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
-from ...engine._engine import Description, Operation, Result
+from ...engine._engine import Description, Operation, Result, registrar
 from ...engine._errors import ServiceError
 from ...engine._model import load
 from ..campaigns import _onboarding as onboarding
@@ -46,17 +46,8 @@ API = Api(V1, data=v1_data, summary=v1_summary)
 OPERATIONS: dict[str, Operation] = {}
 CHECKS: dict[str, Operation] = {}
 
-
-def operation(
-    name: str, table: dict[str, Operation] = OPERATIONS
-) -> Callable[[Operation], Operation]:
-    """Register a rule for the model's operation ``name``."""
-
-    def register(rule: Operation) -> Operation:
-        table[name] = rule
-        return rule
-
-    return register
+#: ``@operation("Name")``: a rule registered in the table (``CHECKS`` given as second argument).
+operation = registrar(OPERATIONS)
 
 
 # -- checks on the request alone -------------------------------------------------------------

@@ -9,9 +9,9 @@ them all and serves the tables as v2's one ``DESCRIPTION``.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
-from ...engine._engine import Operation
+from ...engine._engine import Operation, registrar
 from ..campaigns._api import Api
 from ..campaigns._records import V2, Bucket, CampaignV2Record
 from ..campaigns._rules import settled
@@ -25,17 +25,8 @@ API = Api(V2, data=v2_data, summary=v2_summary, scope_prefix="v2:")
 OPERATIONS: dict[str, Operation] = {}
 CHECKS: dict[str, Operation] = {}
 
-
-def operation(
-    name: str, table: dict[str, Operation] = OPERATIONS
-) -> Callable[[Operation], Operation]:
-    """Register a rule for the v2 model's operation ``name`` (in v2's own table)."""
-
-    def register(rule: Operation) -> Operation:
-        table[name] = rule
-        return rule
-
-    return register
+#: ``@operation("Name")``: a rule registered in the table (``CHECKS`` given as second argument).
+operation = registrar(OPERATIONS)
 
 
 def own_campaign(service: Service, bucket: Bucket, campaign_id: str) -> CampaignV2Record:
