@@ -31,6 +31,7 @@ from ._records import (
     V1,
     V2,
     Bucket,
+    CampaignRecord,
     InstanceRecord,
     Store,
     members,
@@ -111,6 +112,26 @@ class Section(Protocol):
 
     def clear(self) -> None:
         """Forget the service's state beyond the store (what ``reset()`` forgets)."""
+
+
+def load_campaigns(
+    part: dict[str, Any],
+    names: tuple[str, str],
+    campaigns: Bucket,
+    record: Callable[[Any], CampaignRecord],
+) -> None:
+    """A partition's campaigns of one API, ``names`` its live and deleted lists (``campaigns``
+    and ``deletedCampaigns``; v2's ``v2Campaigns`` and ``v2DeletedCampaigns``), into the
+    bucket that holds that API's campaigns (a bucket, or its ``v2``), each made by ``record``."""
+    live, deleted = names
+    for name, gone in ((live, False), (deleted, True)):
+        for index, raw in by_seq(items(part[name], name)):
+            with at(f"{name}[{index}]"):
+                campaign = record(raw)
+                if gone:
+                    campaigns.deleted[campaign.id] = campaign
+                else:
+                    campaigns.add(campaign)
 
 
 def build(

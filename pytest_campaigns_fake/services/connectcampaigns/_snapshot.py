@@ -16,11 +16,11 @@ from ..campaigns._snapshot import in_creation_order
 from ..campaigns._snapshot_load import (
     accepted_item,
     at,
-    by_seq,
     campaign_data,
     count,
     items,
     keep,
+    load_campaigns,
     when,
 )
 from ..campaigns._tags import check_tag_count
@@ -79,14 +79,12 @@ class Section:
     def load_partition(
         self, part: dict[str, Any], bucket: Bucket, store: Store, seqs: dict[int, str]
     ) -> None:
-        for name, gone in (("campaigns", False), ("deletedCampaigns", True)):
-            for index, raw in by_seq(items(part[name], name)):
-                with at(f"{name}[{index}]"):
-                    campaign = _campaign_record(raw, bucket, store, seqs)
-                    if gone:
-                        bucket.deleted[campaign.id] = campaign
-                    else:
-                        bucket.add(campaign)
+        load_campaigns(
+            part,
+            ("campaigns", "deletedCampaigns"),
+            bucket,
+            lambda raw: _campaign_record(raw, bucket, store, seqs),
+        )
 
     def clear(self) -> None:
         """v1 keeps nothing beside the store and its settings (which a reset keeps)."""

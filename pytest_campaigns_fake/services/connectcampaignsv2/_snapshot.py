@@ -22,11 +22,11 @@ from ..campaigns._snapshot import in_creation_order
 from ..campaigns._snapshot_load import (
     accepted_item,
     at,
-    by_seq,
     campaign_data,
     count,
     items,
     keep,
+    load_campaigns,
     when,
 )
 from ..campaigns._tags import check_tag_count
@@ -116,14 +116,12 @@ class Section:
     def load_partition(
         self, part: dict[str, Any], bucket: Bucket, store: Store, seqs: dict[int, str]
     ) -> None:
-        for name, gone in (("v2Campaigns", False), ("v2DeletedCampaigns", True)):
-            for index, raw in by_seq(items(part[name], name)):
-                with at(f"{name}[{index}]"):
-                    kept = _campaign_record(raw, bucket, store, seqs)
-                    if gone:
-                        bucket.v2.deleted[kept.id] = kept
-                    else:
-                        bucket.v2.add(kept)
+        load_campaigns(
+            part,
+            ("v2Campaigns", "v2DeletedCampaigns"),
+            bucket.v2,
+            lambda raw: _campaign_record(raw, bucket, store, seqs),
+        )
 
     def clear(self) -> None:
         """Forget the profiles marked missing (``mark_profile_missing``)."""
