@@ -139,3 +139,14 @@ def check_known(controls: Any, name: str) -> None:
             f"{controls.LABEL} has no {name!r}{did_you_mean(name, known)}; "
             f"it has: {', '.join(known)}"
         )
+
+
+class CountsCheckedWhenSet:
+    """A dataclass of counts (quotas): a field unknown to it, or a value that is not an int
+    >= 0, is refused when set, naming the field (``"25"`` and ``-1`` included)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
+        check_known(self, name)
+        check_count(name, value)
+        super().__setattr__(name, value)

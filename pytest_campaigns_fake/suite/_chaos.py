@@ -9,10 +9,6 @@ alone with the same faults.
 
 from __future__ import annotations
 
-import json
-import os
-import urllib.error
-import urllib.request
 from collections.abc import Generator, Iterator
 from typing import Any
 
@@ -20,7 +16,9 @@ import pytest
 
 from .. import _fake
 from ..engine import _chaos
+from ..engine._errors import FakeUsageError
 from ..interception import _intercept
+from . import _remote
 
 OPTION = "--campaigns-chaos"
 INI = "campaigns_chaos"
@@ -28,8 +26,6 @@ SECTION = "campaigns chaos"
 # What turns chaos off on the command line when the ini file asks for it.
 OFF = "off"
 # The serve option's own environment variable: the token of a server that has one.
-TOKEN_VARIABLE = "PYTEST_CAMPAIGNS_FAKE_CONTROL_TOKEN"
-TOKEN_HEADER = "X-Fake-Control-Token"
 _TEST_KEY = pytest.StashKey["_TestChaos"]()
 
 
@@ -239,30 +235,17 @@ class ChaosRun:
         return report
 
 
-def _control(server: str, method: str, body: dict[str, Any] | None) -> dict[str, Any]:
+def _control(server: str, method: str, body: dict[str, Any]) -> dict[str, Any]:
     """One request to the server's chaos control; the test fails naming what went wrong."""
     __tracebackhide__ = True
-    url = f"{server}/_fake/chaos"
-    headers = {"Content-Type": "application/json"}
-    token = os.environ.get(TOKEN_VARIABLE)
-    if token:
-        headers[TOKEN_HEADER] = token
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            found: dict[str, Any] = json.loads(answer.read() or b"{}")
-            return found
-    except urllib.error.HTTPError as error:
-        try:
-            said = json.loads(error.read()).get("error", "")
-        except ValueError:
-            said = ""
-        problem = f"{error.code} {said or error.reason}"
-    except (OSError, ValueError) as error:
+        found: dict[str, Any] = _remote.ControlPlane.of(server).request(method, "chaos", body)
+        return found
+    except (FakeUsageError, ValueError, TypeError, KeyError, OSError) as error:
         problem = str(error)
     pytest.fail(
-        f"{OPTION}: {method} {url} failed: {problem}. Chaos against a server is set through its "
-        f"control plane (a token, if it has one, in ${TOKEN_VARIABLE})",
+        f"{OPTION}: {method} {server}/_fake/chaos failed: {problem}. Chaos against a server is "
+        f"set through its control plane (a token, if it has one, in "
+        f"${_remote.TOKEN_VARIABLE})",
         pytrace=False,
     )

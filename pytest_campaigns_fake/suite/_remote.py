@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import functools
 import json
+import os
 import secrets
 import urllib.error
 import urllib.parse
@@ -40,6 +41,8 @@ from ..services.connectcampaignsv2._description import DESCRIPTION as V2_DESCRIP
 #: Header of the control token (the server's ``TOKEN_HEADER``; named here, not imported, so
 #: that the server's HTTP extra is not needed to reach a server).
 TOKEN_HEADER = "X-Fake-Control-Token"
+#: Where the run finds a server's control token (a server bound off loopback has one).
+TOKEN_VARIABLE = "PYTEST_CAMPAIGNS_FAKE_CONTROL_TOKEN"
 _PREFIX = "/_fake/"
 
 
@@ -50,6 +53,11 @@ class ControlPlane:
         self.url = url.rstrip("/")
         self.token = token
         self.timeout = timeout
+
+    @classmethod
+    def of(cls, url: str) -> ControlPlane:
+        """The control plane of the server at ``url``, with the token the environment holds."""
+        return cls(url, os.environ.get(TOKEN_VARIABLE) or None)
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """The answer of ``method /_fake/path``; the fake's refusal raised as in process

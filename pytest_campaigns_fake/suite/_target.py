@@ -30,7 +30,6 @@ SERVICES = ("connectcampaigns", "connectcampaignsv2")
 AWS_STAND_IN = "_PYTEST_CAMPAIGNS_FAKE_AWS_STAND_IN"
 #: The control plane's token of a server bound to another address than loopback (the variable
 #: ``pytest-campaigns-fake serve`` reads too).
-TOKEN_VARIABLE = "PYTEST_CAMPAIGNS_FAKE_CONTROL_TOKEN"
 #: The name under which a test's undeleted resources travel in its teardown report's
 #: ``user_properties`` (so that pytest-xdist brings them to the controller's summary).
 LEFTOVER = "campaigns_target_leftover"
@@ -189,7 +188,7 @@ def remote_fake(
         fake = _remote.FakeOnly("AWS", region)
     else:
         region = region or DEFAULT_REGION
-        plane = _remote.ControlPlane(where.url, os.environ.get(TOKEN_VARIABLE) or None)
+        plane = _remote.ControlPlane.of(where.url)
         problem = _probe(config, plane)
         if problem is None:
             key, account = _remote.new_identity()

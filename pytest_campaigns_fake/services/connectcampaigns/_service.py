@@ -9,22 +9,16 @@ from typing import Any, Callable, ClassVar
 
 from ...engine._clock import Clock, Ids
 from ...engine._faults import ItemFaults
-from ...engine._seeds import check_bool, check_count, check_known
+from ...engine._seeds import CountsCheckedWhenSet, check_bool, check_count, check_known
 from ..campaigns._records import Store
 
 
 @dataclass
-class Quotas:
+class Quotas(CountsCheckedWhenSet):
     """Adjustable service quotas; a value is checked when it is set (``"25"`` is refused)."""
 
     LABEL: ClassVar[str] = "campaigns_fake.quotas"
     campaigns_per_instance: int = 25
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        __tracebackhide__ = True
-        check_known(self, name)
-        check_count(name, value)
-        super().__setattr__(name, value)
 
 
 @dataclass

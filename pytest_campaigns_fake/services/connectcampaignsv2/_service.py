@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from ...engine._clock import Clock, Ids
 from ...engine._faults import ItemFaults, item_failure_codes
-from ...engine._seeds import check_bool, check_count, check_known
+from ...engine._seeds import CountsCheckedWhenSet, check_bool, check_count, check_known
 from ..campaigns._api import SharedSettings
 from ..campaigns._records import V2, Store
 
@@ -22,7 +22,7 @@ MAX_SPAN_SECONDS = MAX_SPAN.total_seconds()
 
 
 @dataclass
-class Quotas:
+class Quotas(CountsCheckedWhenSet):
     """connectcampaignsv2's adjustable quotas (per instance); checked when set."""
 
     LABEL: ClassVar[str] = "campaigns_fake.v2.quotas"
@@ -30,12 +30,6 @@ class Quotas:
     campaigns_per_instance: int = 500
     #: StartCampaign/ResumeCampaign beyond it (Running or Paused campaigns): ConflictException.
     active_campaigns_per_instance: int = 50
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        __tracebackhide__ = True
-        check_known(self, name)
-        check_count(name, value)
-        super().__setattr__(name, value)
 
 
 @dataclass
