@@ -23,11 +23,11 @@ from typing import Any
 import botocore
 from botocore.model import Shape
 
+from .._fake import SERVICES as SERVICES
 from ..engine import _model
 from ..interception._observe import Exchange
 
 #: The APIs whose calls are counted: every client of these services, whatever answers it.
-SERVICES = ("connectcampaigns", "connectcampaignsv2")
 #: What the JSON document says it is, and its schema's version (bumped on any change a reader
 #: of version 1 would misread; a field added is not such a change).
 FORMAT = "pytest-campaigns-fake suite coverage"

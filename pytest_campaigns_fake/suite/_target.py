@@ -18,13 +18,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from .._fake import SERVICES
 from .._options import DEFAULT_REGION, Options
 from ..interception._intercept import _REMOVED_VARIABLES, DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
 from ..interception._observe import Exchange, observe
 from . import _remote
 
 INPROCESS, AWS = "inprocess", "aws"
-SERVICES = ("connectcampaigns", "connectcampaignsv2")
 #: For this project's own tests only: the ``aws`` target's clients (and the endpoint variables)
 #: go to this URL, a server standing in for AWS, since tests have no network. Never documented.
 AWS_STAND_IN = "_PYTEST_CAMPAIGNS_FAKE_AWS_STAND_IN"
