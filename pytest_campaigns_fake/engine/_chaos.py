@@ -105,16 +105,21 @@ class Chaos:
 
     def error(self, service: str, operation: str) -> str | None:
         """The transient error to answer this request of ``operation`` with, or None."""
-        codes = transient_errors(service, operation)
+        code = self._draw(transient_errors(service, operation))
+        if code is not None:
+            status = load(service).status_of(code)
+            with self._lock:
+                self._injected.append(Injected(service, operation, code, status))
+        return code
+
+    def _draw(self, codes: Sequence[str]) -> str | None:
+        """One draw (none for an operation with nothing transient): a code at ``rate``."""
         if not codes:
             return None
         with self._lock:
             if self._random.random() >= self.rate:
                 return None
-            code = codes[self._random.randrange(len(codes))]
-            status = load(service).status_of(code)
-            self._injected.append(Injected(service, operation, code, status))
-        return code
+            return codes[self._random.randrange(len(codes))]
 
     def message(self, code: str, operation: str) -> str:
         """The error's message: it names chaos, so that a log of the application says why."""
@@ -123,15 +128,11 @@ class Chaos:
 
     def item_failure(self, service: str, operation: str, item: dict[str, Any]) -> str | None:
         """The transient failure code for this item of ``operation``'s batch, or None."""
-        codes = transient_item_codes(service, operation)
-        if not codes:
-            return None
-        with self._lock:
-            if self._random.random() >= self.rate:
-                return None
-            code = codes[self._random.randrange(len(codes))]
-            named = _item_name(item)
-            self._injected.append(Injected(service, operation, code, item=named or "?"))
+        code = self._draw(transient_item_codes(service, operation))
+        if code is not None:
+            injected = Injected(service, operation, code, item=_item_name(item) or "?")
+            with self._lock:
+                self._injected.append(injected)
         return code
 
 
