@@ -135,11 +135,18 @@ def server_processes(tmp_path: Path) -> Iterator[Launch]:
 
 
 def control(
-    url: str, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    url: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    *,
+    data: bytes | None = None,
 ) -> tuple[int, Any]:
+    """A control-plane request: its status and JSON answer (``data`` is sent as it is)."""
     request = urllib.request.Request(
         f"{url}/_fake/{path}",
-        data=None if body is None else json.dumps(body).encode(),
+        data=data if data is not None else None if body is None else json.dumps(body).encode(),
         method=method,
         headers={"Content-Type": "application/json", **(headers or {})},
     )

@@ -24,6 +24,7 @@ from typing import Any
 import boto3
 import botocore
 import pytest
+import support_server
 from botocore.config import Config
 from support import (
     ACCESS_KEY,
@@ -126,19 +127,7 @@ def control(
     headers: dict[str, str] | None = None,
 ) -> tuple[int, Any]:
     """A control-plane request: its status and JSON answer (``data`` is sent as it is)."""
-    payload = data if data is not None else None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        f"{server.url}/_fake/{path}",
-        data=payload,
-        method=method,
-        headers={"Content-Type": "application/json", **(headers or {})},
-    )
-    try:
-        with _OPENER.open(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, json.loads(error.read())
+    return support_server.control(server.url, method, path, body, headers, data=data)
 
 
 def ok(server: CampaignsServer, method: str, path: str, body: Any = None) -> Any:
