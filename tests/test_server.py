@@ -946,3 +946,27 @@ def test_stop_after_start_returns() -> None:
     assert _stops_within(served, 30)
     with pytest.raises(OSError):
         http.client.HTTPConnection(served.host, served.port, timeout=5).connect()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "said"),
+    [
+        ("POST", "accounts", {}, "accessKeyId and accountId are required"),
+        ("DELETE", "faults", {"accountId": "123"}, "12 ASCII digits, not '123'"),
+        ("DELETE", "faults", {"accountId": 7}, "12 ASCII digits, not 7"),
+        ("GET", "calls", {"accountId": []}, "12 ASCII digits, not []"),
+        ("GET", "faults/unused", {"accountId": "x"}, "12 ASCII digits, not 'x'"),
+        ("DELETE", "chaos", {"test": 5}, "test must be the test's node id (a string), not 5"),
+    ],
+)
+def test_a_member_that_could_never_match_is_refused(
+    server: CampaignsServer, method: str, path: str, body: Any, said: str
+) -> None:
+    # An account or test no request could carry would scope the call to nothing: refused, not
+    # answered with an empty list (or "0 removed") that reads as success.
+    server.fake.inject_error("ListCampaigns", "ThrottlingException", times=None)
+    status, answer = control(server, method, path, body)
+    assert status == 400
+    assert said in answer["error"]
+    assert len(server.fake.unused_faults) == 1  # nothing removed
+    server.fake.reset()

@@ -359,6 +359,14 @@ class Faults:
             self.rules.clear()
             self.limits.clear()
 
+    def remove(self, which: Callable[[Rule], bool]) -> int:
+        """Remove the rules ``which`` picks (rate limits stay); how many were removed."""
+        with self._lock:
+            kept = [rule for rule in self.rules if not which(rule)]
+            removed = len(self.rules) - len(kept)
+            self.rules[:] = kept
+        return removed
+
 
 class FaultControls:
     """``inject_error`` and ``throttle``, for a fake (or one API of it) whose ``_faults`` are

@@ -210,8 +210,18 @@ def _in_account(rule: Any, account: str | None) -> bool:
 @control("POST", "accounts")
 def _register_account(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
     arguments = _take(body, {"accessKeyId": "access_key_id", "accountId": "account_id"})
+    if len(arguments) != 2:
+        raise ControlError(400, "accessKeyId and accountId are required")
     fake.register_account(arguments["access_key_id"], arguments["account_id"])
     return {}
+
+
+def _account_of(body: dict[str, Any]) -> str | None:
+    """The body's ``accountId`` (its only member), checked: None when it names none."""
+    account: str | None = _take(body, {"accountId": "account_id"}).get("account_id")
+    if account is not None:
+        check_account_id(account)
+    return account
 
 
 # -- state -----------------------------------------------------------------------------------------
@@ -398,7 +408,7 @@ def _fail_items(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str
 
 @control("GET", "faults/unused", changes=False)
 def _unused(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
-    account = _take(body, {"accountId": "account_id"}).get("account_id")
+    account = _account_of(body)
     return {
         "unused": [rule.describe() for rule in fake.unused_faults if _in_account(rule, account)]
     }
@@ -408,15 +418,15 @@ def _unused(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -
 def _forget_faults(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
     """Remove the faults scoped to ``accountId`` (every request fault and item fault without
     one): a test sharing the server removes its own when it ends."""
-    account = _take(body, {"accountId": "account_id"}).get("account_id")
+    account = _account_of(body)
+    if account is None:
+        removed = len(fake._faults.rules) + len(fake._faults_v2.rules)
+        fake._faults.clear()
+        fake._faults_v2.clear()
+        return {"removed": removed}
     removed = 0
     for faults in (fake._faults, fake._faults_v2):
-        with faults._lock:
-            kept = [rule for rule in faults.rules if not _in_account(rule, account)]
-            removed += len(faults.rules) - len(kept)
-            faults.rules[:] = kept
-            if account is None:
-                faults.limits.clear()
+        removed += faults.remove(lambda rule: _in_account(rule, account))
     return {"removed": removed}
 
 
@@ -438,7 +448,7 @@ def _advance(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) 
 def _calls(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str]) -> Any:
     # With accountId: the calls that acted in that account alone (one test's, on a shared
     # server).
-    account = _take(body, {"accountId": "account_id"}).get("account_id")
+    account = _account_of(body)
     return {
         "calls": [
             call_json(call) for call in fake.calls if account is None or call.account == account
@@ -522,6 +532,8 @@ def _chaos_stop(fake: CampaignsFake, body: dict[str, Any], labels: dict[str, str
     """No chaos from now on; the faults the test's chaos injected (``test``: only if it is
     that test's, so that a run never ends another's)."""
     test = _take(body, {"test": "test"}).get("test")
+    if test is not None and not isinstance(test, str):
+        raise ControlError(400, f"test must be the test's node id (a string), not {test!r}")
     if test is not None:
         _chaos_of_another(fake, test)
     chaos = _chaos.attach(fake._engine, None)
