@@ -18,7 +18,7 @@ import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol
 from urllib.parse import urlsplit
 
 from . import _wire
@@ -45,9 +45,15 @@ Result = Optional[dict[str, Any]]
 Operation = Callable[[Any, Any, dict[str, Any]], Result]
 
 
-def registrar(
-    default: dict[str, Operation],
-) -> Callable[..., Callable[[Operation], Operation]]:
+class Registrar(Protocol):
+    """``@operation("Name")``, or ``@operation("Name", CHECKS)``."""
+
+    def __call__(
+        self, name: str, table: dict[str, Operation] = ...
+    ) -> Callable[[Operation], Operation]: ...
+
+
+def registrar(default: dict[str, Operation]) -> Registrar:
     """The ``@operation("Name")`` decorator of a description's table: registers a rule under
     the model's name of its operation, in ``default`` or in the table given (``CHECKS``)."""
 
