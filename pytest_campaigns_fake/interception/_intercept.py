@@ -101,7 +101,7 @@ _sending = threading.local()
 _warned: weakref.WeakSet[ActiveFake] = weakref.WeakSet()
 _saved_env: dict[str, str | None] = {}
 # Variables that would lead botocore to a credential helper or to another identity.
-_REMOVED_VARIABLES = (
+REMOVED_VARIABLES = (
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
     "AWS_SESSION_TOKEN",
@@ -529,8 +529,8 @@ def _isolate_environment(region: str) -> None:
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     }
-    for name in (*values, *_REMOVED_VARIABLES):
+    for name in (*values, *REMOVED_VARIABLES):
         _saved_env[name] = os.environ.get(name)
-    for name in _REMOVED_VARIABLES:
+    for name in REMOVED_VARIABLES:
         os.environ.pop(name, None)
     os.environ.update(values)

@@ -30,7 +30,7 @@ from botocore.awsrequest import AWSPreparedRequest, HeadersDict
 from .._fake import CampaignsFake
 from ..engine import _wire
 from ..engine._wire import json_default
-from ..interception._intercept import _REMOVED_VARIABLES, DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
+from ..interception._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS, REMOVED_VARIABLES
 from . import _control_plane as _control
 from . import _http
 from ._durable import SETTINGS, StateFile, apply_settings
@@ -136,7 +136,7 @@ class CampaignsServer:
         this process's, without the variables that would pick another identity
         (``AWS_PROFILE``, session tokens, roles), with both APIs' endpoint URL, dummy
         credentials, the fake's region, and no config or credentials file of the machine's."""
-        kept = {k: v for k, v in os.environ.items() if k not in _REMOVED_VARIABLES}
+        kept = {k: v for k, v in os.environ.items() if k not in REMOVED_VARIABLES}
         return {
             **kept,
             "AWS_ENDPOINT_URL_CONNECTCAMPAIGNS": self.url,

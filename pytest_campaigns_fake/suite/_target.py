@@ -20,7 +20,7 @@ import pytest
 
 from .._fake import SERVICES
 from .._options import DEFAULT_REGION, Options
-from ..interception._intercept import _REMOVED_VARIABLES, DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS
+from ..interception._intercept import DUMMY_ACCESS_KEY, DUMMY_CREDENTIALS, REMOVED_VARIABLES
 from ..interception._observe import Exchange, observe
 from . import _remote
 
@@ -143,7 +143,7 @@ class Connection:
         removed); nothing for AWS, whose clients take the environment as it is."""
         if self.endpoint_url is None:
             return {}
-        values: dict[str, str | None] = {name: None for name in _REMOVED_VARIABLES}
+        values: dict[str, str | None] = {name: None for name in REMOVED_VARIABLES}
         values.update(
             AWS_ENDPOINT_URL_CONNECTCAMPAIGNS=self.endpoint_url,
             AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2=self.endpoint_url,
